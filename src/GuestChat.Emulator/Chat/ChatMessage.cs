@@ -1,0 +1,23 @@
+using GuestChat.Client;
+using GuestChat.Client.Models;
+
+namespace GuestChat.Emulator.Chat;
+
+/// <summary>One message of a transcript. Immutable once appended.</summary>
+internal sealed record ChatMessage(string Id, string ConversationId, string SenderId, string Body, BodyType BodyType, DateTimeOffset Timestamp)
+{
+    public WebChatMessage ToWire() => new()
+    {
+        Id = Id,
+        Conversation = new WebChatConversation
+        {
+            Id = ConversationId,
+            SelfUri = GuestChatPaths.PlatformConversation(ConversationId),
+        },
+        Sender = new WebChatMemberInfo { Id = SenderId },
+        Body = Body,
+        BodyType = BodyType,
+        Timestamp = Timestamp,
+        SelfUri = GuestChatPaths.Message(ConversationId, Id),
+    };
+}

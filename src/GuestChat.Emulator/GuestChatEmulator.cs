@@ -1,0 +1,67 @@
+using GuestChat.Emulator.Control;
+using GuestChat.Emulator.Options;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace GuestChat.Emulator;
+
+/// <summary>
+/// The emulator hosted in-process on Kestrel, on a free loopback port unless told otherwise. For
+/// tests and for the service's embedded mode:
+/// <code>await using var emulator = await GuestChatEmulator.StartAsync();</code>
+/// </summary>
+public sealed class GuestChatEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GuestChatEmulator(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The API base URL, for example <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The options in force (defaults filled in).</summary>
+    public EmulatorOptions Options => _app.Services.Platform().Options;
+
+    /// <summary>Everything the emulator counted, faults included.</summary>
+    public EmulatorCounters Counters => _app.Services.Platform().Counters;
+
+    /// <summary>The faults in force; set to change them at once.</summary>
+    public FaultSettings Faults
+    {
+        get => _app.Services.Platform().Faults;
+        set => _app.Services.Platform().Faults = value;
+    }
+
+    /// <summary>Starts an emulator. <paramref name="url"/> defaults to a free loopback port.</summary>
+    public static async Task<GuestChatEmulator> StartAsync(EmulatorOptions? options = null, string url = "http://127.0.0.1:0", CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls(url);
+        builder.AddGuestChatEmulator(options ?? new EmulatorOptions());
+        var app = builder.Build();
+        app.UseGuestChatEmulator();
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new GuestChatEmulator(app, new Uri(address));
+    }
+
+    /// <summary>One chat as the control API shows it, with transcript; null when unknown.</summary>
+    public ConversationSnapshot? Conversation(string conversationId) =>
+        _app.Services.Platform().Find(conversationId)?.Snapshot(withTranscript: true);
+
+    /// <summary>All chats the emulator still holds, without transcripts.</summary>
+    public IReadOnlyList<ConversationSnapshot> Conversations() =>
+        _app.Services.Platform().Conversations.Select(c => c.Snapshot(withTranscript: false)).ToList();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,74 @@
+namespace GuestChat.Emulator.Options;
+
+/// <summary>
+/// Everything the emulator can be told, bound from the <c>Emulator</c> configuration section.
+/// Lists left empty get the defaults of <see cref="EmulatorDefaults"/>.
+/// </summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Emulator";
+
+    /// <summary>The one organization this emulator serves.</summary>
+    public string OrganizationId { get; set; } = EmulatorDefaults.OrganizationId;
+
+    /// <summary>The web chat deployments guests may create chats on.</summary>
+    public List<DeploymentOptions> Deployments { get; set; } = [];
+
+    /// <summary>The queues a routing target may name, each with the behaviour of its agents.</summary>
+    public List<QueueOptions> Queues { get; set; } = [];
+
+    /// <summary>Delays and windows of the chat life cycle.</summary>
+    public TimingOptions Timing { get; set; } = new();
+
+    /// <summary>The faults in force at start; change them at run time through the control API.</summary>
+    public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>The largest request body accepted before 413.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Frames a socket may have waiting before the emulator gives up on it as too slow.</summary>
+    public int SocketOutboxLimit { get; set; } = 4096;
+
+    /// <summary>Fills empty lists with the defaults and checks the rest; throws on nonsense.</summary>
+    public EmulatorOptions Normalize()
+    {
+        if (Deployments.Count == 0)
+        {
+            Deployments = EmulatorDefaults.Deployments();
+        }
+
+        if (Queues.Count == 0)
+        {
+            Queues = EmulatorDefaults.Queues();
+        }
+
+        var problems = new List<string>();
+        if (!Guid.TryParse(OrganizationId, out _))
+        {
+            problems.Add($"OrganizationId '{OrganizationId}' is not a GUID.");
+        }
+
+        foreach (var deployment in Deployments)
+        {
+            if (!Guid.TryParse(deployment.Id, out _))
+            {
+                problems.Add($"Deployment id '{deployment.Id}' is not a GUID.");
+            }
+        }
+
+        foreach (var queue in Queues.Where(q => string.IsNullOrWhiteSpace(q.Name)))
+        {
+            problems.Add("A queue has no name.");
+        }
+
+        problems.AddRange(Timing.Problems());
+        problems.AddRange(Faults.Problems());
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid emulator options: " + string.Join(" ", problems));
+        }
+
+        return this;
+    }
+}
