@@ -49,6 +49,9 @@ internal sealed class TestGuest : IAsyncDisposable
         MemberInfo = new GuestMemberInfo { DisplayName = displayName },
     };
 
+    /// <summary>The same guest again, for a second socket.</summary>
+    public static TestGuest Resume(HttpClient http, CreateWebChatConversationResponse created) => new(http, created);
+
     public static async Task<TestGuest> CreateAsync(HttpClient http, string queue, string deploymentId, string displayName)
     {
         using var response = await http.PostAsync("/api/v2/webchat/guest/conversations",
