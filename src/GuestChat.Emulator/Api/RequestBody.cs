@@ -18,9 +18,7 @@ internal static class RequestBody
         where T : class
     {
         var request = context.Request;
-        var hasBody = request.ContentLength > 0
-            || (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
-        if (!hasBody)
+        if (!HasBody(context))
         {
             return new ChatError(400, ErrorCodes.BadRequest, "A JSON request body is required");
         }
@@ -45,6 +43,11 @@ internal static class RequestBody
             return Describe(e);
         }
     }
+
+    /// <summary>Whether the request carries a body, by length or by chunked transfer.</summary>
+    public static bool HasBody(HttpContext context) =>
+        context.Request.ContentLength > 0
+        || (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
 
     public static bool IsJson(string? contentType) =>
         contentType is not null

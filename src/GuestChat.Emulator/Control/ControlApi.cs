@@ -109,7 +109,7 @@ internal static class ControlApi
     private static Task RaiseMediaRequestAsync(HttpContext context) => WithConversationAsync(context, async conversation =>
     {
         IReadOnlyList<MediaType> types = [MediaType.Cobrowse];
-        if (context.Request.ContentLength is > 0)
+        if (RequestBody.HasBody(context))
         {
             var read = await RequestBody.ReadAsync(context, ControlJsonContext.Default.MediaRequestCommand);
             if (read.Error is { } readError)
