@@ -162,7 +162,8 @@ public sealed class LifeCycleTests
     [Fact]
     public async Task A_guest_whose_socket_stays_away_past_the_grace_window_is_disconnected_as_abandoned()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o.Timing.GraceWindow = TimeSpan.FromMilliseconds(300));
+        // The window also runs from creation until the first attach, so it must outlast a cold set-up.
+        await using var emulator = await TestEmulator.StartAsync(o => o.Timing.GraceWindow = TimeSpan.FromSeconds(1.5));
         await using var guest = await emulator.ConnectedGuestAsync();
         await guest.DropSocketAsync();
 

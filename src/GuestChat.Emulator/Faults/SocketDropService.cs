@@ -5,7 +5,8 @@ namespace GuestChat.Emulator.Faults;
 
 /// <summary>
 /// Drops sockets when the faults in force say so: each socket gets a random life between
-/// SocketDropMin and SocketDropMax and is then cut without a close handshake.
+/// SocketDropMin and SocketDropMax, counted from when drops were first in force for it (so switching
+/// drops on at run time does not cut every old socket at once), and is then cut without a close.
 /// </summary>
 internal sealed class SocketDropService(ChatPlatform platform) : BackgroundService
 {
@@ -39,7 +40,7 @@ internal sealed class SocketDropService(ChatPlatform platform) : BackgroundServi
                 continue;
             }
 
-            socket.DropAt ??= socket.OpenedAt + faults.SocketDropMin + ((faults.SocketDropMax - faults.SocketDropMin) * Random.Shared.NextDouble());
+            socket.DropAt ??= now + faults.SocketDropMin + ((faults.SocketDropMax - faults.SocketDropMin) * Random.Shared.NextDouble());
             if (now >= socket.DropAt)
             {
                 socket.DropAt = DateTimeOffset.MaxValue;
