@@ -1,3 +1,4 @@
+using GuestChat.Client.Authentication;
 using GuestChat.Client;
 using GuestChat.Client.Models;
 using GuestChat.Client.Serialization;
@@ -211,7 +212,7 @@ internal static class GuestApi
             : ApiResponses.WriteOkAsync(context, answered.Value!, GuestChatJsonContext.Default.WebChatGuestMediaRequest));
     });
 
-    private static async Task AuthorizedAsync(HttpContext context, Func<Conversation, GuestTokenClaims, Task> handle)
+    private static async Task AuthorizedAsync(HttpContext context, Func<Conversation, GuestJwtClaims, Task> handle)
     {
         var authorized = GuestAuthorization.Authorize(context, Platform(context), Route(context, "conversationId"));
         if (authorized.Error is { } refused)

@@ -1,3 +1,4 @@
+using GuestChat.Client.Authentication;
 using GuestChat.Client;
 using GuestChat.Emulator.Chat;
 using GuestChat.Emulator.Security;
@@ -10,7 +11,7 @@ internal static class GuestAuthorization
     private const string BearerPrefix = "Bearer ";
 
     /// <summary>The caller's conversation and claims, or the 401/403/404 to answer.</summary>
-    public static ChatResult<(Conversation Conversation, GuestTokenClaims Claims)> Authorize(HttpContext context, ChatPlatform platform, string conversationId)
+    public static ChatResult<(Conversation Conversation, GuestJwtClaims Claims)> Authorize(HttpContext context, ChatPlatform platform, string conversationId)
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || header.Length == BearerPrefix.Length)
@@ -22,7 +23,7 @@ internal static class GuestAuthorization
     }
 
     /// <summary>The same checks for a token that came another way (the event-stream path).</summary>
-    public static ChatResult<(Conversation Conversation, GuestTokenClaims Claims)> AuthorizeToken(ChatPlatform platform, string token, string? conversationId)
+    public static ChatResult<(Conversation Conversation, GuestJwtClaims Claims)> AuthorizeToken(ChatPlatform platform, string token, string? conversationId)
     {
         switch (platform.CheckToken(token, out var claims))
         {
@@ -44,7 +45,7 @@ internal static class GuestAuthorization
     }
 
     /// <summary>Acting as a member: only as one's own.</summary>
-    public static ChatError? RequireOwnMember(Conversation conversation, GuestTokenClaims claims, string memberId)
+    public static ChatError? RequireOwnMember(Conversation conversation, GuestJwtClaims claims, string memberId)
     {
         if (string.Equals(claims.MemberId, memberId, StringComparison.Ordinal))
         {

@@ -1,3 +1,4 @@
+using GuestChat.Client.Authentication;
 using System.Collections.Concurrent;
 using GuestChat.Client.Models;
 using GuestChat.Emulator.Control;
@@ -73,7 +74,7 @@ internal sealed class ChatPlatform : IDisposable
     }
 
     /// <summary>Checks a guest bearer token; the exact token a chat was issued skips the signature check.</summary>
-    public TokenCheck CheckToken(string token, out GuestTokenClaims? claims) =>
+    public TokenCheck CheckToken(string token, out GuestJwtClaims? claims) =>
         Tokens.CheckGuestToken(token, IsIssued, out claims);
 
     /// <summary>Forgets chats that ended longer ago than the retention.</summary>
@@ -93,6 +94,6 @@ internal sealed class ChatPlatform : IDisposable
 
     public void Dispose() => Tokens.Dispose();
 
-    private bool IsIssued(GuestTokenClaims claims, string token) =>
+    private bool IsIssued(GuestJwtClaims claims, string token) =>
         Find(claims.ConversationId) is { } conversation && string.Equals(conversation.Jwt, token, StringComparison.Ordinal);
 }

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using GuestChat.Client.Authentication;
 
 namespace GuestChat.Emulator.Security;
 
@@ -77,7 +78,7 @@ public sealed class TokenService : IDisposable
     /// Reads a guest token. <paramref name="isIssued"/> tells whether a token is exactly the one a
     /// conversation was given, which spares the signature check on the hot path.
     /// </summary>
-    public TokenCheck CheckGuestToken(string token, Func<GuestTokenClaims, string, bool> isIssued, out GuestTokenClaims? claims)
+    public TokenCheck CheckGuestToken(string token, Func<GuestJwtClaims, string, bool> isIssued, out GuestJwtClaims? claims)
     {
         claims = null;
         if (!TryDecode(token, out var payload, out var signedPart, out var signature))
@@ -85,7 +86,7 @@ public sealed class TokenService : IDisposable
             return TokenCheck.BadCredentials;
         }
 
-        if (!TryReadGuestClaims(payload, out var read))
+        if (!GuestJwtClaims.TryReadPayload(payload, out var read) || read.Issuer != GuestIssuer)
         {
             return TokenCheck.BadCredentials;
         }
@@ -197,45 +198,5 @@ public sealed class TokenService : IDisposable
         {
             return false;
         }
-    }
-
-    private static bool TryReadGuestClaims(byte[] payload, out GuestTokenClaims claims)
-    {
-        claims = null!;
-        try
-        {
-            using var document = JsonDocument.Parse(payload);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("iss", out var iss) || !iss.ValueEquals(GuestIssuer)
-                || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-                || !TryString(data, "conv", out var conv) || !TryString(data, "did", out var did)
-                || !TryString(data, "sub", out var sub) || !TryString(root, "org", out var org)
-                || !root.TryGetProperty("iat", out var iat) || !iat.TryGetInt64(out var iatSeconds)
-                || !root.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expSeconds))
-            {
-                return false;
-            }
-
-            claims = new GuestTokenClaims(conv, did, sub, org,
-                DateTimeOffset.FromUnixTimeSeconds(iatSeconds), DateTimeOffset.FromUnixTimeSeconds(expSeconds));
-            return true;
-        }
-        catch (Exception e) when (e is JsonException or ArgumentOutOfRangeException)
-        {
-            return false;
-        }
-    }
-
-    private static bool TryString(JsonElement element, string name, out string value)
-    {
-        value = "";
-        if (element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
-        {
-            value = property.GetString()!;
-            return value.Length > 0;
-        }
-
-        return false;
     }
 }
