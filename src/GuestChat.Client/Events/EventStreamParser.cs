@@ -1,0 +1,347 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using GuestChat.Client.Models;
+using GuestChat.Client.Serialization;
+
+namespace GuestChat.Client.Events;
+
+/// <summary>
+/// Turns one websocket text frame into a <see cref="StreamEvent"/> in a single pass with
+/// <see cref="Utf8JsonReader"/>. The event body comes before the metadata that says what it is, so
+/// the fields of any body are collected first and interpreted at the end. Malformed, unexpected or
+/// oversized input never throws: it yields <see cref="UnparseableFrame"/> or <see cref="UnknownEvent"/>.
+/// </summary>
+public static class EventStreamParser
+{
+    /// <summary>Frames larger than this are refused unread (a real one is a few hundred bytes; a 4,000-character body fits easily).</summary>
+    public const int MaxFrameBytes = 256 * 1024;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+
+    /// <summary>Parses a frame given as text.</summary>
+    public static StreamEvent Parse(string frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.Length > MaxFrameBytes)
+        {
+            return TooLarge(frame.Length);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(frame.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(frame, buffer);
+            return Parse(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Parses a frame given as UTF-8 bytes.</summary>
+    public static StreamEvent Parse(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxFrameBytes)
+        {
+            return TooLarge(utf8.Length);
+        }
+
+        try
+        {
+            var fields = new Fields();
+            var reader = new Utf8JsonReader(utf8, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new UnparseableFrame("A frame must be a JSON object.");
+            }
+
+            if (ReadFrame(ref reader, ref fields) is { } problem)
+            {
+                return new UnparseableFrame(problem);
+            }
+
+            return reader.Read() ? new UnparseableFrame("Content follows the frame's object.") : Interpret(in fields);
+        }
+        catch (JsonException e)
+        {
+            return new UnparseableFrame("Malformed JSON: " + e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new UnparseableFrame("Unreadable JSON value: " + e.Message);
+        }
+    }
+
+    private static UnparseableFrame TooLarge(int length) =>
+        new($"A frame of {length} bytes exceeds the limit of {MaxFrameBytes}.");
+
+    private static string? ReadFrame(ref Utf8JsonReader reader, ref Fields fields)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("topicName"u8))
+            {
+                if (!ReadString(ref reader, out fields.Topic))
+                {
+                    return "topicName is not a string.";
+                }
+            }
+            else if (reader.ValueTextEquals("metadata"u8))
+            {
+                if (ReadMetadata(ref reader, ref fields) is { } problem)
+                {
+                    return problem;
+                }
+            }
+            else if (reader.ValueTextEquals("eventBody"u8))
+            {
+                if (ReadBody(ref reader, ref fields) is { } problem)
+                {
+                    return problem;
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ReadMetadata(ref Utf8JsonReader reader, ref Fields fields)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return "metadata is not an object.";
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                if (!ReadString(ref reader, out fields.Type))
+                {
+                    return "metadata.type is not a string.";
+                }
+            }
+            else if (reader.ValueTextEquals("CorrelationId"u8))
+            {
+                if (!ReadString(ref reader, out fields.CorrelationId))
+                {
+                    return "metadata.CorrelationId is not a string.";
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ReadBody(ref Utf8JsonReader reader, ref Fields fields)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return "eventBody is not an object.";
+        }
+
+        fields.HasBody = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string? problem = null;
+            if (reader.ValueTextEquals("id"u8))
+            {
+                problem = ReadString(ref reader, out fields.Id) ? null : "eventBody.id is not a string.";
+            }
+            else if (reader.ValueTextEquals("conversation"u8))
+            {
+                problem = ReadReference(ref reader, "eventBody.conversation", out fields.ConversationId, out _);
+            }
+            else if (reader.ValueTextEquals("sender"u8))
+            {
+                problem = ReadReference(ref reader, "eventBody.sender", out fields.SenderId, out _);
+            }
+            else if (reader.ValueTextEquals("member"u8))
+            {
+                problem = ReadReference(ref reader, "eventBody.member", out fields.MemberId, out fields.MemberState);
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                problem = ReadString(ref reader, out fields.Body) ? null : "eventBody.body is not a string.";
+            }
+            else if (reader.ValueTextEquals("bodyType"u8))
+            {
+                problem = ReadString(ref reader, out fields.BodyType) ? null : "eventBody.bodyType is not a string.";
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                problem = ReadString(ref reader, out fields.Message) ? null : "eventBody.message is not a string.";
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var timestamp))
+                {
+                    fields.Timestamp = timestamp;
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    problem = "eventBody.timestamp is not an ISO-8601 timestamp.";
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ReadReference(ref Utf8JsonReader reader, string name, out string? id, out string? state)
+    {
+        id = state = null;
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return $"{name} is not an object.";
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                if (!ReadString(ref reader, out id))
+                {
+                    return $"{name}.id is not a string.";
+                }
+            }
+            else if (reader.ValueTextEquals("state"u8))
+            {
+                if (!ReadString(ref reader, out state))
+                {
+                    return $"{name}.state is not a string.";
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return null;
+    }
+
+    private static bool ReadString(ref Utf8JsonReader reader, out string? value)
+    {
+        reader.Read();
+        value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        return reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
+    }
+
+    private static StreamEvent Interpret(in Fields f)
+    {
+        if (f.Topic == EventTopics.ChannelMetadata)
+        {
+            return f.Message == EventTopics.HeartbeatMessage
+                ? HeartbeatEvent.Instance
+                : new UnknownEvent(f.Topic, f.Type, $"channel.metadata message: {f.Message ?? "(none)"}");
+        }
+
+        if (f.Topic is null)
+        {
+            return new UnparseableFrame("The frame has no topicName.");
+        }
+
+        if (!f.HasBody)
+        {
+            return new UnknownEvent(f.Topic, f.Type, "The frame has no eventBody.");
+        }
+
+        return f.Type switch
+        {
+            EventTopics.MemberChangeType => MemberChange(in f),
+            EventTopics.MessageType => Message(in f),
+            EventTopics.TypingIndicatorType => Typing(in f),
+            null => new UnknownEvent(f.Topic, null, "The frame has no metadata.type."),
+            _ => new UnknownEvent(f.Topic, f.Type, $"Unknown metadata.type {f.Type}."),
+        };
+    }
+
+    private static StreamEvent MemberChange(in Fields f)
+    {
+        if (f.ConversationId is null || f.MemberId is null)
+        {
+            return new UnparseableFrame("A member-change needs conversation.id and member.id.");
+        }
+
+        return WireEnumConverter<MemberState>.TryParse(f.MemberState, out var state)
+            ? new MemberChangeEvent(f.ConversationId, f.MemberId, state, f.Timestamp, f.CorrelationId)
+            : new UnknownEvent(f.Topic, f.Type, $"Unknown member state {f.MemberState ?? "(none)"}.");
+    }
+
+    private static StreamEvent Message(in Fields f)
+    {
+        if (f.ConversationId is null || f.Id is null || f.SenderId is null || f.Timestamp is null)
+        {
+            return new UnparseableFrame("A message needs id, conversation.id, sender.id and timestamp.");
+        }
+
+        var bodyType = BodyType.Standard;
+        if (f.BodyType is not null && !WireEnumConverter<BodyType>.TryParse(f.BodyType, out bodyType))
+        {
+            return new UnknownEvent(f.Topic, f.Type, $"Unknown bodyType {f.BodyType}.");
+        }
+
+        return new MessageEvent(f.ConversationId, f.Id, f.SenderId, f.Body ?? "", bodyType, f.Timestamp.Value, f.CorrelationId);
+    }
+
+    private static StreamEvent Typing(in Fields f) =>
+        f.ConversationId is null || f.Id is null || f.SenderId is null || f.Timestamp is null
+            ? new UnparseableFrame("A typing-indicator needs id, conversation.id, sender.id and timestamp.")
+            : new TypingEvent(f.ConversationId, f.Id, f.SenderId, f.Timestamp.Value, f.CorrelationId);
+
+    /// <summary>Everything any frame may carry, gathered before its type is known.</summary>
+    private struct Fields
+    {
+        public string? Topic;
+        public string? Type;
+        public string? CorrelationId;
+        public bool HasBody;
+        public string? Id;
+        public string? ConversationId;
+        public string? SenderId;
+        public string? MemberId;
+        public string? MemberState;
+        public string? Body;
+        public string? BodyType;
+        public string? Message;
+        public DateTimeOffset? Timestamp;
+    }
+}
