@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using GuestChat.Client.Authentication;
+using GuestChat.Client.Errors;
+using GuestChat.Client.Http;
+using GuestChat.Client.Models;
+using GuestChat.Client.Serialization;
+
+namespace GuestChat.Client;
+
+/// <summary>
+/// The guest chat API's 11 operations. One instance serves any number of conversations: the JWT is
+/// passed per call, and all calls share one pooled connection set and one rate limiter for the host.
+/// Failures are results, not exceptions (only cancellation by the caller throws). Safe calls (GETs and
+/// typing) are retried on 429, 502/503/504, timeouts and connection failures; any call is retried on a
+/// 429 or a connection that never opened, since neither carried it out. A POST, PATCH or DELETE that
+/// timed out or got a 5xx comes back as <see cref="FailureKind.OutcomeUnknown"/> for the caller to check.
+/// </summary>
+public sealed class GuestChatClient : IDisposable
+{
+    private static readonly GuestChatJsonContext Json = GuestChatJsonContext.Default;
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "UTF-8" };
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly GuestChatClientOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>A client for one API host. Without an <paramref name="http"/> it makes and owns a pooled one.</summary>
+    public GuestChatClient(GuestChatClientOptions options, HttpClient? http = null, TimeProvider? time = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _ownsHttp = http is null;
+        _http = http ?? new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            MaxConnectionsPerServer = 256,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        RateLimiter = new HostRateLimiter(options.RateLimit, _time);
+    }
+
+    /// <summary>The host's shared request budget.</summary>
+    public HostRateLimiter RateLimiter { get; }
+
+    /// <summary>Where the client sends its calls.</summary>
+    public GuestChatEnvironment Environment => _options.Environment;
+
+    /// <summary>1. Creates a chat. Never retried once it may have reached the server: a retry could open a second chat.</summary>
+    public Task<GuestChatResult<CreateWebChatConversationResponse>> CreateConversationAsync(CreateWebChatConversationRequest request, CancellationToken cancellationToken) =>
+        SendAsync(new Call<CreateWebChatConversationResponse>("postWebchatGuestConversations", HttpMethod.Post, GuestChatPaths.Conversations, null,
+            JsonSerializer.SerializeToUtf8Bytes(request, Json.CreateWebChatConversationRequest), Safe: false, Json.CreateWebChatConversationResponse), cancellationToken);
+
+    /// <summary>2. One page of the members.</summary>
+    public Task<GuestChatResult<WebChatMemberInfoEntityList>> GetMembersAsync(GuestJwt jwt, string conversationId, MemberPageQuery? query, CancellationToken cancellationToken)
+    {
+        query ??= new MemberPageQuery();
+        var path = string.Create(CultureInfo.InvariantCulture,
+            $"{GuestChatPaths.Members(Escape(conversationId))}?pageSize={query.PageSize}&pageNumber={query.PageNumber}&excludeDisconnectedMembers={(query.ExcludeDisconnectedMembers ? "true" : "false")}");
+        return SendAsync(new Call<WebChatMemberInfoEntityList>("getWebchatGuestConversationMembers", HttpMethod.Get, path, jwt, null, Safe: true, Json.WebChatMemberInfoEntityList), cancellationToken);
+    }
+
+    /// <summary>3. One member: how a client learns the role and name behind an id.</summary>
+    public Task<GuestChatResult<WebChatMemberInfo>> GetMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken) =>
+        SendAsync(new Call<WebChatMemberInfo>("getWebchatGuestConversationMember", HttpMethod.Get, GuestChatPaths.Member(Escape(conversationId), Escape(memberId)), jwt, null, Safe: true, Json.WebChatMemberInfo), cancellationToken);
+
+    /// <summary>4. Removes a member; for the guest's own member, leaves the chat (204).</summary>
+    public Task<GuestChatResult<NoContent>> RemoveMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken) =>
+        SendAsync(new Call<NoContent>("deleteWebchatGuestConversationMember", HttpMethod.Delete, GuestChatPaths.Member(Escape(conversationId), Escape(memberId)), jwt, null, Safe: false, null), cancellationToken);
+
+    /// <summary>5. Sends a message as the guest (standard or notice).</summary>
+    public Task<GuestChatResult<WebChatMessage>> SendMessageAsync(GuestJwt jwt, string conversationId, string memberId, CreateWebChatMessageRequest message, CancellationToken cancellationToken) =>
+        SendAsync(new Call<WebChatMessage>("postWebchatGuestConversationMemberMessages", HttpMethod.Post, GuestChatPaths.MemberMessages(Escape(conversationId), Escape(memberId)), jwt,
+            JsonSerializer.SerializeToUtf8Bytes(message, Json.CreateWebChatMessageRequest), Safe: false, Json.WebChatMessage), cancellationToken);
+
+    /// <summary>6. Tells the chat the guest is typing. Safe to repeat: a second indicator harms nothing.</summary>
+    public Task<GuestChatResult<WebChatTyping>> SendTypingAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken) =>
+        SendAsync(new Call<WebChatTyping>("postWebchatGuestConversationMemberTyping", HttpMethod.Post, GuestChatPaths.MemberTyping(Escape(conversationId), Escape(memberId)), jwt, null, Safe: true, Json.WebChatTyping), cancellationToken);
+
+    /// <summary>7. One page of the transcript.</summary>
+    public Task<GuestChatResult<WebChatMessageEntityList>> GetMessagesAsync(GuestJwt jwt, string conversationId, MessagePageQuery? query, CancellationToken cancellationToken)
+    {
+        query ??= new MessagePageQuery();
+        var path = new StringBuilder(GuestChatPaths.Messages(Escape(conversationId))).Append('?');
+        if (query.After is not null)
+        {
+            path.Append("after=").Append(Uri.EscapeDataString(query.After)).Append('&');
+        }
+
+        if (query.Before is not null)
+        {
+            path.Append("before=").Append(Uri.EscapeDataString(query.Before)).Append('&');
+        }
+
+        path.Append(CultureInfo.InvariantCulture, $"sortOrder={(query.Descending ? "descending" : "ascending")}&maxResults={query.MaxResults}");
+        return SendAsync(new Call<WebChatMessageEntityList>("getWebchatGuestConversationMessages", HttpMethod.Get, path.ToString(), jwt, null, Safe: true, Json.WebChatMessageEntityList), cancellationToken);
+    }
+
+    /// <summary>8. One message.</summary>
+    public Task<GuestChatResult<WebChatMessage>> GetMessageAsync(GuestJwt jwt, string conversationId, string messageId, CancellationToken cancellationToken) =>
+        SendAsync(new Call<WebChatMessage>("getWebchatGuestConversationMessage", HttpMethod.Get, GuestChatPaths.Message(Escape(conversationId), Escape(messageId)), jwt, null, Safe: true, Json.WebChatMessage), cancellationToken);
+
+    /// <summary>9. All media requests of the chat.</summary>
+    public Task<GuestChatResult<WebChatGuestMediaRequestEntityList>> GetMediaRequestsAsync(GuestJwt jwt, string conversationId, CancellationToken cancellationToken) =>
+        SendAsync(new Call<WebChatGuestMediaRequestEntityList>("getWebchatGuestConversationMediarequests", HttpMethod.Get, GuestChatPaths.MediaRequests(Escape(conversationId)), jwt, null, Safe: true, Json.WebChatGuestMediaRequestEntityList), cancellationToken);
+
+    /// <summary>10. One media request.</summary>
+    public Task<GuestChatResult<WebChatGuestMediaRequest>> GetMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, CancellationToken cancellationToken) =>
+        SendAsync(new Call<WebChatGuestMediaRequest>("getWebchatGuestConversationMediarequest", HttpMethod.Get, GuestChatPaths.MediaRequest(Escape(conversationId), Escape(mediaRequestId)), jwt, null, Safe: true, Json.WebChatGuestMediaRequest), cancellationToken);
+
+    /// <summary>11. Answers a media request: ACCEPTED, DECLINED or ERRORED, from PENDING only.</summary>
+    public Task<GuestChatResult<WebChatGuestMediaRequest>> UpdateMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, WebChatGuestMediaRequest answer, CancellationToken cancellationToken) =>
+        SendAsync(new Call<WebChatGuestMediaRequest>("patchWebchatGuestConversationMediarequest", HttpMethod.Patch, GuestChatPaths.MediaRequest(Escape(conversationId), Escape(mediaRequestId)), jwt,
+            JsonSerializer.SerializeToUtf8Bytes(answer, Json.WebChatGuestMediaRequest), Safe: false, Json.WebChatGuestMediaRequest), cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private static string Escape(string id) => Uri.EscapeDataString(id);
+
+    private async Task<GuestChatResult<T>> SendAsync<T>(Call<T> call, CancellationToken cancellationToken)
+    {
+        var retry = _options.Retry;
+        var started = _time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            await RateLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            var result = await AttemptAsync(call, attempt, cancellationToken).ConfigureAwait(false);
+            if (result.Error?.Status == 429)
+            {
+                RateLimiter.OnThrottled();
+            }
+
+            if (result.IsSuccess || result.Error.Kind != FailureKind.RetryAfter)
+            {
+                return result;
+            }
+
+            var wait = result.Error.RetryAfter ?? Backoff(attempt, retry);
+            if (attempt >= retry.MaxAttempts || _time.GetElapsedTime(started) + wait > retry.MaxElapsed)
+            {
+                return result;
+            }
+
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<GuestChatResult<T>> AttemptAsync<T>(Call<T> call, int attempt, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(call.Method, new Uri(_options.Environment.ApiBaseUrl, call.PathAndQuery));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (call.Jwt is { } jwt)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", jwt.Reveal());
+        }
+
+        if (call.Body is not null)
+        {
+            request.Content = new ByteArrayContent(call.Body);
+            request.Content.Headers.ContentType = JsonContentType;
+        }
+
+        using var attemptTimeout = new CancellationTokenSource(_options.Retry.AttemptTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var correlationId = response.Headers.TryGetValues(GuestChatPaths.CorrelationHeader, out var values) ? values.FirstOrDefault() : null;
+            if (response.IsSuccessStatusCode)
+            {
+                return await ReadSuccessAsync(call, response, correlationId, attempt, linked.Token).ConfigureAwait(false);
+            }
+
+            return GuestChatResult<T>.Failure(await ReadErrorAsync(call, response, correlationId, attempt, linked.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return GuestChatResult<T>.Failure(NoAnswer(call, attempt, "client.timeout", $"No answer within {_options.Retry.AttemptTimeout}.", requestSent: true));
+        }
+        catch (HttpRequestException e)
+        {
+            // A connection that never opened carried nothing; one that broke mid-way may have.
+            var sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError);
+            return GuestChatResult<T>.Failure(NoAnswer(call, attempt, "client.connection", e.Message, sent));
+        }
+    }
+
+    private static async Task<GuestChatResult<T>> ReadSuccessAsync<T>(Call<T> call, HttpResponseMessage response, string? correlationId, int attempt, CancellationToken cancellationToken)
+    {
+        if (call.Response is null)
+        {
+            return GuestChatResult<T>.Success(default!);
+        }
+
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var value = await JsonSerializer.DeserializeAsync(stream, call.Response, cancellationToken).ConfigureAwait(false);
+                if (value is not null)
+                {
+                    return GuestChatResult<T>.Success(value);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Falls through to the error below.
+        }
+
+        return GuestChatResult<T>.Failure(new GuestChatError
+        {
+            Operation = call.Operation,
+            Kind = call.Safe ? FailureKind.RetryAfter : FailureKind.OutcomeUnknown,
+            Status = (int)response.StatusCode,
+            Code = "client.invalid.response",
+            Message = "The answer's body could not be read.",
+            CorrelationId = correlationId,
+            Attempts = attempt,
+        });
+    }
+
+    private async Task<GuestChatError> ReadErrorAsync<T>(Call<T> call, HttpResponseMessage response, string? correlationId, int attempt, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        ErrorBody? body = null;
+        try
+        {
+            var text = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (text.Length is > 0 and < 1024 * 1024)
+            {
+                body = JsonSerializer.Deserialize(text, Json.ErrorBody);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an ErrorBody (a proxy's HTML page, say): the status speaks for itself.
+        }
+
+        var kind = status switch
+        {
+            429 => FailureKind.RetryAfter,
+            502 or 503 or 504 => call.Safe ? FailureKind.RetryAfter : FailureKind.OutcomeUnknown,
+            _ => FailureKind.Final,
+        };
+        return new GuestChatError
+        {
+            Operation = call.Operation,
+            Kind = kind,
+            Status = status,
+            Code = body?.Code ?? $"http.{status}",
+            Message = body?.Message ?? response.ReasonPhrase ?? $"HTTP {status}",
+            MessageParams = body?.MessageParams,
+            CorrelationId = body?.ContextId ?? correlationId,
+            RetryAfter = status == 429 ? RetryAfterOf(response) : null,
+            Attempts = attempt,
+            Field = body?.Details?.FirstOrDefault(d => d.FieldName is not null)?.FieldName ?? body?.MessageParams?.GetValueOrDefault("field"),
+        };
+    }
+
+    private TimeSpan RetryAfterOf(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : _options.Retry.DefaultRetryAfter);
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+    }
+
+    private static GuestChatError NoAnswer<T>(Call<T> call, int attempt, string code, string message, bool requestSent) => new()
+    {
+        Operation = call.Operation,
+        Kind = !requestSent || call.Safe ? FailureKind.RetryAfter : FailureKind.OutcomeUnknown,
+        Code = code,
+        Message = message,
+        Attempts = attempt,
+    };
+
+    private static TimeSpan Backoff(int attempt, RetryOptions retry)
+    {
+        var ceiling = Math.Min(retry.MaxDelay.TotalMilliseconds, retry.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+    }
+
+    /// <summary>One operation's shape: what to send, whether repeating it is harmless, how to read the answer.</summary>
+    private sealed record Call<T>(string Operation, HttpMethod Method, string PathAndQuery, GuestJwt? Jwt, byte[]? Body, bool Safe, JsonTypeInfo<T>? Response);
+}
