@@ -1,9 +1,13 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using GuestChat.Benchmarks.Client;
 using GuestChat.Benchmarks.EmulatorCapacity;
 
 const string usage = """
-    GuestChat benchmarks. Each writes its results to a file (default under bench-results/).
+    GuestChat benchmarks. Each writes its results under bench-results/.
 
-    dotnet run -c Release --project tests/GuestChat.Benchmarks -- emulator [options]
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- emulator [options]   emulator capacity (see below)
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- client [--filter *]  BenchmarkDotNet: frame parsing, request round trip
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -15,11 +19,19 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
 
 try
 {
-    return args[0] switch
+    switch (args[0])
     {
-        "emulator" => await CapacityBenchmark.RunAsync(CapacityOptions.Parse(args[1..])),
-        _ => throw new ArgumentException($"Unknown benchmark {args[0]}"),
-    };
+        case "emulator":
+            return await CapacityBenchmark.RunAsync(CapacityOptions.Parse(args[1..]));
+        case "client":
+            var config = DefaultConfig.Instance.WithArtifactsPath(Path.GetFullPath(Path.Combine("bench-results", "client")));
+            var rest = args[1..];
+            BenchmarkSwitcher.FromTypes([typeof(FrameParsingBenchmarks), typeof(RoundTripBenchmarks)])
+                .Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
+            return 0;
+        default:
+            throw new ArgumentException($"Unknown benchmark {args[0]}");
+    }
 }
 catch (ArgumentException e)
 {
