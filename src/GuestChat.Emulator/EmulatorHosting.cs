@@ -40,6 +40,17 @@ public static class EmulatorHosting
         app.MapGuestApi();
         app.MapEventStream();
         app.MapControlApi();
+
+        // A stopping server lets go of its sockets at once, as a restarting one would, rather than
+        // waiting out the shutdown timeout for guests that never close.
+        var platform = app.Services.Platform();
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            foreach (var socket in platform.Sockets.All)
+            {
+                socket.Drop();
+            }
+        });
         return app;
     }
 

@@ -100,4 +100,17 @@ public sealed class RobustnessTests
 
         Assert.Equal(1, emulator.Emulator.Counters[Control.EmulatorCounter.SocketsSlowConsumer]);
     }
+
+    [Fact]
+    public async Task Stopping_the_emulator_lets_go_of_open_sockets_at_once()
+    {
+        var emulator = await TestEmulator.StartAsync();
+        await using var guest = await emulator.ConnectedGuestAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await emulator.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed}");
+        await guest.WaitForSocketEndAsync();
+    }
 }
