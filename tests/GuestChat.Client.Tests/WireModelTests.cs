@@ -90,6 +90,18 @@ public sealed class WireModelTests
         Assert.Throws<WireValueException>(() => JsonSerializer.Deserialize("""{"targetType":0}""", Json.WebChatRoutingTarget));
     }
 
+    [Fact]
+    public void Records_that_carry_tokens_print_without_them()
+    {
+        var response = new CreateWebChatConversationResponse { Id = "c-1", Jwt = "secret.jwt.value", EventStreamUri = "wss://h/chat/jwt/secret.jwt.value", Member = new WebChatMemberInfo { Id = "m-1" } };
+        var request = new CreateWebChatConversationRequest { OrganizationId = "o", MemberAuthToken = "signed.data.token", MemberInfo = new GuestMemberInfo { DisplayName = "Jo" } };
+
+        Assert.DoesNotContain("secret.jwt.value", response.ToString(), StringComparison.Ordinal);
+        Assert.Contains("c-1", response.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("signed.data.token", request.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Jo", request.ToString(), StringComparison.Ordinal);
+    }
+
     private static JsonNode Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonNode.Parse(JsonSerializer.Serialize(value, typeInfo))!;
 
     private static string[] Keys(JsonNode node) => node.AsObject().Select(p => p.Key).ToArray();

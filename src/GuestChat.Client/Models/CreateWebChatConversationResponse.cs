@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace GuestChat.Client.Models;
 
 /// <summary>Answer to <c>POST /conversations</c>.</summary>
@@ -13,4 +15,14 @@ public sealed record CreateWebChatConversationResponse
 
     /// <summary>Real servers filled in only <c>id</c>.</summary>
     public WebChatMemberInfo? Member { get; init; }
+
+    /// <summary>Prints the ids only: the JWT and the event-stream URI (which ends in the JWT) are secrets.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id)
+            .Append(", Jwt = ").Append(Jwt is null ? "null" : "<redacted>")
+            .Append(", EventStreamUri = ").Append(EventStreamUri is null ? "null" : "<redacted>")
+            .Append(", Member = ").Append(Member?.Id);
+        return true;
+    }
 }
