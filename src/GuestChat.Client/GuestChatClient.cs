@@ -19,7 +19,7 @@ namespace GuestChat.Client;
 /// 429 or a connection that never opened, since neither carried it out. A POST, PATCH or DELETE that
 /// timed out or got a 5xx comes back as <see cref="FailureKind.OutcomeUnknown"/> for the caller to check.
 /// </summary>
-public sealed class GuestChatClient : IDisposable
+public sealed class GuestChatClient : IGuestChatClient, IDisposable
 {
     private static readonly GuestChatJsonContext Json = GuestChatJsonContext.Default;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "UTF-8" };
