@@ -1,0 +1,29 @@
+using GuestChat.Client.Models;
+
+namespace GuestChat.Actors.Conversations;
+
+/// <summary>Questions about a conversation and their answers.</summary>
+public static class ConversationQueries
+{
+    /// <summary>Where it stands; answered <see cref="Status"/>.</summary>
+    public sealed record GetStatus(ConversationKey Key) : IWithConversationKey;
+
+    /// <summary>Where a conversation stands.</summary>
+    public sealed record Status(
+        ConversationKey Key,
+        ConversationState State,
+        string? ConversationId,
+        string? MemberId,
+        IReadOnlyList<ConversationEvents.Member> Members,
+        ConversationEndReason? EndReason,
+        string? Error) : IWithConversationKey;
+
+    /// <summary>The messages so far; answered <see cref="Transcript"/>.</summary>
+    public sealed record GetTranscript(ConversationKey Key) : IWithConversationKey;
+
+    /// <summary>Every message of the chat this conversation has seen, in timestamp order, its own included.</summary>
+    public sealed record Transcript(ConversationKey Key, IReadOnlyList<TranscriptLine> Lines) : IWithConversationKey;
+
+    /// <summary>One message of a transcript.</summary>
+    public sealed record TranscriptLine(string MessageId, string SenderId, MemberRole? SenderRole, string Body, BodyType BodyType, DateTimeOffset Timestamp);
+}
