@@ -6,8 +6,8 @@ namespace GuestChat.Actors.Conversations;
 /// <summary>What a conversation tells its subscribers, and its answers to commands.</summary>
 public static class ConversationEvents
 {
-    /// <summary>A member as subscribers see it: resolved once with GET /members/{id} and cached.</summary>
-    public sealed record Member(string Id, MemberRole Role, string? DisplayName, MemberState State);
+    /// <summary>A member as subscribers see it: resolved once with GET /members/{id} and cached (role unknown only when that failed).</summary>
+    public sealed record Member(string Id, MemberRole? Role, string? DisplayName, MemberState State);
 
     /// <summary>The chat exists at Genesys (answer to Start).</summary>
     public sealed record Started(ConversationKey Key, string ConversationId, string MemberId) : IWithConversationKey;

@@ -1,0 +1,1008 @@
+using Akka.Actor;
+using Akka.Event;
+using GuestChat.Actors.EventStreams;
+using GuestChat.Client;
+using GuestChat.Client.Authentication;
+using GuestChat.Client.Errors;
+using GuestChat.Client.Events;
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationCommands;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+using static GuestChat.Actors.EventStreams.EventStreamEvents;
+
+namespace GuestChat.Actors.Conversations;
+
+/// <summary>
+/// One guest chat: owns its JWT, its REST calls (piped, never awaited) and its socket child, and
+/// drives the chat through New, Creating, Connecting, Queued / Active, Reconnecting, Ending and
+/// Ended / Failed. Keeps the promises of DESIGN.md to its subscribers: other members' messages once
+/// and in order across drops (backfilled after every reconnect), its own echoes and heartbeats
+/// filtered, members resolved once, typing with an expiry, media requests answered by command or
+/// policy, sends acknowledged only when accepted (an unknown outcome checked against the transcript
+/// before any retry), one end event with its reason, and no JWT in any log line.
+/// </summary>
+public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
+{
+    private const string WatchdogTimer = "heartbeat-watchdog";
+    private const string ReconnectTimer = "reconnect";
+    private const string TypingTimer = "typing-window";
+    private const string JwtWarningTimer = "jwt-warning";
+    private const string JwtExpiryTimer = "jwt-expiry";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ConversationKey _key;
+    private readonly IGuestChatClient _api;
+    private readonly ConversationSettings _settings;
+    private readonly IEventStreamFactory _streams;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _membersBeingResolved = new(StringComparer.Ordinal);
+    private readonly Queue<PendingDelivery> _deliveries = new();
+    private readonly HashSet<string> _seenMessages = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _acceptedSends = new(StringComparer.Ordinal);
+    private readonly List<TranscriptLine> _transcript = [];
+    private ConversationState _state = ConversationState.New;
+    private ConversationEndReason? _endReason;
+    private GuestChatError? _endError;
+
+    /// <summary>A conversation that waits for its <see cref="Start"/>.</summary>
+    public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams)
+    {
+        _key = key;
+        _api = api;
+        _settings = settings;
+        _streams = streams;
+        Become(New);
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>Props for one conversation.</summary>
+    public static Props Props(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams) =>
+        Akka.Actor.Props.Create(() => new ConversationActor(key, api, settings, streams));
+
+    /// <inheritdoc />
+    protected override void OnReceive(object message) => Unhandled(message);
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _lifetime.Cancel();
+        _lifetime.Dispose();
+    }
+
+    // ---- States ---------------------------------------------------------------------------------
+
+    private void New(object message)
+    {
+    switch (message)
+    {
+        case Start start:
+        {
+            var starter = Sender;
+            _api.CreateConversationAsync(start.Request, _lifetime.Token)
+                .PipeTo(Self, success: result => new CreateCompleted(result, starter));
+            Enter(ConversationState.Creating);
+            Become(Creating);
+            break;
+        }
+
+        default:
+            StashCommandOrServeCommon(message);
+            break;
+    }
+    }
+
+    private void Creating(object message)
+    {
+    switch (message)
+    {
+        case CreateCompleted { Result.IsSuccess: true } created:
+        {
+            var chat = created.Result.Value!;
+            var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(new Uri(chat.EventStreamUri!)));
+            _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
+            created.Starter.Tell(new Started(_key, session.ConversationId, session.MemberId));
+            Publish(new Started(_key, session.ConversationId, session.MemberId));
+            StartJwtTimers(session);
+            OpenStream(session);
+            Enter(ConversationState.Connecting);
+            Become(m => Connecting(session, m));
+            break;
+        }
+
+        case CreateCompleted failed:
+        {
+            failed.Starter.Tell(new CommandRejected(_key, "Start", $"Genesys refused the chat: {failed.Result.Error!.Code}", failed.Result.Error));
+            Finish(ConversationEndReason.Failed, failed.Result.Error, failed: true);
+            break;
+        }
+
+        default:
+            StashCommandOrServeCommon(message);
+            break;
+    }
+    }
+
+    private void Connecting(Session session, object message)
+    {
+    switch (message)
+    {
+        case FrameReceived frame when frame.Incarnation == session.Incarnation:
+        {
+            OnFrame(session, frame.Event);
+            if (session.GuestConnected)
+            {
+                Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
+                Become(m => Attached(session, m));
+                Stash.UnstashAll();
+            }
+
+            break;
+        }
+
+        default:
+            if (!HandleStreamAndCommon(session, message))
+            {
+                StashCommandOrServeCommon(message);
+            }
+
+            break;
+    }
+    }
+
+    private void Attached(Session session, object message)
+    {
+    switch (message)
+    {
+        case FrameReceived frame when frame.Incarnation == session.Incarnation:
+        {
+            OnFrame(session, frame.Event);
+            UpdateAttachedState(session);
+            break;
+        }
+
+        default:
+            if (!HandleStreamAndCommon(session, message) && !ServeCommand(session, message))
+            {
+                ServeCommon(message);
+            }
+
+            break;
+    }
+    }
+
+    private void Reconnecting(Session session, int attempt, DateTimeOffset since, object message)
+    {
+    switch (message)
+    {
+        case ReconnectTick:
+        {
+            if (Now - since > _settings.ReconnectWindow)
+            {
+                _log.Warning("Conversation {ConversationKey} could not reconnect within {ReconnectWindow}", _key, _settings.ReconnectWindow);
+                Finish(ConversationEndReason.Abandoned, null, failed: false);
+                break;
+            }
+
+            OpenStream(session);
+            break;
+        }
+
+        case Opened opened when opened.Incarnation == session.Incarnation:
+        {
+            RestartWatchdog(session);
+            Become(m => Backfilling(session, m));
+            RequestBackfill(session, session.LastSeenMessageId);
+            break;
+        }
+
+        case Closed closed when closed.Incarnation == session.Incarnation:
+        {
+            Context.Unwatch(session.Stream);
+            if (closed.Reason == CloseReason.ClosedByServer)
+            {
+                CheckOwnMember(session);
+            }
+
+            ScheduleReconnect(session, attempt + 1, since);
+            break;
+        }
+
+        case WatchdogExpired expired when expired.Incarnation == session.Incarnation:
+        {
+            Context.Unwatch(session.Stream);
+            Context.Stop(session.Stream);
+            ScheduleReconnect(session, attempt + 1, since);
+            break;
+        }
+
+        case FrameReceived frame when frame.Incarnation == session.Incarnation:
+        {
+            Stash.Stash();
+            break;
+        }
+
+        default:
+            if (!HandleStreamAndCommon(session, message) && !ServeCommand(session, message))
+            {
+                ServeCommon(message);
+            }
+
+            break;
+    }
+    }
+
+    private void Backfilling(Session session, object message)
+    {
+    switch (message)
+    {
+        case BackfillCompleted { Result.IsSuccess: true } page:
+        {
+            foreach (var entry in page.Result.Value!.Entities ?? [])
+            {
+                OnMessage(session, entry.Id, entry.Sender?.Id, entry.Body, entry.BodyType, entry.Timestamp);
+            }
+
+            if ((page.Result.Value.Entities?.Count ?? 0) >= _settings.BackfillPageSize)
+            {
+                RequestBackfill(session, session.LastSeenMessageId);
+                break;
+            }
+
+            Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
+            Become(m => Attached(session, m));
+            Stash.UnstashAll();
+            break;
+        }
+
+        case BackfillCompleted failed:
+        {
+            _log.Warning("Conversation {ConversationKey} backfill failed: {Code}", _key, failed.Result.Error!.Code);
+            if (IsExpiredJwt(failed.Result.Error))
+            {
+                Finish(ConversationEndReason.JwtExpired, failed.Result.Error, failed: false);
+                break;
+            }
+
+            Context.Unwatch(session.Stream);
+            Context.Stop(session.Stream);
+            ScheduleReconnect(session, 1, Now);
+            break;
+        }
+
+        case Closed closed when closed.Incarnation == session.Incarnation:
+        {
+            Context.Unwatch(session.Stream);
+            ScheduleReconnect(session, 1, Now);
+            break;
+        }
+
+        default:
+            if (message is GetStatus or GetTranscript or Subscribe or Unsubscribe or Terminated or MemberResolved or JwtWarning or JwtExpired)
+            {
+                HandleStreamAndCommon(session, message);
+                ServeCommon(message);
+            }
+            else
+            {
+                Stash.Stash();
+            }
+
+            break;
+    }
+    }
+
+    private void Ending(Session session, IActorRef requester, object message)
+    {
+    switch (message)
+    {
+        case LeaveCompleted left when left.Result.IsSuccess || left.Result.Error!.Code == ErrorCodes.MemberState:
+        {
+            Finish(ConversationEndReason.GuestLeft, null, failed: false);
+            break;
+        }
+
+        case LeaveCompleted failed:
+        {
+            requester.Tell(new CommandRejected(_key, "End", $"Leaving failed: {failed.Result.Error!.Code}", failed.Result.Error));
+            Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
+            Become(m => Attached(session, m));
+            Stash.UnstashAll();
+            break;
+        }
+
+        case FrameReceived frame when frame.Incarnation == session.Incarnation:
+        {
+            OnFrame(session, frame.Event);
+            break;
+        }
+
+        default:
+            if (!HandleStreamAndCommon(session, message))
+            {
+                StashCommandOrServeCommon(message);
+            }
+
+            break;
+    }
+    }
+
+    private void Finished(object message)
+    {
+    switch (message)
+    {
+        case Start or SendMessage or SendTyping or AnswerMediaRequest or End:
+        {
+            Sender.Tell(new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError));
+            break;
+        }
+
+        default:
+            ServeCommon(message);
+            break;
+    }
+    }
+
+    // ---- Commands (Queued, Active, Reconnecting) ----------------------------------------------------
+
+    private bool ServeCommand(Session session, object message)
+    {
+        switch (message)
+        {
+            case SendMessage send:
+            {
+                StartSend(session, send, Sender, attempt: 1);
+                return true;
+            }
+
+            case SendCompleted completed:
+            {
+                OnSendCompleted(session, completed);
+                return true;
+            }
+
+            case SendCheckCompleted check:
+            {
+                OnSendChecked(session, check);
+                return true;
+            }
+
+            case SendTyping:
+            {
+                OnTypingRequested(session);
+                return true;
+            }
+
+            case TypingWindowOpened:
+            {
+                session.TypingPending = false;
+                SendTypingNow(session);
+                return true;
+            }
+
+            case TypingCompleted typing:
+            {
+                if (typing.Result.Error is { } error)
+                {
+                    _log.Debug("Conversation {ConversationKey} typing not sent: {Code}", _key, error.Code);
+                }
+
+                return true;
+            }
+
+            case AnswerMediaRequest answer:
+            {
+                AnswerMedia(session, answer.MediaRequestId, answer.Decision, Sender);
+                return true;
+            }
+
+            case MediaAnswerCompleted answered:
+            {
+                if (answered.Result.Error is { } error)
+                {
+                    answered.Requester?.Tell(new CommandRejected(_key, "AnswerMediaRequest", $"Genesys refused the answer: {error.Code}", error));
+                }
+
+                return true;
+            }
+
+            case End:
+            {
+                _api.RemoveMemberAsync(session.Jwt, session.ConversationId, session.MemberId, _lifetime.Token)
+                    .PipeTo(Self, success: result => new LeaveCompleted(result));
+                session.Leaving = true;
+                Enter(ConversationState.Ending);
+                var requester = Sender;
+                Become(m => Ending(session, requester, m));
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    private void StartSend(Session session, SendMessage send, IActorRef requester, int attempt)
+    {
+        var startedAt = Now;
+        _api.SendMessageAsync(session.Jwt, session.ConversationId, session.MemberId, new CreateWebChatMessageRequest { Body = send.Body, BodyType = send.BodyType }, _lifetime.Token)
+            .PipeTo(Self, success: result => new SendCompleted(send, requester, attempt, startedAt, result));
+    }
+
+    private void OnSendCompleted(Session session, SendCompleted completed)
+    {
+        if (completed.Result is { IsSuccess: true, Value: var message })
+        {
+            Accept(session, completed.Command, completed.Requester, message!);
+            return;
+        }
+
+        var error = completed.Result.Error!;
+        if (error.Kind == FailureKind.OutcomeUnknown)
+        {
+            // Promise 6: look before sending again, so the agent never sees it twice.
+            _log.Info("Conversation {ConversationKey} send outcome unknown ({Code}); checking the transcript", _key, error.Code);
+            _api.GetMessagesAsync(session.Jwt, session.ConversationId, new MessagePageQuery(Descending: true, MaxResults: _settings.SendCheckDepth), _lifetime.Token)
+                .PipeTo(Self, success: result => new SendCheckCompleted(completed, result));
+            return;
+        }
+
+        if (IsExpiredJwt(error))
+        {
+            completed.Requester.Tell(new CommandRejected(_key, completed.Command, "The JWT has expired", error));
+            Finish(ConversationEndReason.JwtExpired, error, failed: false);
+            return;
+        }
+
+        completed.Requester.Tell(new CommandRejected(_key, completed.Command, $"Genesys refused the message: {error.Code}", error));
+    }
+
+    private void OnSendChecked(Session session, SendCheckCompleted check)
+    {
+        var sent = check.Send;
+        var found = check.Result.Value?.Entities?.FirstOrDefault(m =>
+            m.Sender?.Id == session.MemberId && m.Body == sent.Command.Body && m.Id is not null
+            && !_acceptedSends.Contains(m.Id) && m.Timestamp >= sent.StartedAt - TimeSpan.FromSeconds(5));
+        if (found is not null)
+        {
+            Accept(session, sent.Command, sent.Requester, found);
+            return;
+        }
+
+        if (check.Result.IsSuccess && sent.Attempt < _settings.SendAttempts)
+        {
+            StartSend(session, sent.Command, sent.Requester, sent.Attempt + 1);
+            return;
+        }
+
+        sent.Requester.Tell(new CommandRejected(_key, sent.Command, "The message could not be confirmed as sent", sent.Result.Error ?? check.Result.Error));
+    }
+
+    private void Accept(Session session, SendMessage command, IActorRef requester, WebChatMessage message)
+    {
+        _acceptedSends.Add(message.Id!);
+        OnMessage(session, message.Id, session.MemberId, message.Body, message.BodyType, message.Timestamp);
+        requester.Tell(new MessageAccepted(_key, command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
+    }
+
+    private void OnTypingRequested(Session session)
+    {
+        if (session.LastTypingSent is { } last && Now - last < _settings.TypingInterval)
+        {
+            // Coalesced: one trailing indicator when the window opens, however many were asked for.
+            if (!session.TypingPending)
+            {
+                session.TypingPending = true;
+                Timers.StartSingleTimer(TypingTimer, TypingWindowOpened.Instance, _settings.TypingInterval - (Now - last));
+            }
+
+            return;
+        }
+
+        SendTypingNow(session);
+    }
+
+    private void SendTypingNow(Session session)
+    {
+        session.LastTypingSent = Now;
+        _api.SendTypingAsync(session.Jwt, session.ConversationId, session.MemberId, _lifetime.Token)
+            .PipeTo(Self, success: result => new TypingCompleted(result));
+    }
+
+    private void AnswerMedia(Session session, string mediaRequestId, MediaRequestDecision decision, IActorRef? requester)
+    {
+        if (decision == MediaRequestDecision.Ask)
+        {
+            return;
+        }
+
+        var answer = new WebChatGuestMediaRequest
+        {
+            State = decision == MediaRequestDecision.Accept ? MediaRequestState.Accepted : MediaRequestState.Declined,
+        };
+        _api.UpdateMediaRequestAsync(session.Jwt, session.ConversationId, mediaRequestId, answer, _lifetime.Token)
+            .PipeTo(Self, success: result => new MediaAnswerCompleted(result, requester));
+    }
+
+    // ---- Frames -------------------------------------------------------------------------------------
+
+    private void OnFrame(Session session, StreamEvent streamEvent)
+    {
+        RestartWatchdog(session);
+        switch (streamEvent)
+        {
+            case HeartbeatEvent:
+                break;
+
+            case MemberChangeEvent change:
+                OnMemberChange(session, change);
+                break;
+
+            case MessageEvent message:
+                OnMessage(session, message.MessageId, message.SenderId, message.Body, message.BodyType, message.Timestamp);
+                break;
+
+            case TypingEvent typing when typing.SenderId != session.MemberId:
+                Deliver(typing.SenderId, member => new Typing(_key, member, Now + _settings.AgentTypingExpiry));
+                break;
+
+            case TypingEvent:
+                break;
+
+            case UnknownEvent unknown:
+                _log.Info("Conversation {ConversationKey} ignored an unknown frame on {Topic}: {Detail}", _key, unknown.Topic, unknown.Detail);
+                break;
+
+            case UnparseableFrame bad:
+                _log.Warning("Conversation {ConversationKey} skipped a malformed frame: {Reason}", _key, bad.Reason);
+                break;
+        }
+    }
+
+    private void OnMemberChange(Session session, MemberChangeEvent change)
+    {
+        if (change.MemberId == session.MemberId)
+        {
+            if (change.State == MemberState.Connected)
+            {
+                session.GuestConnected = true;
+            }
+            else if (change.State == MemberState.Disconnected)
+            {
+                Finish(session.Leaving ? ConversationEndReason.GuestLeft : ConversationEndReason.AgentEnded, null, failed: false);
+            }
+
+            return;
+        }
+
+        var known = _members.GetValueOrDefault(change.MemberId);
+        if (known is not null && known.State == change.State)
+        {
+            return;
+        }
+
+        if (known is not null)
+        {
+            _members[change.MemberId] = known with { State = change.State };
+        }
+
+        Deliver(change.MemberId, member =>
+        {
+            var current = member with { State = change.State };
+            _members[member.Id] = current;
+            if (current.Role == MemberRole.Agent)
+            {
+                session.ConnectedAgents.Remove(member.Id);
+                if (change.State == MemberState.Connected)
+                {
+                    session.ConnectedAgents.Add(member.Id);
+                }
+            }
+
+            return new MemberChanged(_key, current);
+        }, change.State);
+    }
+
+    private void OnMessage(Session session, string? id, string? senderId, string? body, BodyType? bodyType, DateTimeOffset? timestamp)
+    {
+        if (id is null || senderId is null || !_seenMessages.Add(id))
+        {
+            return;
+        }
+
+        var type = bodyType ?? BodyType.Standard;
+        var at = timestamp ?? Now;
+        AddToTranscript(new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _members.GetValueOrDefault(senderId)?.Role, body ?? "", type, at));
+        if (session.LastSeenAt is null || at >= session.LastSeenAt)
+        {
+            session.LastSeenAt = at;
+            session.LastSeenMessageId = id;
+        }
+
+        if (senderId == session.MemberId)
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case BodyType.Standard or BodyType.Notice:
+                Deliver(senderId, member => new MessageReceived(_key, id, member, body ?? "", type, at));
+                break;
+
+            case BodyType.MediaRequest when body is { Length: > 0 } mediaRequestId:
+                _api.GetMediaRequestAsync(session.Jwt, session.ConversationId, mediaRequestId, _lifetime.Token)
+                    .PipeTo(Self, success: result => new MediaRequestRead(result));
+                break;
+
+            default:
+                // member-join and member-leave repeat member-change events, which are the ones acted on.
+                break;
+        }
+    }
+
+    private void AddToTranscript(TranscriptLine line)
+    {
+        var index = _transcript.Count;
+        while (index > 0 && _transcript[index - 1].Timestamp > line.Timestamp)
+        {
+            index--;
+        }
+
+        _transcript.Insert(index, line);
+    }
+
+    /// <summary>Queues an event that names a member; events go out in order once their members are resolved.</summary>
+    private void Deliver(string memberId, Func<Member, object> make, MemberState? state = null)
+    {
+        _deliveries.Enqueue(new PendingDelivery(memberId, make));
+        if (!_members.ContainsKey(memberId) && _membersBeingResolved.Add(memberId) && CurrentSession is { } session)
+        {
+            var initialState = state ?? MemberState.Connected;
+            _api.GetMemberAsync(session.Jwt, session.ConversationId, memberId, _lifetime.Token)
+                .PipeTo(Self, success: result => new MemberResolved(memberId, result, initialState));
+        }
+
+        FlushDeliveries();
+    }
+
+    private void FlushDeliveries()
+    {
+        while (_deliveries.TryPeek(out var next) && _members.TryGetValue(next.MemberId, out var member))
+        {
+            _deliveries.Dequeue();
+            Publish(next.Make(member));
+        }
+    }
+
+    // ---- Stream, timers and shared handling ---------------------------------------------------------
+
+    private Session? CurrentSession { get; set; }
+
+    private void OpenStream(Session session)
+    {
+        CurrentSession = session;
+        session.Incarnation++;
+        session.Stream = _streams.Open(Context, session.Address, session.Incarnation);
+        Context.Watch(session.Stream);
+        RestartWatchdog(session);
+    }
+
+    private void RestartWatchdog(Session session) =>
+        Timers.StartSingleTimer(WatchdogTimer, new WatchdogExpired(session.Incarnation), _settings.WatchdogTimeout);
+
+    private void ScheduleReconnect(Session session, int attempt, DateTimeOffset since)
+    {
+        var ceiling = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)));
+        var delay = TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+        Publish(new Reconnecting(_key, attempt, delay));
+        Timers.StartSingleTimer(ReconnectTimer, ReconnectTick.Instance, delay);
+        if (_state != ConversationState.Reconnecting)
+        {
+            Enter(ConversationState.Reconnecting);
+        }
+
+        Become(m => Reconnecting(session, attempt, since, m));
+    }
+
+    private void RequestBackfill(Session session, string? after) =>
+        _api.GetMessagesAsync(session.Jwt, session.ConversationId, new MessagePageQuery(After: after, MaxResults: _settings.BackfillPageSize), _lifetime.Token)
+            .PipeTo(Self, success: result => new BackfillCompleted(result));
+
+    private void CheckOwnMember(Session session) =>
+        _api.GetMemberAsync(session.Jwt, session.ConversationId, session.MemberId, _lifetime.Token)
+            .PipeTo(Self, success: result => new OwnMemberChecked(result));
+
+    private void StartJwtTimers(Session session)
+    {
+        if (session.Jwt.ExpiresAt is not { } expiresAt)
+        {
+            return;
+        }
+
+        var untilExpiry = expiresAt - Now;
+        if (untilExpiry - _settings.JwtExpiryWarning > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer(JwtWarningTimer, new JwtWarning(expiresAt), untilExpiry - _settings.JwtExpiryWarning);
+        }
+
+        Timers.StartSingleTimer(JwtExpiryTimer, new JwtExpired(expiresAt), untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero);
+    }
+
+    /// <summary>Socket news and timers every live state handles the same way; false when the message is not one of them.</summary>
+    private bool HandleStreamAndCommon(Session session, object message)
+    {
+        switch (message)
+        {
+            case Opened opened when opened.Incarnation == session.Incarnation:
+                RestartWatchdog(session);
+                return true;
+
+            case Closed closed when closed.Incarnation == session.Incarnation:
+            {
+                Context.Unwatch(session.Stream);
+                _log.Info("Conversation {ConversationKey} lost its socket ({Reason} {Detail})", _key, closed.Reason, closed.Detail);
+                if (closed.Reason == CloseReason.ClosedByServer)
+                {
+                    CheckOwnMember(session);
+                }
+
+                ScheduleReconnect(session, 1, Now);
+                return true;
+            }
+
+            case WatchdogExpired expired when expired.Incarnation == session.Incarnation:
+            {
+                _log.Warning("Conversation {ConversationKey} heard nothing for {Timeout}; the socket is taken as dead", _key, _settings.WatchdogTimeout);
+                Context.Unwatch(session.Stream);
+                Context.Stop(session.Stream);
+                ScheduleReconnect(session, 1, Now);
+                return true;
+            }
+
+            case Terminated terminated when terminated.ActorRef.Equals(session.Stream):
+            {
+                // A socket child that stopped without telling why (it crashed): treat it as lost.
+                ScheduleReconnect(session, 1, Now);
+                return true;
+            }
+
+            case Opened or Closed or FrameReceived or WatchdogExpired or Terminated:
+                return true;
+
+            case MemberResolved resolved:
+            {
+                _membersBeingResolved.Remove(resolved.MemberId);
+                var info = resolved.Result.Value;
+                _members[resolved.MemberId] = new Member(resolved.MemberId, info?.Role, info?.DisplayName, info?.State ?? resolved.State);
+                if (resolved.Result.Error is { } error)
+                {
+                    _log.Warning("Conversation {ConversationKey} could not resolve member {MemberId}: {Code}", _key, resolved.MemberId, error.Code);
+                }
+
+                FlushDeliveries();
+                UpdateAttachedState(session);
+                return true;
+            }
+
+            case MediaRequestRead read:
+            {
+                if (read.Result.Value is { Id: { } id } request)
+                {
+                    Publish(new MediaRequested(_key, request));
+                    AnswerMedia(session, id, _settings.MediaRequestPolicy, requester: null);
+                }
+
+                return true;
+            }
+
+            case OwnMemberChecked { Result.Value.State: MemberState.Disconnected }:
+            {
+                Finish(_state == ConversationState.Reconnecting ? ConversationEndReason.Abandoned : ConversationEndReason.AgentEnded, null, failed: false);
+                return true;
+            }
+
+            case OwnMemberChecked checkedMember when IsExpiredJwt(checkedMember.Result.Error):
+            {
+                Finish(ConversationEndReason.JwtExpired, checkedMember.Result.Error, failed: false);
+                return true;
+            }
+
+            case OwnMemberChecked:
+                return true;
+
+            case JwtWarning warning:
+                Publish(new JwtExpiring(_key, warning.ExpiresAt));
+                return true;
+
+            case JwtExpired:
+                Finish(ConversationEndReason.JwtExpired, null, failed: false);
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    private void UpdateAttachedState(Session session)
+    {
+        var wanted = session.AgentConnected ? ConversationState.Active : ConversationState.Queued;
+        if (_state is ConversationState.Queued or ConversationState.Active && _state != wanted)
+        {
+            Enter(wanted);
+        }
+    }
+
+    private void StashCommandOrServeCommon(object message)
+    {
+        if (message is Start or SendMessage or SendTyping or AnswerMediaRequest or End)
+        {
+            Stash.Stash();
+            return;
+        }
+
+        ServeCommon(message);
+    }
+
+    private void ServeCommon(object message)
+    {
+        switch (message)
+        {
+            case Subscribe subscribe:
+                _subscribers.Add(subscribe.Subscriber);
+                Context.Watch(subscribe.Subscriber);
+                subscribe.Subscriber.Tell(new StateChanged(_key, _state));
+                break;
+
+            case Unsubscribe unsubscribe:
+                _subscribers.Remove(unsubscribe.Subscriber);
+                break;
+
+            case Terminated terminated when _subscribers.Remove(terminated.ActorRef):
+                break;
+
+            case GetStatus:
+                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _members.Values], _endReason, _endError?.Code));
+                break;
+
+            case GetTranscript:
+                Sender.Tell(new Transcript(_key, [.. _transcript]));
+                break;
+
+            case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened:
+                break;
+
+            case CreateCompleted or SendCompleted or SendCheckCompleted or TypingCompleted or MediaAnswerCompleted or LeaveCompleted
+                or BackfillCompleted or MemberResolved or MediaRequestRead or OwnMemberChecked or JwtWarning or JwtExpired:
+                break;
+
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Finish(ConversationEndReason reason, GuestChatError? error, bool failed)
+    {
+        if (_state is ConversationState.Ended or ConversationState.Failed)
+        {
+            return;
+        }
+
+        _endReason = reason;
+        _endError = error;
+        foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer })
+        {
+            Timers.Cancel(timer);
+        }
+
+        if (CurrentSession?.Stream is { } stream)
+        {
+            Context.Unwatch(stream);
+            Context.Stop(stream);
+        }
+
+        _log.Info("Conversation {ConversationKey} ended: {Reason}{Error}", _key, reason, error is null ? "" : $" ({error.Code})");
+        Enter(failed ? ConversationState.Failed : ConversationState.Ended);
+        Publish(new Ended(_key, reason, error));
+        Become(Finished);
+        Stash.UnstashAll();
+    }
+
+    private void Enter(ConversationState state)
+    {
+        _state = state;
+        Publish(new StateChanged(_key, state));
+    }
+
+    private void Publish(object message)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Tell(message);
+        }
+    }
+
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    private static bool IsExpiredJwt(GuestChatError? error) => error?.Code == ErrorCodes.CredentialsExpired;
+
+    // ---- Private data and messages ------------------------------------------------------------------
+
+    /// <summary>What exists once Genesys has created the chat; lives as long as the chat.</summary>
+    private sealed class Session(string conversationId, string memberId, GuestJwt jwt, EventStreamAddress address)
+    {
+        public string ConversationId { get; } = conversationId;
+
+        public string MemberId { get; } = memberId;
+
+        public GuestJwt Jwt { get; } = jwt;
+
+        public EventStreamAddress Address { get; } = address;
+
+        public int Incarnation { get; set; }
+
+        public IActorRef Stream { get; set; } = ActorRefs.Nobody;
+
+        public bool GuestConnected { get; set; }
+
+        public HashSet<string> ConnectedAgents { get; } = new(StringComparer.Ordinal);
+
+        public bool AgentConnected => ConnectedAgents.Count > 0;
+
+        public bool Leaving { get; set; }
+
+        public string? LastSeenMessageId { get; set; }
+
+        public DateTimeOffset? LastSeenAt { get; set; }
+
+        public DateTimeOffset? LastTypingSent { get; set; }
+
+        public bool TypingPending { get; set; }
+    }
+
+    private sealed record PendingDelivery(string MemberId, Func<Member, object> Make);
+
+    private sealed record CreateCompleted(GuestChatResult<CreateWebChatConversationResponse> Result, IActorRef Starter);
+
+    private sealed record SendCompleted(SendMessage Command, IActorRef Requester, int Attempt, DateTimeOffset StartedAt, GuestChatResult<WebChatMessage> Result);
+
+    private sealed record SendCheckCompleted(SendCompleted Send, GuestChatResult<WebChatMessageEntityList> Result);
+
+    private sealed record TypingCompleted(GuestChatResult<WebChatTyping> Result);
+
+    private sealed record MediaRequestRead(GuestChatResult<WebChatGuestMediaRequest> Result);
+
+    private sealed record MediaAnswerCompleted(GuestChatResult<WebChatGuestMediaRequest> Result, IActorRef? Requester);
+
+    private sealed record LeaveCompleted(GuestChatResult<NoContent> Result);
+
+    private sealed record BackfillCompleted(GuestChatResult<WebChatMessageEntityList> Result);
+
+    private sealed record MemberResolved(string MemberId, GuestChatResult<WebChatMemberInfo> Result, MemberState State);
+
+    private sealed record OwnMemberChecked(GuestChatResult<WebChatMemberInfo> Result);
+
+    private sealed record WatchdogExpired(int Incarnation);
+
+    private sealed record JwtWarning(DateTimeOffset ExpiresAt);
+
+    private sealed record JwtExpired(DateTimeOffset ExpiresAt);
+
+    private sealed record ReconnectTick
+    {
+        public static ReconnectTick Instance { get; } = new();
+    }
+
+    private sealed record TypingWindowOpened
+    {
+        public static TypingWindowOpened Instance { get; } = new();
+    }
+}

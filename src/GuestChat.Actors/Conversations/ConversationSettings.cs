@@ -1,0 +1,41 @@
+namespace GuestChat.Actors.Conversations;
+
+/// <summary>How every conversation behaves; bound from configuration by the hosting extension.</summary>
+public sealed record ConversationSettings
+{
+    /// <summary>The server's heartbeat interval; no frame for 2.5 of these means the socket is dead.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first reconnect delay; doubled each attempt, with full jitter.</summary>
+    public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest reconnect delay.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to keep reconnecting; a little under the server's 2-minute grace window.</summary>
+    public TimeSpan ReconnectWindow { get; init; } = TimeSpan.FromSeconds(110);
+
+    /// <summary>Guest typing is sent at most once per this.</summary>
+    public TimeSpan TypingInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long another member's typing lasts unless that member speaks first.</summary>
+    public TimeSpan AgentTypingExpiry { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>How long before the JWT expires the subscribers are warned.</summary>
+    public TimeSpan JwtExpiryWarning { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How media requests are answered without a command.</summary>
+    public MediaRequestDecision MediaRequestPolicy { get; init; } = MediaRequestDecision.Ask;
+
+    /// <summary>Messages per page when backfilling after a reconnect.</summary>
+    public int BackfillPageSize { get; init; } = 100;
+
+    /// <summary>How many times a send whose outcome was unknown, and not found in the transcript, is sent again.</summary>
+    public int SendAttempts { get; init; } = 3;
+
+    /// <summary>How many recent messages are searched for a send whose outcome was unknown.</summary>
+    public int SendCheckDepth { get; init; } = 50;
+
+    /// <summary>The watchdog's timeout: 2.5 heartbeat intervals.</summary>
+    public TimeSpan WatchdogTimeout => HeartbeatInterval * 2.5;
+}
