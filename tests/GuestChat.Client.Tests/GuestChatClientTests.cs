@@ -189,7 +189,12 @@ public sealed class GuestChatClientTests
         var mine = (await fixture.Client.CreateConversationAsync(ClientFixture.Request(), None)).Value!;
         var jwt = new GuestJwt(mine.Jwt!);
 
-        await Task.Delay(jwt.ExpiresAt!.Value - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(50));
+        var untilExpired = jwt.ExpiresAt!.Value - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(50);
+        if (untilExpired > TimeSpan.Zero)
+        {
+            await Task.Delay(untilExpired);
+        }
+
         var expired = await fixture.Client.GetMembersAsync(jwt, mine.Id!, null, None);
 
         Assert.Equal((FailureKind.Final, 401, ErrorCodes.CredentialsExpired), (expired.Error!.Kind, expired.Error.Status, expired.Error.Code));
