@@ -26,4 +26,10 @@ public static class ConversationCommands
 
     /// <summary>Stop receiving them.</summary>
     public sealed record Unsubscribe(ConversationKey Key, IActorRef Subscriber) : IWithConversationKey;
+
+    /// <summary>Receive the events of every conversation the manager holds (answered with nothing).</summary>
+    public sealed record SubscribeAll(IActorRef Subscriber);
+
+    /// <summary>Stop receiving them.</summary>
+    public sealed record UnsubscribeAll(IActorRef Subscriber);
 }

@@ -26,4 +26,13 @@ public static class ConversationQueries
 
     /// <summary>One message of a transcript.</summary>
     public sealed record TranscriptLine(string MessageId, string SenderId, MemberRole? SenderRole, string Body, BodyType BodyType, DateTimeOffset Timestamp);
+
+    /// <summary>Every conversation the manager holds; answered <see cref="ConversationList"/>.</summary>
+    public sealed record ListConversations;
+
+    /// <summary>Every conversation and where it stands.</summary>
+    public sealed record ConversationList(IReadOnlyList<ConversationSummary> Conversations);
+
+    /// <summary>One conversation in a list.</summary>
+    public sealed record ConversationSummary(ConversationKey Key, ConversationState State, ConversationEndReason? EndReason);
 }

@@ -1,0 +1,169 @@
+using Akka.Actor;
+using Akka.Event;
+using GuestChat.Actors.EventStreams;
+using GuestChat.Client;
+using static GuestChat.Actors.Conversations.ConversationCommands;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+
+namespace GuestChat.Actors.Conversations;
+
+/// <summary>
+/// <c>/user/conversations</c>: starts one <see cref="ConversationActor"/> per key on <see cref="Start"/>,
+/// routes every keyed message to it, supervises it, answers for all chats, and tells its own
+/// subscribers every conversation's events, ends included. Later replaced by a shard region that
+/// takes the same messages.
+/// </summary>
+public sealed class ConversationManager : UntypedActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IGuestChatClient _api;
+    private readonly ConversationSettings _settings;
+    private readonly IEventStreamFactory _streams;
+    private readonly Dictionary<ConversationKey, Entry> _conversations = [];
+    private readonly Dictionary<IActorRef, ConversationKey> _keysByActor = [];
+    private readonly HashSet<IActorRef> _subscribers = [];
+
+    /// <summary>A manager whose conversations share one client (and so one rate limiter per host).</summary>
+    public ConversationManager(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams)
+    {
+        _api = api;
+        _settings = settings;
+        _streams = streams;
+    }
+
+    /// <summary>Props for the manager.</summary>
+    public static Props Props(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams) =>
+        Akka.Actor.Props.Create(() => new ConversationManager(api, settings, streams));
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // A restarted conversation would start empty: its JWT, member id and seen messages live in the
+        // actor, so it could not resume its chat. Until conversations are persisted, a crash stops the
+        // conversation and is reported as its end (Failed), which is honest; restarting would not be.
+        new OneForOneStrategy(_ => Directive.Stop);
+
+    /// <inheritdoc />
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Start start:
+            {
+                var conversation = _conversations.TryGetValue(start.Key, out var entry) ? entry.Actor : Create(start.Key);
+                conversation.Forward(start);
+                break;
+            }
+
+            case IWithConversationKey keyed when !IsEvent(message):
+            {
+                if (_conversations.TryGetValue(keyed.Key, out var entry))
+                {
+                    entry.Actor.Forward(message);
+                }
+                else
+                {
+                    Sender.Tell(new CommandRejected(keyed.Key, message, $"No conversation has the key {keyed.Key}"));
+                }
+
+                break;
+            }
+
+            case StateChanged changed:
+            {
+                if (_conversations.TryGetValue(changed.Key, out var entry))
+                {
+                    _conversations[changed.Key] = entry with { State = changed.State };
+                }
+
+                Publish(message);
+                break;
+            }
+
+            case Ended ended:
+            {
+                if (_conversations.TryGetValue(ended.Key, out var entry))
+                {
+                    _conversations[ended.Key] = entry with { EndReason = ended.Reason };
+                }
+
+                Publish(message);
+                break;
+            }
+
+            case IWithConversationKey:
+            {
+                Publish(message);
+                break;
+            }
+
+            case ListConversations:
+            {
+                Sender.Tell(new ConversationList([.. _conversations.Select(c => new ConversationSummary(c.Key, c.Value.State, c.Value.EndReason))]));
+                break;
+            }
+
+            case SubscribeAll subscribe:
+            {
+                _subscribers.Add(subscribe.Subscriber);
+                Context.Watch(subscribe.Subscriber);
+                break;
+            }
+
+            case UnsubscribeAll unsubscribe:
+            {
+                _subscribers.Remove(unsubscribe.Subscriber);
+                break;
+            }
+
+            case Terminated terminated:
+            {
+                OnTerminated(terminated.ActorRef);
+                break;
+            }
+
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private IActorRef Create(ConversationKey key)
+    {
+        var actor = Context.ActorOf(ConversationActor.Props(key, _api, _settings, _streams), key.Value);
+        Context.Watch(actor);
+        actor.Tell(new Subscribe(key, Self));
+        _conversations[key] = new Entry(actor, ConversationState.New, null);
+        _keysByActor[actor] = key;
+        return actor;
+    }
+
+    private void OnTerminated(IActorRef actor)
+    {
+        if (_subscribers.Remove(actor) || !_keysByActor.Remove(actor, out var key))
+        {
+            return;
+        }
+
+        var entry = _conversations[key];
+        if (entry.EndReason is null)
+        {
+            _log.Error("Conversation {ConversationKey} stopped unexpectedly in {State}", key, entry.State);
+            _conversations[key] = entry with { State = ConversationState.Failed, EndReason = ConversationEndReason.Failed };
+            Publish(new StateChanged(key, ConversationState.Failed));
+            Publish(new Ended(key, ConversationEndReason.Failed));
+        }
+    }
+
+    private void Publish(object message)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Tell(message);
+        }
+    }
+
+    private static bool IsEvent(object message) => message.GetType().DeclaringType == typeof(ConversationEvents);
+
+    private sealed record Entry(IActorRef Actor, ConversationState State, ConversationEndReason? EndReason);
+}

@@ -1,0 +1,80 @@
+using Akka.Actor;
+using Akka.Hosting;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
+using GuestChat.Client;
+using GuestChat.Client.Http;
+using GuestChat.Client.Models;
+using GuestChat.Emulator;
+using GuestChat.Emulator.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using static GuestChat.Actors.Conversations.ConversationCommands;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+
+namespace GuestChat.Actors.Tests.Hosting;
+
+/// <summary>The production wiring: a host built with AddGuestChat drives chats against the emulator through the manager.</summary>
+public sealed class GuestChatHostingTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_host_with_AddGuestChat_runs_chats_through_the_manager_and_lists_and_reports_them()
+    {
+        await using var emulator = await GuestChatEmulator.StartAsync(new EmulatorOptions
+        {
+            Timing = new TimingOptions { AgentAlertDelay = TimeSpan.FromMilliseconds(20), AgentAnswerDelay = TimeSpan.FromMilliseconds(20) },
+        });
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddGuestChat(new GuestChatClientOptions
+        {
+            Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl),
+            RateLimit = new RateLimitOptions { RequestsPerSecond = 0 },
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var manager = await host.Services.GetRequiredService<IRequiredActor<ConversationManager>>().GetAsync();
+            var key = new ConversationKey("hosted-1");
+            var request = new CreateWebChatConversationRequest
+            {
+                OrganizationId = EmulatorDefaults.OrganizationId,
+                DeploymentId = EmulatorDefaults.DeploymentId,
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
+                MemberInfo = new GuestMemberInfo { DisplayName = "Hosted" },
+            };
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var inbox = Inbox.Create(system);
+            manager.Tell(new SubscribeAll(inbox.Receiver));
+
+            var started = await manager.Ask<Started>(new Start(key, request), Patience);
+            var accepted = await manager.Ask<MessageAccepted>(new SendMessage(key, "through the manager"), Patience);
+            Assert.Contains(emulator.Conversation(started.ConversationId)!.Transcript!, e => e.Id == accepted.MessageId);
+
+            var unknown = await manager.Ask<CommandRejected>(new SendMessage(new ConversationKey("nobody"), "x"), Patience);
+            Assert.Contains("No conversation", unknown.Reason, StringComparison.Ordinal);
+
+            manager.Tell(new End(key), inbox.Receiver);
+            Ended? ended = null;
+            var deadline = DateTime.UtcNow + Patience;
+            while (ended is null && DateTime.UtcNow < deadline)
+            {
+                if (await inbox.ReceiveAsync(Patience) is Ended e)
+                {
+                    ended = e;
+                }
+            }
+
+            Assert.Equal(ConversationEndReason.GuestLeft, ended!.Reason);
+            var list = await manager.Ask<ConversationList>(new ListConversations(), Patience);
+            Assert.Equal(new ConversationSummary(key, ConversationState.Ended, ConversationEndReason.GuestLeft), list.Conversations.Single());
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}
