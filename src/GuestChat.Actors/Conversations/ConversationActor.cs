@@ -85,9 +85,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     {
         case Start start:
         {
-            var starter = Sender;
-            _api.CreateConversationAsync(start.Request, _lifetime.Token)
-                .PipeTo(Self, success: result => new CreateCompleted(result, starter));
+            Create(start, Sender, attempt: 1);
             Enter(ConversationState.Creating);
             Become(Creating);
             break;
@@ -114,6 +112,15 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             OpenStream(session);
             Enter(ConversationState.Connecting);
             Become(m => Connecting(session, m));
+            break;
+        }
+
+        case CreateCompleted { Result.Error.Kind: not FailureKind.Final } unsure when unsure.Attempt < _settings.SendAttempts:
+        {
+            // Creating again is safe where sending again is not: a chat is not routed until its socket
+            // is attached, so a chat created twice leaves only an unattached orphan that the server abandons.
+            _log.Info("Conversation {ConversationKey} create not confirmed ({Code}); creating again", _key, unsure.Result.Error!.Code);
+            Create(unsure.Command, unsure.Starter, unsure.Attempt + 1);
             break;
         }
 
@@ -189,6 +196,12 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 _log.Warning("Conversation {ConversationKey} could not reconnect within {ReconnectWindow}", _key, _settings.ReconnectWindow);
                 Finish(ConversationEndReason.Abandoned, null, failed: false);
                 break;
+            }
+
+            if (attempt % 5 == 0)
+            {
+                // Sockets that keep failing may mean the chat is over; ask before trying on.
+                CheckOwnMember(session);
             }
 
             OpenStream(session);
@@ -309,11 +322,29 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             break;
         }
 
+        case LeaveCompleted { Result.Error.Kind: not FailureKind.Final } unsure when session.LeaveAttempts < _settings.SendAttempts:
+        {
+            // Leaving again is harmless: once it has happened, the repeat answers chat.error.member.state.
+            _log.Info("Conversation {ConversationKey} leave not confirmed ({Code}); trying again", _key, unsure.Result.Error!.Code);
+            Leave(session);
+            break;
+        }
+
         case LeaveCompleted failed:
         {
             requester.Tell(new CommandRejected(_key, "End", $"Leaving failed: {failed.Result.Error!.Code}", failed.Result.Error));
-            Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
-            Become(m => Attached(session, m));
+            session.Leaving = false;
+            if (session.StreamLost)
+            {
+                session.StreamLost = false;
+                ScheduleReconnect(session, 1, Now);
+            }
+            else
+            {
+                Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
+                Become(m => Attached(session, m));
+            }
+
             Stash.UnstashAll();
             break;
         }
@@ -321,6 +352,15 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         case FrameReceived frame when frame.Incarnation == session.Incarnation:
         {
             OnFrame(session, frame.Event);
+            break;
+        }
+
+        case Closed or WatchdogExpired or Terminated:
+        {
+            // Leaving does not need the socket: the DELETE's answer decides. Reconnect only if it fails.
+            Context.Unwatch(session.Stream);
+            Timers.Cancel(WatchdogTimer);
+            session.StreamLost = true;
             break;
         }
 
@@ -415,9 +455,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case End:
             {
-                _api.RemoveMemberAsync(session.Jwt, session.ConversationId, session.MemberId, _lifetime.Token)
-                    .PipeTo(Self, success: result => new LeaveCompleted(result));
                 session.Leaving = true;
+                Leave(session);
                 Enter(ConversationState.Ending);
                 var requester = Sender;
                 Become(m => Ending(session, requester, m));
@@ -427,6 +466,17 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             default:
                 return false;
         }
+    }
+
+    private void Create(Start start, IActorRef starter, int attempt) =>
+        _api.CreateConversationAsync(start.Request, _lifetime.Token)
+            .PipeTo(Self, success: result => new CreateCompleted(result, starter, start, attempt));
+
+    private void Leave(Session session)
+    {
+        session.LeaveAttempts++;
+        _api.RemoveMemberAsync(session.Jwt, session.ConversationId, session.MemberId, _lifetime.Token)
+            .PipeTo(Self, success: result => new LeaveCompleted(result));
     }
 
     private void StartSend(Session session, SendMessage send, IActorRef requester, int attempt)
@@ -805,7 +855,12 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case OwnMemberChecked { Result.Value.State: MemberState.Disconnected }:
             {
-                Finish(_state == ConversationState.Reconnecting ? ConversationEndReason.Abandoned : ConversationEndReason.AgentEnded, null, failed: false);
+                Finish(
+                    session.Leaving ? ConversationEndReason.GuestLeft
+                    : _state == ConversationState.Reconnecting ? ConversationEndReason.Abandoned
+                    : ConversationEndReason.AgentEnded,
+                    null,
+                    failed: false);
                 return true;
             }
 
@@ -816,6 +871,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             }
 
             case OwnMemberChecked:
+                return true;
+
+            case LeaveCompleted left when session.Leaving && (left.Result.IsSuccess || left.Result.Error!.Code == ErrorCodes.MemberState):
+                Finish(ConversationEndReason.GuestLeft, null, failed: false);
                 return true;
 
             case JwtWarning warning:
@@ -959,6 +1018,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
         public bool Leaving { get; set; }
 
+        public int LeaveAttempts { get; set; }
+
+        public bool StreamLost { get; set; }
+
         public string? LastSeenMessageId { get; set; }
 
         public DateTimeOffset? LastSeenAt { get; set; }
@@ -970,7 +1033,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private sealed record PendingDelivery(string MemberId, Func<Member, object> Make);
 
-    private sealed record CreateCompleted(GuestChatResult<CreateWebChatConversationResponse> Result, IActorRef Starter);
+    private sealed record CreateCompleted(GuestChatResult<CreateWebChatConversationResponse> Result, IActorRef Starter, Start Command, int Attempt);
 
     private sealed record SendCompleted(SendMessage Command, IActorRef Requester, int Attempt, DateTimeOffset StartedAt, GuestChatResult<WebChatMessage> Result);
 

@@ -83,7 +83,10 @@ public sealed class EventStreamActor : UntypedActor
 
             case SocketEnded ended:
             {
-                var reason = !_opened ? CloseReason.ConnectFailed : ended.Type switch
+                // A server that closes at once (a chat already over) is a close, not a failure to connect.
+                var reason = ended.Type == DisconnectionType.ByServer ? CloseReason.ClosedByServer
+                    : !_opened ? CloseReason.ConnectFailed
+                    : ended.Type switch
                 {
                     DisconnectionType.ByServer => CloseReason.ClosedByServer,
                     DisconnectionType.ByUser or DisconnectionType.Exit => CloseReason.ClosedByParent,
@@ -107,7 +110,11 @@ public sealed class EventStreamActor : UntypedActor
             subscription.Dispose();
         }
 
-        _socket.Dispose();
+        // Disposing waits for the close handshake; done here it would hold a dispatcher thread, and a
+        // few hundred chats ending together would starve the pool. Close first, dispose when closed.
+        var socket = _socket;
+        _ = socket.Stop(WebSocketCloseStatus.NormalClosure, "conversation over")
+            .ContinueWith(_ => socket.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private void TellOpened()
