@@ -752,8 +752,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     {
         var ceiling = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)));
         var delay = TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
-        Publish(new Reconnecting(_key, attempt, delay));
         Timers.StartSingleTimer(ReconnectTimer, ReconnectTick.Instance, delay);
+        Publish(new Reconnecting(_key, attempt, delay));
         if (_state != ConversationState.Reconnecting)
         {
             Enter(ConversationState.Reconnecting);

@@ -1,0 +1,289 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Tests.Support;
+using GuestChat.Client;
+using GuestChat.Client.Errors;
+using GuestChat.Client.Events;
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationCommands;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+using static GuestChat.Actors.EventStreams.EventStreamEvents;
+
+namespace GuestChat.Actors.Tests.Conversations;
+
+/// <summary>One conversation on virtual time, with a fake API and a probe in place of its socket child.</summary>
+public sealed class ConversationActorSpecs : TestKit
+{
+    private const string Me = FakeGuestChatClient.MemberId;
+    private const string Agent = "agent-1";
+    private static readonly ConversationKey Key = new("spec");
+    private static readonly ConversationSettings Settings = new()
+    {
+        HeartbeatInterval = TimeSpan.FromSeconds(30),
+        ReconnectBaseDelay = TimeSpan.FromSeconds(1),
+        ReconnectMaxDelay = TimeSpan.FromSeconds(8),
+        ReconnectWindow = TimeSpan.FromSeconds(100),
+        JwtExpiryWarning = TimeSpan.FromMinutes(10),
+    };
+
+    private readonly FakeGuestChatClient _api;
+    private readonly ProbeStreamFactory _streams;
+    private readonly TestProbe _events;
+
+    public ConversationActorSpecs()
+        : base(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""")
+    {
+        _api = new FakeGuestChatClient(() => Scheduler.Now);
+        _api.Members[Agent] = new WebChatMemberInfo { Id = Agent, Role = MemberRole.Agent, DisplayName = "Alice", State = MemberState.Connected };
+        _streams = new ProbeStreamFactory(() => CreateTestProbe());
+        _events = CreateTestProbe();
+    }
+
+    private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
+
+    [Fact]
+    public void It_moves_from_creating_through_connecting_and_queued_to_active()
+    {
+        var conversation = Begin();
+        Assert.Equal([ConversationState.Creating, ConversationState.Connecting], States(2));
+
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Me, MemberState.Connected, Scheduler.Now, null)));
+        Assert.Equal(ConversationState.Queued, _events.FishForMessage<StateChanged>(_ => true).State);
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Agent, MemberState.Connected, Scheduler.Now, null)));
+        var agent = _events.FishForMessage<MemberChanged>(_ => true).Member;
+        Assert.Equal(("Alice", MemberRole.Agent), (agent.DisplayName, agent.Role));
+        Assert.Equal(ConversationState.Active, _events.FishForMessage<StateChanged>(_ => true).State);
+    }
+
+    [Fact]
+    public void Silence_for_two_and_a_half_heartbeats_kills_the_socket_and_a_new_one_is_opened_after_a_backoff()
+    {
+        var conversation = Attached();
+        var first = _streams.Opened[1];
+        Watch(first.Ref);
+
+        Scheduler.Advance(TimeSpan.FromSeconds(74));
+        _events.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromSeconds(2));
+
+        ExpectTerminated(first.Ref);
+        var reconnecting = _events.FishForMessage<Reconnecting>(_ => true);
+        Assert.InRange(reconnecting.Delay, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Scheduler.Advance(reconnecting.Delay);
+        AwaitCondition(() => _streams.Opened.ContainsKey(2));
+
+        conversation.Tell(new Opened(2));
+        AwaitCondition(() => _api.Calls.Contains("messages after= descending=False"));
+        Assert.Equal(ConversationState.Active, _events.FishForMessage<StateChanged>(s => s.State == ConversationState.Active).State);
+    }
+
+    [Fact]
+    public void Reconnect_delays_grow_with_jitter_and_the_chat_is_abandoned_when_the_window_closes()
+    {
+        var conversation = Attached();
+        conversation.Tell(new Closed(1, CloseReason.Lost, null, "drop"));
+        var delays = new List<TimeSpan>();
+        for (var incarnation = 2; ; incarnation++)
+        {
+            var next = _events.FishForMessage<object>(m => m is Reconnecting or Ended);
+            if (next is Ended ended)
+            {
+                Assert.Equal(ConversationEndReason.Abandoned, ended.Reason);
+                break;
+            }
+
+            var delay = ((Reconnecting)next).Delay;
+            delays.Add(delay);
+            Scheduler.Advance(delay);
+            var attempt = incarnation;
+            AwaitCondition(() => _streams.Opened.ContainsKey(attempt) || StateOf(conversation) == ConversationState.Ended);
+            if (_streams.Opened.ContainsKey(attempt))
+            {
+                conversation.Tell(new Closed(attempt, CloseReason.ConnectFailed, null, "refused"));
+            }
+        }
+
+        Assert.True(delays[1] > TimeSpan.FromSeconds(0.9) && delays[2] > TimeSpan.FromSeconds(1.9), string.Join(", ", delays));
+        Assert.All(delays, d => Assert.True(d <= Settings.ReconnectMaxDelay));
+        Assert.InRange(delays.Aggregate(TimeSpan.Zero, (a, b) => a + b), Settings.ReconnectWindow, Settings.ReconnectWindow + Settings.ReconnectMaxDelay);
+    }
+
+    [Fact]
+    public void Typing_is_sent_at_most_once_per_three_seconds_and_extra_requests_collapse_into_one()
+    {
+        var conversation = Attached();
+        for (var i = 0; i < 5; i++)
+        {
+            conversation.Tell(new SendTyping(Key));
+        }
+
+        AwaitCondition(() => _api.Calls.Count(c => c == "typing") == 1);
+        Scheduler.Advance(TimeSpan.FromSeconds(2.9));
+        Assert.Equal(1, _api.Calls.Count(c => c == "typing"));
+        Scheduler.Advance(TimeSpan.FromSeconds(0.2));
+        AwaitCondition(() => _api.Calls.Count(c => c == "typing") == 2);
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, _api.Calls.Count(c => c == "typing"));
+    }
+
+    [Fact]
+    public void Agent_typing_is_reported_with_an_expiry_of_about_four_seconds()
+    {
+        var conversation = Attached();
+        var now = Scheduler.Now;
+        conversation.Tell(Frame(1, new TypingEvent("conv-1", "t-1", Agent, now, null)));
+        var typing = _events.FishForMessage<Typing>(_ => true);
+        Assert.Equal(Agent, typing.Member.Id);
+        Assert.Equal(now + TimeSpan.FromSeconds(4), typing.ExpiresAt);
+
+        conversation.Tell(Frame(1, new TypingEvent("conv-1", "t-2", Me, now, null)));
+        _events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void The_subscriber_is_warned_before_the_jwt_expires_and_the_chat_ends_when_it_does()
+    {
+        _api.JwtLifetime = TimeSpan.FromHours(1);
+        Attached(Settings with { HeartbeatInterval = TimeSpan.FromDays(1) });
+
+        Scheduler.Advance(TimeSpan.FromMinutes(49));
+        _events.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromMinutes(1.1));
+        _events.FishForMessage<JwtExpiring>(_ => true);
+        Scheduler.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(ConversationEndReason.JwtExpired, _events.FishForMessage<Ended>(_ => true).Reason);
+    }
+
+    [Fact]
+    public void An_agent_leaving_while_the_guest_stays_is_a_transfer_back_to_queued_then_active_with_the_next_agent()
+    {
+        var conversation = Attached();
+        _api.Members["agent-2"] = new WebChatMemberInfo { Id = "agent-2", Role = MemberRole.Agent, DisplayName = "Bob", State = MemberState.Alerting };
+
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Agent, MemberState.Disconnected, Scheduler.Now, null)));
+        Assert.Equal(MemberState.Disconnected, _events.FishForMessage<MemberChanged>(_ => true).Member.State);
+        Assert.Equal(ConversationState.Queued, _events.FishForMessage<StateChanged>(_ => true).State);
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", "agent-2", MemberState.Alerting, Scheduler.Now, null)));
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", "agent-2", MemberState.Connected, Scheduler.Now, null)));
+        Assert.Equal("Bob", _events.FishForMessage<MemberChanged>(m => m.Member.State == MemberState.Connected).Member.DisplayName);
+        Assert.Equal(ConversationState.Active, _events.FishForMessage<StateChanged>(_ => true).State);
+    }
+
+    [Fact]
+    public void The_guest_disconnected_by_the_other_side_ends_the_chat_once_as_agent_ended()
+    {
+        var conversation = Attached();
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Me, MemberState.Disconnected, Scheduler.Now, null)));
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Me, MemberState.Disconnected, Scheduler.Now, null)));
+
+        _events.FishForMessage<StateChanged>(s => s.State == ConversationState.Ended);
+        Assert.Equal(ConversationEndReason.AgentEnded, _events.ExpectMsg<Ended>().Reason);
+        _events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        conversation.Tell(new SendMessage(Key, "hello?"));
+        Assert.Contains("ended", ExpectMsg<CommandRejected>().Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Messages_are_delivered_once_and_own_echoes_heartbeats_and_join_messages_are_not()
+    {
+        var conversation = Attached();
+        var at = Scheduler.Now;
+        var agentMessage = new MessageEvent("conv-1", "m-1", Agent, "hi", BodyType.Standard, at, null);
+        conversation.Tell(Frame(1, agentMessage));
+        conversation.Tell(Frame(1, agentMessage));
+        conversation.Tell(Frame(1, new MessageEvent("conv-1", "m-2", Me, "mine", BodyType.Standard, at, null)));
+        conversation.Tell(Frame(1, new MessageEvent("conv-1", "m-3", Agent, "", BodyType.MemberJoin, at, null)));
+        conversation.Tell(Frame(1, HeartbeatEvent.Instance));
+        conversation.Tell(Frame(1, new UnparseableFrame("garbage")));
+
+        Assert.Equal("m-1", _events.FishForMessage<MessageReceived>(_ => true).MessageId);
+        _events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void A_send_whose_outcome_is_unknown_but_which_reached_the_transcript_is_accepted_without_sending_again()
+    {
+        var conversation = Attached();
+        _api.SendOverride = request =>
+        {
+            _api.Post(Me, request.Body!);
+            return GuestChatResult<WebChatMessage>.Failure(FakeGuestChatClient.Error(FailureKind.OutcomeUnknown, 504, ErrorCodes.RequestTimeout));
+        };
+
+        conversation.Tell(new SendMessage(Key, "once only", ClientMessageId: "c-9"));
+
+        Assert.Equal("c-9", ExpectMsg<MessageAccepted>().ClientMessageId);
+        Assert.Equal(1, _api.Calls.Count(c => c == "send once only"));
+        Assert.Single(_api.Transcript, m => m.Body == "once only");
+    }
+
+    [Fact]
+    public void A_send_whose_outcome_is_unknown_and_which_is_not_in_the_transcript_is_sent_again()
+    {
+        var conversation = Attached();
+        var failures = 1;
+        _api.SendOverride = _ => failures-- > 0
+            ? GuestChatResult<WebChatMessage>.Failure(FakeGuestChatClient.Error(FailureKind.OutcomeUnknown, 503, ErrorCodes.ServiceUnavailable))
+            : null;
+
+        conversation.Tell(new SendMessage(Key, "try again"));
+
+        ExpectMsg<MessageAccepted>();
+        Assert.Equal(2, _api.Calls.Count(c => c == "send try again"));
+        Assert.Single(_api.Transcript, m => m.Body == "try again");
+    }
+
+    [Fact]
+    public void A_final_refusal_of_a_send_is_a_rejection_with_the_genesys_error()
+    {
+        var conversation = Attached();
+        _api.SendOverride = _ => GuestChatResult<WebChatMessage>.Failure(FakeGuestChatClient.Error(FailureKind.Final, 400, ErrorCodes.ConstraintValidation));
+
+        conversation.Tell(new SendMessage(Key, "too long"));
+
+        Assert.Equal(ErrorCodes.ConstraintValidation, ExpectMsg<CommandRejected>().Error!.Code);
+    }
+
+    [Fact]
+    public void Media_requests_are_reported_and_declined_by_command()
+    {
+        var conversation = Attached();
+        conversation.Tell(Frame(1, new MessageEvent("conv-1", "m-7", Agent, "mr-1", BodyType.MediaRequest, Scheduler.Now, null)));
+        Assert.Equal("mr-1", _events.FishForMessage<MediaRequested>(_ => true).Request.Id);
+
+        conversation.Tell(new AnswerMediaRequest(Key, "mr-1", MediaRequestDecision.Decline));
+
+        AwaitCondition(() => _api.Calls.Contains("media mr-1 Declined"));
+    }
+
+    private IActorRef Begin(ConversationSettings? settings = null)
+    {
+        var conversation = Sys.ActorOf(ConversationActor.Props(Key, _api, settings ?? Settings, _streams));
+        conversation.Tell(new Subscribe(Key, _events));
+        _events.ExpectMsg<StateChanged>(s => s.State == ConversationState.New);
+        conversation.Tell(new Start(Key, new CreateWebChatConversationRequest()));
+        ExpectMsg<Started>();
+        AwaitCondition(() => _streams.Opened.ContainsKey(1));
+        conversation.Tell(new Opened(1));
+        return conversation;
+    }
+
+    private IActorRef Attached(ConversationSettings? settings = null)
+    {
+        var conversation = Begin(settings);
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Me, MemberState.Connected, Scheduler.Now, null)));
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Agent, MemberState.Connected, Scheduler.Now, null)));
+        _events.FishForMessage<StateChanged>(s => s.State == ConversationState.Active);
+        return conversation;
+    }
+
+    private static ConversationState StateOf(IActorRef conversation) =>
+        conversation.Ask<GuestChat.Actors.Conversations.ConversationQueries.Status>(new GuestChat.Actors.Conversations.ConversationQueries.GetStatus(Key), TimeSpan.FromSeconds(3)).Result.State;
+
+    private ConversationState[] States(int count) =>
+        Enumerable.Range(0, count).Select(_ => _events.FishForMessage<StateChanged>(_ => true).State).ToArray();
+
+    private static FrameReceived Frame(int incarnation, StreamEvent streamEvent) => new(incarnation, streamEvent);
+}
