@@ -4,6 +4,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.EventStreams;
+using GuestChat.Actors.Tests.Support;
 using GuestChat.Client;
 using GuestChat.Client.Http;
 using GuestChat.Client.Models;
@@ -185,6 +186,40 @@ public sealed class ConversationActorIntegrationTests : TestKit, IAsyncLifetime
         Assert.Equal(ConversationEndReason.Failed, ended.Reason);
         conversation.Tell(new GetStatus(key));
         Assert.Equal(ConversationState.Failed, ExpectMsg<ConversationQueries.Status>(Patience).State);
+    }
+
+    [Fact]
+    public async Task No_log_line_of_a_whole_chat_contains_its_jwt()
+    {
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var listener = Sys.ActorOf(Props.Create(() => new LogCollector(logs)));
+        Sys.EventStream.Subscribe(listener, typeof(Akka.Event.LogEvent));
+        var recording = new RecordingClient(_client);
+        var key = new ConversationKey($"logs-{Guid.NewGuid():N}");
+        var events = CreateTestProbe();
+        var conversation = Sys.ActorOf(ConversationActor.Props(key, recording, new ConversationSettings(), new EventStreamFactory()));
+        conversation.Tell(new Subscribe(key, events));
+        conversation.Tell(new Start(key, Request(EmulatorDefaults.QueueName)));
+        var started = ExpectMsg<Started>(Patience);
+        events.FishForMessage<StateChanged>(s => s.State == ConversationState.Active, Patience);
+        conversation.Tell(new SendMessage(key, "hello"));
+        ExpectMsg<MessageAccepted>(Patience);
+        conversation.Tell(new SendMessage(key, new string('x', 4001)));
+        ExpectMsg<CommandRejected>(Patience);
+        await _control.PostAsync($"/emulator/conversations/{started.ConversationId}/sockets/drop", null);
+        events.FishForMessage<StateChanged>(s => s.State == ConversationState.Active, Patience);
+        conversation.Tell(new End(key));
+        events.FishForMessage<Ended>(_ => true, Patience);
+
+        var jwt = Assert.Single(recording.IssuedJwts);
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(logs, line => line.Contains(jwt, StringComparison.Ordinal) || line.Contains(jwt.Split('.')[2], StringComparison.Ordinal));
+    }
+
+    private sealed class LogCollector : ReceiveActor
+    {
+        public LogCollector(System.Collections.Concurrent.ConcurrentQueue<string> logs) =>
+            Receive<Akka.Event.LogEvent>(e => logs.Enqueue(e.ToString()));
     }
 
     private (ConversationKey Key, IActorRef Conversation, TestProbe Events) StartConversation(string queue, ConversationSettings? settings = null)
