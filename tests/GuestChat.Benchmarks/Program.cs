@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using GuestChat.Benchmarks.Actors;
 using GuestChat.Benchmarks.Client;
 using GuestChat.Benchmarks.EmulatorCapacity;
 
@@ -8,12 +9,14 @@ const string usage = """
 
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- emulator [options]   emulator capacity (see below)
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- client [--filter *]  BenchmarkDotNet: frame parsing, request round trip
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- actors [options]     memory per live conversation, delivery latency
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
 {
     Console.WriteLine(usage);
     Console.WriteLine(CapacityOptions.Usage);
+    Console.WriteLine(ConversationBenchmark.Usage);
     return 0;
 }
 
@@ -23,6 +26,8 @@ try
     {
         case "emulator":
             return await CapacityBenchmark.RunAsync(CapacityOptions.Parse(args[1..]));
+        case "actors":
+            return await ConversationBenchmark.RunAsync(args[1..]);
         case "client":
             var config = DefaultConfig.Instance.WithArtifactsPath(Path.GetFullPath(Path.Combine("bench-results", "client")));
             var rest = args[1..];
