@@ -14,8 +14,10 @@ namespace GuestChat.Actors.Conversations;
 /// subscribers every conversation's events, ends included. Later replaced by a shard region that
 /// takes the same messages.
 /// </summary>
-public sealed class ConversationManager : UntypedActor
+public sealed class ConversationManager : UntypedActor, IWithTimers
 {
+    private const string SchedulerWarmUpTimer = "scheduler-warm-up";
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IGuestChatClient _api;
     private readonly ConversationSettings _settings;
@@ -32,9 +34,20 @@ public sealed class ConversationManager : UntypedActor
         _streams = streams;
     }
 
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <summary>Props for the manager.</summary>
     public static Props Props(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams) =>
         Akka.Actor.Props.Create(() => new ConversationManager(api, settings, streams));
+
+    /// <inheritdoc />
+    protected override void PreStart() =>
+        // Akka's scheduler starts its worker on first use, and every caller that arrives meanwhile blocks
+        // a pool thread until it has started. Hundreds of conversations scheduling their first timers at
+        // once used to take every pool thread that way and stall for a minute; starting it here, once,
+        // before any conversation exists, avoids that.
+        Timers.StartSingleTimer(SchedulerWarmUpTimer, SchedulerWarmedUp.Instance, TimeSpan.FromMilliseconds(1));
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -122,6 +135,9 @@ public sealed class ConversationManager : UntypedActor
                 break;
             }
 
+            case SchedulerWarmedUp:
+                break;
+
             default:
                 Unhandled(message);
                 break;
@@ -166,4 +182,9 @@ public sealed class ConversationManager : UntypedActor
     private static bool IsEvent(object message) => message.GetType().DeclaringType == typeof(ConversationEvents);
 
     private sealed record Entry(IActorRef Actor, ConversationState State, ConversationEndReason? EndReason);
+
+    private sealed record SchedulerWarmedUp
+    {
+        public static SchedulerWarmedUp Instance { get; } = new();
+    }
 }

@@ -21,7 +21,7 @@ namespace GuestChat.Actors.Tests.Conversations;
 /// from the emulator's own transcripts: every agent message reached the subscriber exactly once and
 /// in order, no guest message was posted twice, every chat ended with the right reason.
 /// </summary>
-public sealed class ManyConversationsTests(ITestOutputHelper output) : TestKit
+public sealed class ManyConversationsTests(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING")
 {
     private const int Chats = 200;
     private const int MessagesPerChat = 3;
