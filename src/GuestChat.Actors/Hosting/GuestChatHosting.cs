@@ -12,10 +12,11 @@ public static class GuestChatHosting
     /// <summary>The name of the manager actor: <c>/user/conversations</c>.</summary>
     public const string ManagerName = "conversations";
 
-    /// <summary>Registers one <see cref="GuestChatClient"/> (one connection pool and rate limiter for the host) and an actor system with the manager.</summary>
+    /// <summary>Registers one <see cref="GuestChatClient"/> (one connection pool and rate limiter for the host), an actor system with the manager, and the <see cref="GuestChatConversations"/> facade.</summary>
     public static IServiceCollection AddGuestChat(this IServiceCollection services, GuestChatClientOptions client, ConversationSettings? settings = null, string systemName = "guestchat")
     {
         services.AddSingleton<IGuestChatClient>(_ => new GuestChatClient(client));
+        services.AddSingleton<GuestChatConversations>();
         return services.AddAkka(systemName, builder => builder.WithGuestChat(settings ?? new ConversationSettings()));
     }
 

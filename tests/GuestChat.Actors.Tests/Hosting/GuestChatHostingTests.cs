@@ -77,4 +77,54 @@ public sealed class GuestChatHostingTests
             await host.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task The_facade_starts_sends_subscribes_ends_and_turns_refusals_into_exceptions()
+    {
+        await using var emulator = await GuestChatEmulator.StartAsync(new EmulatorOptions
+        {
+            Timing = new TimingOptions { AgentAlertDelay = TimeSpan.FromMilliseconds(20), AgentAnswerDelay = TimeSpan.FromMilliseconds(20) },
+        });
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+            var key = new ConversationKey("facade-1");
+            var ended = new TaskCompletionSource<Ended>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var request = new CreateWebChatConversationRequest
+            {
+                OrganizationId = EmulatorDefaults.OrganizationId,
+                DeploymentId = EmulatorDefaults.DeploymentId,
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.QueueName },
+                MemberInfo = new GuestMemberInfo { DisplayName = "Facade" },
+            };
+
+            var started = await conversations.StartAsync(key, request);
+            using var subscription = await conversations.SubscribeAsync(key, e =>
+            {
+                if (e is Ended end)
+                {
+                    ended.TrySetResult(end);
+                }
+            });
+            var accepted = await conversations.SendMessageAsync(key, "via the facade", clientMessageId: "f-1");
+            Assert.Equal("f-1", accepted.ClientMessageId);
+            var refused = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.SendMessageAsync(key, new string('x', 4001)));
+            Assert.Equal(GuestChat.Client.ErrorCodes.ConstraintValidation, refused.Error!.Code);
+
+            await conversations.EndAsync(key);
+            Assert.Equal(ConversationEndReason.GuestLeft, (await ended.Task.WaitAsync(Patience)).Reason);
+            Assert.Equal(ConversationState.Ended, (await conversations.GetStatusAsync(key)).State);
+            Assert.Contains((await conversations.GetTranscriptAsync(key)).Lines, l => l.MessageId == accepted.MessageId);
+            Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
+            await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.GetStatusAsync(new ConversationKey("nobody")));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
 }

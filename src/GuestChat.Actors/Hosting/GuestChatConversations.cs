@@ -1,0 +1,97 @@
+using Akka.Actor;
+using Akka.Hosting;
+using GuestChat.Actors.Conversations;
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationCommands;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+
+namespace GuestChat.Actors.Hosting;
+
+/// <summary>
+/// The conversations for .NET callers who would rather not speak actor messages: start, send, type,
+/// answer media requests, end, read, and subscribe with a callback. Registered by
+/// <see cref="GuestChatHosting.AddGuestChat"/>. A command the conversation refuses throws
+/// <see cref="ConversationRejectedException"/>.
+/// </summary>
+public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<ConversationManager> manager)
+{
+    /// <summary>How long a question to a conversation may take before it counts as unanswered.</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Opens a chat; completes when Genesys has created it.</summary>
+    public Task<Started> StartAsync(ConversationKey key, CreateWebChatConversationRequest request, CancellationToken cancellationToken = default) =>
+        AskAsync<Started>(new Start(key, request), cancellationToken);
+
+    /// <summary>Sends a message; completes when Genesys accepted it.</summary>
+    public Task<MessageAccepted> SendMessageAsync(ConversationKey key, string body, BodyType bodyType = BodyType.Standard, string? clientMessageId = null, CancellationToken cancellationToken = default) =>
+        AskAsync<MessageAccepted>(new SendMessage(key, body, bodyType, clientMessageId), cancellationToken);
+
+    /// <summary>Says the guest is typing (throttled by the conversation to once per 3 s).</summary>
+    public async Task SendTypingAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        (await ManagerAsync(cancellationToken)).Tell(new SendTyping(key));
+
+    /// <summary>Accepts or declines an agent's media request.</summary>
+    public async Task AnswerMediaRequestAsync(ConversationKey key, string mediaRequestId, MediaRequestDecision decision, CancellationToken cancellationToken = default) =>
+        (await ManagerAsync(cancellationToken)).Tell(new AnswerMediaRequest(key, mediaRequestId, decision));
+
+    /// <summary>Leaves the chat; the subscribers hear <see cref="Ended"/> when it is over.</summary>
+    public async Task EndAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        (await ManagerAsync(cancellationToken)).Tell(new End(key));
+
+    /// <summary>Where a conversation stands.</summary>
+    public Task<ConversationQueries.Status> GetStatusAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        AskAsync<ConversationQueries.Status>(new GetStatus(key), cancellationToken);
+
+    /// <summary>The messages a conversation has seen, in order.</summary>
+    public Task<Transcript> GetTranscriptAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        AskAsync<Transcript>(new GetTranscript(key), cancellationToken);
+
+    /// <summary>Every conversation and where it stands.</summary>
+    public Task<ConversationList> ListAsync(CancellationToken cancellationToken = default) =>
+        AskAsync<ConversationList>(new ListConversations(), cancellationToken);
+
+    /// <summary>Calls <paramref name="onEvent"/> with every event of one conversation (or of all, when <paramref name="key"/> is null) until disposed. Calls come one at a time.</summary>
+    public async Task<IDisposable> SubscribeAsync(ConversationKey? key, Action<IWithConversationKey> onEvent, CancellationToken cancellationToken = default)
+    {
+        var target = await ManagerAsync(cancellationToken);
+        var subscriber = system.ActorOf(Props.Create(() => new CallbackSubscriber(onEvent)));
+        target.Tell(key is { } one ? new Subscribe(one, subscriber) : new SubscribeAll(subscriber));
+        return new Subscription(() =>
+        {
+            target.Tell(key is { } one ? new Unsubscribe(one, subscriber) : new UnsubscribeAll(subscriber));
+            system.Stop(subscriber);
+        });
+    }
+
+    private async Task<T> AskAsync<T>(object question, CancellationToken cancellationToken)
+    {
+        var answer = await (await ManagerAsync(cancellationToken)).Ask<object>(question, AskTimeout, cancellationToken);
+        return answer switch
+        {
+            T expected => expected,
+            CommandRejected rejected => throw new ConversationRejectedException(rejected),
+            _ => throw new InvalidOperationException($"Unexpected answer {answer.GetType().Name} to {question.GetType().Name}."),
+        };
+    }
+
+    private Task<IActorRef> ManagerAsync(CancellationToken cancellationToken) => manager.GetAsync(cancellationToken);
+
+    private sealed class CallbackSubscriber : ReceiveActor
+    {
+        public CallbackSubscriber(Action<IWithConversationKey> onEvent) => Receive<IWithConversationKey>(onEvent);
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                dispose();
+            }
+        }
+    }
+}
