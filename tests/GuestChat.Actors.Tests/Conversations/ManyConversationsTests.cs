@@ -55,6 +55,7 @@ public sealed class ManyConversationsTests(ITestOutputHelper output) : TestKit("
         Assert.True(counters[EmulatorCounter.FaultSocketsDropped] > 0, "no socket was dropped");
         Assert.True(counters[EmulatorCounter.FaultThrottled] > 0, "no request was throttled");
         Assert.True(counters[EmulatorCounter.FaultServiceUnavailable] + counters[EmulatorCounter.FaultBadGateway] + counters[EmulatorCounter.FaultGatewayTimeout] + counters[EmulatorCounter.FaultGatewayTimeoutAfterApply] > 0, "no 5xx was injected");
+        Assert.True(counters[EmulatorCounter.FaultHeartbeatsWithheld] > 0, "no heartbeat was withheld");
         Assert.Equal(Chats, counters[EmulatorCounter.ChatsEndedByGuest]);
     }
 
