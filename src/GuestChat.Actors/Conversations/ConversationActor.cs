@@ -146,9 +146,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             OnFrame(session, frame.Event);
             if (session.GuestConnected)
             {
-                Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
-                Become(m => Attached(session, m));
-                Stash.UnstashAll();
+                BecomeAttached(session);
             }
 
             break;
@@ -269,9 +267,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 break;
             }
 
-            Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
-            Become(m => Attached(session, m));
-            Stash.UnstashAll();
+            BecomeAttached(session);
             break;
         }
 
@@ -341,8 +337,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             }
             else
             {
-                Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
-                Become(m => Attached(session, m));
+                BecomeAttached(session);
             }
 
             Stash.UnstashAll();
@@ -888,6 +883,14 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             default:
                 return false;
         }
+    }
+
+    /// <summary>Back to Queued or Active (whichever the agents say), serving what waited meanwhile.</summary>
+    private void BecomeAttached(Session session)
+    {
+        Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
+        Become(m => Attached(session, m));
+        Stash.UnstashAll();
     }
 
     private void UpdateAttachedState(Session session)

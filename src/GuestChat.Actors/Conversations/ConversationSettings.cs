@@ -30,8 +30,12 @@ public sealed record ConversationSettings
     /// <summary>Messages per page when backfilling after a reconnect.</summary>
     public int BackfillPageSize { get; init; } = 100;
 
-    /// <summary>How many times a send whose outcome was unknown, and not found in the transcript, is sent again.</summary>
-    public int SendAttempts { get; init; } = 3;
+    /// <summary>
+    /// Attempts for a send (and a create or a leave) whose outcome keeps coming back unknown. Each repeat
+    /// is safe (a send only after the transcript shows it did not arrive), so this only bounds a loop:
+    /// at 5 % of calls failing, 8 attempts give up once in about 25 billion sends.
+    /// </summary>
+    public int SendAttempts { get; init; } = 8;
 
     /// <summary>How many recent messages are searched for a send whose outcome was unknown.</summary>
     public int SendCheckDepth { get; init; } = 50;

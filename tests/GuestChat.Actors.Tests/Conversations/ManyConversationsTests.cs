@@ -89,7 +89,8 @@ public sealed class ManyConversationsTests(ITestOutputHelper output) : TestKit("
         var started = await manager.Ask<Started>(new Start(key, Request()), patience);
         for (var n = 1; n <= MessagesPerChat; n++)
         {
-            await manager.Ask<MessageAccepted>(new SendMessage(key, $"{key} says {n}"), patience);
+            var answer = await manager.Ask<object>(new SendMessage(key, $"{key} says {n}"), patience);
+            Assert.True(answer is MessageAccepted, $"{key} message {n}: {answer}");
             var wanted = n;
             await Until(() => events.TryGetValue(key, out var e) && e.OfType<MessageReceived>().Count() >= wanted, patience, $"{key}: reply {n}");
         }
