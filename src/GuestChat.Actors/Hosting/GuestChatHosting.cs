@@ -13,11 +13,16 @@ public static class GuestChatHosting
     public const string ManagerName = "conversations";
 
     /// <summary>Registers one <see cref="GuestChatClient"/> (one connection pool and rate limiter for the host), an actor system with the manager, and the <see cref="GuestChatConversations"/> facade.</summary>
-    public static IServiceCollection AddGuestChat(this IServiceCollection services, GuestChatClientOptions client, ConversationSettings? settings = null, string systemName = "guestchat")
+    public static IServiceCollection AddGuestChat(this IServiceCollection services, GuestChatClientOptions client, ConversationSettings? settings = null,
+        string systemName = "guestchat", Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
         services.AddSingleton<IGuestChatClient>(_ => new GuestChatClient(client));
         services.AddSingleton<GuestChatConversations>();
-        return services.AddAkka(systemName, builder => builder.WithGuestChat(settings ?? new ConversationSettings()));
+        return services.AddAkka(systemName, builder =>
+        {
+            configureAkka?.Invoke(builder);
+            builder.WithGuestChat(settings ?? new ConversationSettings());
+        });
     }
 
     /// <summary>Starts the <see cref="ConversationManager"/> under <see cref="ManagerName"/> and registers it; needs an <see cref="IGuestChatClient"/> in the services.</summary>

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using GuestChat.Host.Run;
+
+var chats = new Option<int>("--chats") { Description = "How many chats to open at once.", DefaultValueFactory = _ => 50 };
+var messages = new Option<int>("--messages") { Description = "How many messages each guest sends.", DefaultValueFactory = _ => 3 };
+var ramp = new Option<double>("--ramp") { Description = "Chats started per second (0: all at once).", DefaultValueFactory = _ => 25 };
+var scenario = new Option<string>("--scenario") { Description = "The guest's script, a JSON file.", DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "config", "scenarios", "default.json") };
+var target = new Option<string?>("--target") { Description = "A region (mypurecloud.ie) or base URL; default: the embedded emulator, started in-process." };
+var faults = new Option<string>("--faults") { Description = "The embedded emulator's fault profile: none, chaos, flaky or slow.", DefaultValueFactory = _ => "none" };
+var json = new Option<bool>("--json") { Description = "Print the final report as one JSON object on the last line." };
+
+var run = new Command("run", "Open N guest chats now and drive a scripted guest in each: type, send, wait for the agent's replies, answer media requests, leave. Shows live progress and ends with a report.")
+{
+    chats, messages, ramp, scenario, target, faults, json,
+};
+run.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new RunOptions
+    {
+        Chats = parse.GetValue(chats),
+        Messages = parse.GetValue(messages),
+        Ramp = parse.GetValue(ramp),
+        ScenarioPath = parse.GetValue(scenario)!,
+        Target = parse.GetValue(target),
+        Faults = parse.GetValue(faults)!,
+        Json = parse.GetValue(json),
+    };
+    if (options.Chats < 1 || options.Messages < 0 || options.Ramp < 0)
+    {
+        Console.Error.WriteLine("--chats must be at least 1, --messages and --ramp at least 0.");
+        return 2;
+    }
+
+    try
+    {
+        var report = await new RunJob(options, options.Json ? Console.Error : Console.Out).ExecuteAsync(cancellationToken);
+        Console.Out.WriteLine(report.ToText());
+        if (options.Json)
+        {
+            Console.Out.WriteLine(report.ToJson());
+        }
+
+        return report.ChatsFailed == 0 ? 0 : 1;
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+});
+
+var root = new RootCommand("GuestChat.Actors: many Genesys Cloud guest chats at once, each a supervised actor.") { run };
+return await root.Parse(args).InvokeAsync();

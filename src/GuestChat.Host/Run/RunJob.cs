@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Akka.Hosting;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
+using GuestChat.Client;
+using GuestChat.Client.Http;
+using GuestChat.Client.Models;
+using GuestChat.Emulator;
+using GuestChat.Emulator.Options;
+using Microsoft.Extensions.Hosting;
+
+namespace GuestChat.Host.Run;
+
+/// <summary>
+/// The <c>run</c> verb: opens N chats through the production wiring (AddGuestChat and the
+/// conversations facade), drives a scripted guest in each, shows progress, and reports, checking what
+/// was lost or duplicated against the emulator's own transcripts when the emulator is embedded.
+/// </summary>
+internal sealed class RunJob(RunOptions options, TextWriter progress)
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
+    private readonly RunStats _stats = new();
+    private readonly ConcurrentDictionary<ConversationKey, ChatRun> _runs = new();
+    private readonly ConcurrentDictionary<string, int> _failures = new();
+    private readonly ConcurrentBag<double> _replyLatencies = [];
+    private readonly ConcurrentBag<double> _setupTimes = [];
+    private long _missingReplies;
+
+    public async Task<RunReport> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var scenario = Scenario.Load(options.ScenarioPath);
+        var wall = Stopwatch.StartNew();
+        await using var emulator = options.Target is null ? await StartEmulatorAsync() : null;
+        var environment = emulator is null ? GuestChatEnvironment.Parse(options.Target!) : GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl);
+        progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator at {environment} (faults: {options.Faults})")}");
+
+        using var host = BuildHost(environment, scenario);
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+            using var subscription = await conversations.SubscribeAsync(null, e => _runs.GetValueOrDefault(e.Key)?.On(e), cancellationToken);
+            var memory = new MemorySampler(() => _stats.Active);
+            using var progressTimer = new Timer(_ => { memory.Sample(); progress.WriteLine(ProgressLine(wall.Elapsed)); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+            var drivers = new List<Task>(options.Chats);
+            for (var i = 0; i < options.Chats; i++)
+            {
+                drivers.Add(DriveAsync(conversations, scenario, i, cancellationToken));
+                if (options.Ramp > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1 / options.Ramp), cancellationToken);
+                }
+            }
+
+            await Task.WhenAll(drivers);
+            memory.Sample();
+            progress.WriteLine(ProgressLine(wall.Elapsed));
+            var (lost, duplicated) = emulator is null ? ((long?)null, (long?)null) : CheckAgainst(emulator);
+            return RunReport.From(options, _stats, _failures, _replyLatencies, _setupTimes, _missingReplies, lost, duplicated, memory, _runs.Values.Sum(r => r.Reconnects), wall.Elapsed);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<GuestChatEmulator> StartEmulatorAsync()
+    {
+        var emulatorOptions = new EmulatorOptions { Faults = new FaultOptions { Profile = options.Faults } };
+        emulatorOptions.Timing.GraceWindow = TimeSpan.FromMinutes(10);
+        return await GuestChatEmulator.StartAsync(emulatorOptions);
+    }
+
+    private IHost BuildHost(GuestChatEnvironment environment, Scenario scenario)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddGuestChat(
+            new GuestChatClientOptions
+            {
+                Environment = environment,
+                RateLimit = new RateLimitOptions { RequestsPerSecond = Math.Max(200, options.Chats * 2) },
+                Retry = new RetryOptions { MaxAttempts = 10, MaxElapsed = TimeSpan.FromSeconds(90) },
+            },
+            new ConversationSettings
+            {
+                MediaRequestPolicy = scenario.MediaRequests switch
+                {
+                    "accept" => MediaRequestDecision.Accept,
+                    "decline" => MediaRequestDecision.Decline,
+                    _ => MediaRequestDecision.Ask,
+                },
+            },
+            configureAkka: akka => akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel));
+        return builder.Build();
+    }
+
+    private async Task DriveAsync(GuestChatConversations conversations, Scenario scenario, int index, CancellationToken cancellationToken)
+    {
+        var key = new ConversationKey($"run-{index}");
+        var run = _runs[key] = new ChatRun(key);
+        _stats.ChatStarted();
+        var setup = Stopwatch.StartNew();
+        try
+        {
+            var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
+            {
+                OrganizationId = EmulatorDefaults.OrganizationId,
+                DeploymentId = EmulatorDefaults.DeploymentId,
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = scenario.Queue },
+                MemberInfo = new GuestMemberInfo { DisplayName = scenario.DisplayName },
+            }, cancellationToken);
+            run.ConversationId = started.ConversationId;
+        }
+        catch (ConversationRejectedException e)
+        {
+            Fail(e.Error?.Code ?? e.Rejection.Reason);
+            _stats.ChatFailedBeforeActive();
+            return;
+        }
+
+        if (!await CompletesWithin(run.Active.Task, AnswerTimeout) || run.Ended.Task.IsCompleted)
+        {
+            Fail(run.Ended.Task.IsCompleted ? $"ended before an agent answered ({run.Ended.Task.Result.Reason})" : "no agent answered");
+            _stats.ChatFailedBeforeActive();
+            return;
+        }
+
+        _setupTimes.Add(setup.Elapsed.TotalMilliseconds);
+        _stats.ChatActive();
+        for (var n = 1; n <= options.Messages && !run.Ended.Task.IsCompleted; n++)
+        {
+            if (scenario.TypeBeforeSending)
+            {
+                await conversations.SendTypingAsync(key, cancellationToken);
+            }
+
+            await Task.Delay(scenario.ThinkTimeMs, cancellationToken);
+            var text = scenario.Messages[(n - 1) % scenario.Messages.Count];
+            var sent = Stopwatch.GetTimestamp();
+            try
+            {
+                var accepted = await conversations.SendMessageAsync(key, options.Messages > scenario.Messages.Count ? $"{text} ({n})" : text, clientMessageId: $"{index}-{n}", cancellationToken: cancellationToken);
+                run.AcceptedMessageIds.Add(accepted.MessageId);
+                _stats.MessageSent();
+            }
+            catch (ConversationRejectedException e)
+            {
+                Fail($"send refused: {e.Error?.Code ?? e.Rejection.Reason}");
+                break;
+            }
+
+            if (scenario.WaitForReply)
+            {
+                if (await run.WaitForRepliesAsync(n, TimeSpan.FromSeconds(scenario.ReplyTimeoutSeconds)))
+                {
+                    _replyLatencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _missingReplies);
+                }
+            }
+        }
+
+        await conversations.EndAsync(key, cancellationToken);
+        var ended = await CompletesWithin(run.Ended.Task, AnswerTimeout) ? run.Ended.Task.Result : null;
+        _stats.MessagesReceived(run.Received.Length);
+        var ok = ended?.Reason == ConversationEndReason.GuestLeft;
+        if (!ok)
+        {
+            Fail(ended is null ? "never ended" : $"ended {ended.Reason}");
+        }
+
+        _stats.ChatEnded(ok);
+    }
+
+    private (long Lost, long Duplicated) CheckAgainst(GuestChatEmulator emulator)
+    {
+        long lost = 0;
+        long duplicated = 0;
+        foreach (var run in _runs.Values.Where(r => r.ConversationId is not null))
+        {
+            var transcript = emulator.Conversation(run.ConversationId!)?.Transcript ?? [];
+            var received = run.Received.Select(r => r.MessageId).ToList();
+            var fromOthers = transcript.Where(e => e.SenderRole is MemberRole.Agent or MemberRole.Workflow && e.BodyType is BodyType.Standard or BodyType.Notice).Select(e => e.Id).ToList();
+            lost += fromOthers.Except(received).Count();
+            duplicated += received.Count - received.Distinct().Count();
+            duplicated += transcript.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard)
+                .GroupBy(e => e.Body).Sum(g => g.Count() - 1);
+        }
+
+        return (lost, duplicated);
+    }
+
+    private string ProgressLine(TimeSpan elapsed) =>
+        $"[{elapsed.TotalSeconds,6:F1}s] chats: {_stats.Started} started, {_stats.Active} active, {_stats.Ended} ended, {_stats.Failed} failed | messages: {_stats.Sent} sent, {_runs.Values.Sum(r => r.Received.Length)} received | reconnects: {_runs.Values.Sum(r => r.Reconnects)}";
+
+    private void Fail(string reason) => _failures.AddOrUpdate(reason, 1, (_, count) => count + 1);
+
+    private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout) =>
+        await Task.WhenAny(task, Task.Delay(timeout)) == task;
+}

@@ -1,0 +1,26 @@
+namespace GuestChat.Host.Run;
+
+/// <summary>What <c>run</c> was asked to do.</summary>
+public sealed record RunOptions
+{
+    /// <summary>How many chats to open.</summary>
+    public int Chats { get; init; } = 50;
+
+    /// <summary>How many messages each guest sends.</summary>
+    public int Messages { get; init; } = 3;
+
+    /// <summary>Chats started per second.</summary>
+    public double Ramp { get; init; } = 25;
+
+    /// <summary>The scenario file.</summary>
+    public required string ScenarioPath { get; init; }
+
+    /// <summary>A region or base URL; null for the embedded emulator.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The embedded emulator's fault profile.</summary>
+    public string Faults { get; init; } = "none";
+
+    /// <summary>Print the final report as one JSON object on the last line.</summary>
+    public bool Json { get; init; }
+}

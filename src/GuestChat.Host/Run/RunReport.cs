@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GuestChat.Host.Run;
+
+/// <summary>The outcome of a run, as text for people and as one JSON object for scripts.</summary>
+public sealed record RunReport
+{
+    public required int Chats { get; init; }
+
+    public required long ChatsOk { get; init; }
+
+    public required long ChatsFailed { get; init; }
+
+    public required IReadOnlyDictionary<string, int> FailuresByReason { get; init; }
+
+    public required long MessagesSent { get; init; }
+
+    public required long MessagesReceived { get; init; }
+
+    public required long RepliesMissing { get; init; }
+
+    /// <summary>Messages from others in the emulator's transcripts that never reached a subscriber; null when not checked.</summary>
+    public required long? Lost { get; init; }
+
+    /// <summary>Messages delivered twice, or guest messages posted twice; null when not checked.</summary>
+    public required long? Duplicated { get; init; }
+
+    public required double LatencyP50Ms { get; init; }
+
+    public required double LatencyP95Ms { get; init; }
+
+    public required double LatencyP99Ms { get; init; }
+
+    public required double SetupP50Ms { get; init; }
+
+    public required double SetupP95Ms { get; init; }
+
+    public required long Reconnects { get; init; }
+
+    public required long MemoryPerChatBytes { get; init; }
+
+    public required long PeakMemoryBytes { get; init; }
+
+    public required double WallSeconds { get; init; }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    internal static RunReport From(RunOptions options, RunStats stats, ConcurrentDictionary<string, int> failures, IEnumerable<double> replyLatencies,
+        IEnumerable<double> setupTimes, long missingReplies, long? lost, long? duplicated, MemorySampler memory, long reconnects, TimeSpan wall)
+    {
+        var latencies = replyLatencies.Order().ToArray();
+        var setups = setupTimes.Order().ToArray();
+        return new RunReport
+        {
+            Chats = options.Chats,
+            ChatsOk = stats.Ended,
+            ChatsFailed = options.Chats - stats.Ended,
+            FailuresByReason = new SortedDictionary<string, int>(failures),
+            MessagesSent = stats.Sent,
+            MessagesReceived = stats.Received,
+            RepliesMissing = missingReplies,
+            Lost = lost,
+            Duplicated = duplicated,
+            LatencyP50Ms = Percentile(latencies, 0.50),
+            LatencyP95Ms = Percentile(latencies, 0.95),
+            LatencyP99Ms = Percentile(latencies, 0.99),
+            SetupP50Ms = Percentile(setups, 0.50),
+            SetupP95Ms = Percentile(setups, 0.95),
+            Reconnects = reconnects,
+            MemoryPerChatBytes = memory.BytesPerChatAtBusiest,
+            PeakMemoryBytes = memory.PeakBytes,
+            WallSeconds = Math.Round(wall.TotalSeconds, 2),
+        };
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+        text.AppendLine(ci, $"Chats:     {ChatsOk} ok, {ChatsFailed} failed of {Chats}");
+        foreach (var (reason, count) in FailuresByReason)
+        {
+            text.AppendLine(ci, $"           {count} x {reason}");
+        }
+
+        text.AppendLine(ci, $"Messages:  {MessagesSent} sent, {MessagesReceived} received, {RepliesMissing} replies missing");
+        text.AppendLine(ci, $"Checked:   {(Lost is null ? "not checked (not the embedded emulator)" : $"{Lost} lost, {Duplicated} duplicated (against the emulator's transcripts)")}");
+        text.AppendLine(ci, $"Latency:   agent reply p50 {LatencyP50Ms:F0} ms, p95 {LatencyP95Ms:F0} ms, p99 {LatencyP99Ms:F0} ms (includes the agent's think and typing time)");
+        text.AppendLine(ci, $"Set-up:    start to agent connected p50 {SetupP50Ms:F0} ms, p95 {SetupP95Ms:F0} ms");
+        text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects");
+        text.AppendLine(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB, {MemoryPerChatBytes / 1024.0:F1} KiB per active chat at the busiest moment (embedded emulator included)");
+        text.Append(ci, $"Wall time: {WallSeconds:F1} s");
+        return text.ToString();
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)], 1);
+}
