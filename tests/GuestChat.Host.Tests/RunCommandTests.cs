@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace GuestChat.Host.Tests;
+
+/// <summary>The run verb as a person types it: the real executable, the embedded emulator, its report.</summary>
+public sealed class RunCommandTests
+{
+    [Fact]
+    public async Task Run_opens_the_chats_and_reports_every_message_delivered_once_as_json_on_the_last_line()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync("run --chats 8 --messages 2 --ramp 0 --json");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        var report = JsonNode.Parse(stdout.TrimEnd().Split('\n')[^1])!;
+        Assert.Equal(8, report["chats"]!.GetValue<int>());
+        Assert.Equal(0, report["chatsFailed"]!.GetValue<long>());
+        Assert.Equal(16, report["messagesSent"]!.GetValue<long>());
+        Assert.Equal(16, report["messagesReceived"]!.GetValue<long>());
+        Assert.Equal(0, report["lost"]!.GetValue<long>());
+        Assert.Equal(0, report["duplicated"]!.GetValue<long>());
+        Assert.True(report["latencyP50Ms"]!.GetValue<double>() > 0);
+        Assert.True(report["latencyP99Ms"]!.GetValue<double>() >= report["latencyP50Ms"]!.GetValue<double>());
+        Assert.True(report["memoryPerChatBytes"]!.GetValue<long>() > 0);
+        Assert.True(report["peakMemoryBytes"]!.GetValue<long>() > 0);
+        Assert.True(report["wallSeconds"]!.GetValue<double>() > 0);
+        Assert.Contains("chats: 8 started", stderr, StringComparison.Ordinal);
+        Assert.Contains("Chats:     8 ok, 0 failed of 8", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_under_chaos_still_loses_and_duplicates_nothing()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync("run --chats 10 --messages 2 --ramp 0 --faults chaos --json");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        var report = JsonNode.Parse(stdout.TrimEnd().Split('\n')[^1])!;
+        Assert.Equal(0, report["chatsFailed"]!.GetValue<long>());
+        Assert.Equal(0, report["lost"]!.GetValue<long>());
+        Assert.Equal(0, report["duplicated"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("run --chats 0", "--chats must be at least 1")]
+    [InlineData("run --scenario /no/such/file.json", "does not exist")]
+    [InlineData("run --faults apocalypse", "Unknown fault profile")]
+    public async Task Bad_options_are_refused_with_a_clear_message(string arguments, string message)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(arguments);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(message, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_explains_the_run_verb()
+    {
+        var (exitCode, stdout, _) = await RunAsync("run --help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("--chats", stdout, StringComparison.Ordinal);
+        Assert.Contains("--scenario", stdout, StringComparison.Ordinal);
+        Assert.Contains("--target", stdout, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "GuestChat.Host"), arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(deadline.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
