@@ -81,308 +81,308 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private void New(object message)
     {
-    switch (message)
-    {
-        case Start start:
+        switch (message)
         {
-            Create(start, Sender, attempt: 1);
-            Enter(ConversationState.Creating);
-            Become(Creating);
-            break;
-        }
+            case Start start:
+            {
+                Create(start, Sender, attempt: 1);
+                Enter(ConversationState.Creating);
+                Become(Creating);
+                break;
+            }
 
-        default:
-            StashCommandOrServeCommon(message);
-            break;
-    }
+            default:
+                StashCommandOrServeCommon(message);
+                break;
+        }
     }
 
     private void Creating(object message)
     {
-    switch (message)
-    {
-        case CreateCompleted { Result.IsSuccess: true } created:
+        switch (message)
         {
-            var chat = created.Result.Value!;
-            var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(new Uri(chat.EventStreamUri!)));
-            _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
-            created.Starter.Tell(new Started(_key, session.ConversationId, session.MemberId));
-            Publish(new Started(_key, session.ConversationId, session.MemberId));
-            StartJwtTimers(session);
-            OpenStream(session);
-            Enter(ConversationState.Connecting);
-            Become(m => Connecting(session, m));
-            break;
-        }
+            case CreateCompleted { Result.IsSuccess: true } created:
+            {
+                var chat = created.Result.Value!;
+                var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(new Uri(chat.EventStreamUri!)));
+                _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
+                created.Starter.Tell(new Started(_key, session.ConversationId, session.MemberId));
+                Publish(new Started(_key, session.ConversationId, session.MemberId));
+                StartJwtTimers(session);
+                OpenStream(session);
+                Enter(ConversationState.Connecting);
+                Become(m => Connecting(session, m));
+                break;
+            }
 
-        case CreateCompleted { Result.Error.Kind: not FailureKind.Final } unsure when unsure.Attempt < _settings.SendAttempts:
-        {
-            // Creating again is safe where sending again is not: a chat is not routed until its socket
-            // is attached, so a chat created twice leaves only an unattached orphan that the server abandons.
-            _log.Info("Conversation {ConversationKey} create not confirmed ({Code}); creating again", _key, unsure.Result.Error!.Code);
-            Create(unsure.Command, unsure.Starter, unsure.Attempt + 1);
-            break;
-        }
+            case CreateCompleted { Result.Error.Kind: not FailureKind.Final } unsure when unsure.Attempt < _settings.SendAttempts:
+            {
+                // Creating again is safe where sending again is not: a chat is not routed until its socket
+                // is attached, so a chat created twice leaves only an unattached orphan that the server abandons.
+                _log.Info("Conversation {ConversationKey} create not confirmed ({Code}); creating again", _key, unsure.Result.Error!.Code);
+                Create(unsure.Command, unsure.Starter, unsure.Attempt + 1);
+                break;
+            }
 
-        case CreateCompleted failed:
-        {
-            failed.Starter.Tell(new CommandRejected(_key, "Start", $"Genesys refused the chat: {failed.Result.Error!.Code}", failed.Result.Error));
-            Finish(ConversationEndReason.Failed, failed.Result.Error, failed: true);
-            break;
-        }
+            case CreateCompleted failed:
+            {
+                failed.Starter.Tell(new CommandRejected(_key, "Start", $"Genesys refused the chat: {failed.Result.Error!.Code}", failed.Result.Error));
+                Finish(ConversationEndReason.Failed, failed.Result.Error, failed: true);
+                break;
+            }
 
-        default:
-            StashCommandOrServeCommon(message);
-            break;
-    }
+            default:
+                StashCommandOrServeCommon(message);
+                break;
+        }
     }
 
     private void Connecting(Session session, object message)
     {
-    switch (message)
-    {
-        case FrameReceived frame when frame.Incarnation == session.Incarnation:
+        switch (message)
         {
-            OnFrame(session, frame.Event);
-            if (session.GuestConnected)
+            case FrameReceived frame when frame.Incarnation == session.Incarnation:
             {
-                BecomeAttached(session);
+                OnFrame(session, frame.Event);
+                if (session.GuestConnected)
+                {
+                    BecomeAttached(session);
+                }
+
+                break;
             }
 
-            break;
+            default:
+                if (!HandleStreamAndCommon(session, message))
+                {
+                    StashCommandOrServeCommon(message);
+                }
+
+                break;
         }
-
-        default:
-            if (!HandleStreamAndCommon(session, message))
-            {
-                StashCommandOrServeCommon(message);
-            }
-
-            break;
-    }
     }
 
     private void Attached(Session session, object message)
     {
-    switch (message)
-    {
-        case FrameReceived frame when frame.Incarnation == session.Incarnation:
+        switch (message)
         {
-            OnFrame(session, frame.Event);
-            UpdateAttachedState(session);
-            break;
-        }
-
-        default:
-            if (!HandleStreamAndCommon(session, message) && !ServeCommand(session, message))
+            case FrameReceived frame when frame.Incarnation == session.Incarnation:
             {
-                ServeCommon(message);
+                OnFrame(session, frame.Event);
+                UpdateAttachedState(session);
+                break;
             }
 
-            break;
-    }
+            default:
+                if (!HandleStreamAndCommon(session, message) && !ServeCommand(session, message))
+                {
+                    ServeCommon(message);
+                }
+
+                break;
+        }
     }
 
     private void Reconnecting(Session session, int attempt, DateTimeOffset since, object message)
     {
-    switch (message)
-    {
-        case ReconnectTick:
+        switch (message)
         {
-            if (Now - since > _settings.ReconnectWindow)
+            case ReconnectTick:
             {
-                _log.Warning("Conversation {ConversationKey} could not reconnect within {ReconnectWindow}", _key, _settings.ReconnectWindow);
-                Finish(ConversationEndReason.Abandoned, null, failed: false);
+                if (Now - since > _settings.ReconnectWindow)
+                {
+                    _log.Warning("Conversation {ConversationKey} could not reconnect within {ReconnectWindow}", _key, _settings.ReconnectWindow);
+                    Finish(ConversationEndReason.Abandoned, null, failed: false);
+                    break;
+                }
+
+                if (attempt % 5 == 0)
+                {
+                    // Sockets that keep failing may mean the chat is over; ask before trying on.
+                    CheckOwnMember(session);
+                }
+
+                OpenStream(session);
                 break;
             }
 
-            if (attempt % 5 == 0)
+            case Opened opened when opened.Incarnation == session.Incarnation:
             {
-                // Sockets that keep failing may mean the chat is over; ask before trying on.
-                CheckOwnMember(session);
-            }
-
-            OpenStream(session);
-            break;
-        }
-
-        case Opened opened when opened.Incarnation == session.Incarnation:
-        {
-            RestartWatchdog(session);
-            Become(m => Backfilling(session, m));
-            RequestBackfill(session, session.LastSeenMessageId);
-            break;
-        }
-
-        case Closed closed when closed.Incarnation == session.Incarnation:
-        {
-            Context.Unwatch(session.Stream);
-            if (closed.Reason == CloseReason.ClosedByServer)
-            {
-                CheckOwnMember(session);
-            }
-
-            ScheduleReconnect(session, attempt + 1, since);
-            break;
-        }
-
-        case WatchdogExpired expired when expired.Incarnation == session.Incarnation:
-        {
-            Context.Unwatch(session.Stream);
-            Context.Stop(session.Stream);
-            ScheduleReconnect(session, attempt + 1, since);
-            break;
-        }
-
-        case FrameReceived frame when frame.Incarnation == session.Incarnation:
-        {
-            Stash.Stash();
-            break;
-        }
-
-        default:
-            if (!HandleStreamAndCommon(session, message) && !ServeCommand(session, message))
-            {
-                ServeCommon(message);
-            }
-
-            break;
-    }
-    }
-
-    private void Backfilling(Session session, object message)
-    {
-    switch (message)
-    {
-        case BackfillCompleted { Result.IsSuccess: true } page:
-        {
-            foreach (var entry in page.Result.Value!.Entities ?? [])
-            {
-                OnMessage(session, entry.Id, entry.Sender?.Id, entry.Body, entry.BodyType, entry.Timestamp);
-            }
-
-            if ((page.Result.Value.Entities?.Count ?? 0) >= _settings.BackfillPageSize)
-            {
+                RestartWatchdog(session);
+                Become(m => Backfilling(session, m));
                 RequestBackfill(session, session.LastSeenMessageId);
                 break;
             }
 
-            BecomeAttached(session);
-            break;
-        }
-
-        case BackfillCompleted failed:
-        {
-            _log.Warning("Conversation {ConversationKey} backfill failed: {Code}", _key, failed.Result.Error!.Code);
-            if (IsExpiredJwt(failed.Result.Error))
+            case Closed closed when closed.Incarnation == session.Incarnation:
             {
-                Finish(ConversationEndReason.JwtExpired, failed.Result.Error, failed: false);
+                Context.Unwatch(session.Stream);
+                if (closed.Reason == CloseReason.ClosedByServer)
+                {
+                    CheckOwnMember(session);
+                }
+
+                ScheduleReconnect(session, attempt + 1, since);
                 break;
             }
 
-            Context.Unwatch(session.Stream);
-            Context.Stop(session.Stream);
-            ScheduleReconnect(session, 1, Now);
-            break;
-        }
-
-        case Closed closed when closed.Incarnation == session.Incarnation:
-        {
-            Context.Unwatch(session.Stream);
-            ScheduleReconnect(session, 1, Now);
-            break;
-        }
-
-        default:
-            if (message is GetStatus or GetTranscript or Subscribe or Unsubscribe or Terminated or MemberResolved or JwtWarning or JwtExpired)
+            case WatchdogExpired expired when expired.Incarnation == session.Incarnation:
             {
-                HandleStreamAndCommon(session, message);
-                ServeCommon(message);
+                Context.Unwatch(session.Stream);
+                Context.Stop(session.Stream);
+                ScheduleReconnect(session, attempt + 1, since);
+                break;
             }
-            else
+
+            case FrameReceived frame when frame.Incarnation == session.Incarnation:
             {
                 Stash.Stash();
+                break;
             }
 
-            break;
+            default:
+                if (!HandleStreamAndCommon(session, message) && !ServeCommand(session, message))
+                {
+                    ServeCommon(message);
+                }
+
+                break;
+        }
     }
+
+    private void Backfilling(Session session, object message)
+    {
+        switch (message)
+        {
+            case BackfillCompleted { Result.IsSuccess: true } page:
+            {
+                foreach (var entry in page.Result.Value!.Entities ?? [])
+                {
+                    OnMessage(session, entry.Id, entry.Sender?.Id, entry.Body, entry.BodyType, entry.Timestamp);
+                }
+
+                if ((page.Result.Value.Entities?.Count ?? 0) >= _settings.BackfillPageSize)
+                {
+                    RequestBackfill(session, session.LastSeenMessageId);
+                    break;
+                }
+
+                BecomeAttached(session);
+                break;
+            }
+
+            case BackfillCompleted failed:
+            {
+                _log.Warning("Conversation {ConversationKey} backfill failed: {Code}", _key, failed.Result.Error!.Code);
+                if (IsExpiredJwt(failed.Result.Error))
+                {
+                    Finish(ConversationEndReason.JwtExpired, failed.Result.Error, failed: false);
+                    break;
+                }
+
+                Context.Unwatch(session.Stream);
+                Context.Stop(session.Stream);
+                ScheduleReconnect(session, 1, Now);
+                break;
+            }
+
+            case Closed closed when closed.Incarnation == session.Incarnation:
+            {
+                Context.Unwatch(session.Stream);
+                ScheduleReconnect(session, 1, Now);
+                break;
+            }
+
+            default:
+                if (message is GetStatus or GetTranscript or Subscribe or Unsubscribe or Terminated or MemberResolved or JwtWarning or JwtExpired)
+                {
+                    HandleStreamAndCommon(session, message);
+                    ServeCommon(message);
+                }
+                else
+                {
+                    Stash.Stash();
+                }
+
+                break;
+        }
     }
 
     private void Ending(Session session, IActorRef requester, object message)
     {
-    switch (message)
-    {
-        case LeaveCompleted left when left.Result.IsSuccess || left.Result.Error!.Code == ErrorCodes.MemberState:
+        switch (message)
         {
-            Finish(ConversationEndReason.GuestLeft, null, failed: false);
-            break;
-        }
-
-        case LeaveCompleted { Result.Error.Kind: not FailureKind.Final } unsure when session.LeaveAttempts < _settings.SendAttempts:
-        {
-            // Leaving again is harmless: once it has happened, the repeat answers chat.error.member.state.
-            _log.Info("Conversation {ConversationKey} leave not confirmed ({Code}); trying again", _key, unsure.Result.Error!.Code);
-            Leave(session);
-            break;
-        }
-
-        case LeaveCompleted failed:
-        {
-            requester.Tell(new CommandRejected(_key, "End", $"Leaving failed: {failed.Result.Error!.Code}", failed.Result.Error));
-            session.Leaving = false;
-            if (session.StreamLost)
+            case LeaveCompleted left when left.Result.IsSuccess || left.Result.Error!.Code == ErrorCodes.MemberState:
             {
-                session.StreamLost = false;
-                ScheduleReconnect(session, 1, Now);
-            }
-            else
-            {
-                BecomeAttached(session);
+                Finish(ConversationEndReason.GuestLeft, null, failed: false);
+                break;
             }
 
-            Stash.UnstashAll();
-            break;
-        }
-
-        case FrameReceived frame when frame.Incarnation == session.Incarnation:
-        {
-            OnFrame(session, frame.Event);
-            break;
-        }
-
-        case Closed or WatchdogExpired or Terminated:
-        {
-            // Leaving does not need the socket: the DELETE's answer decides. Reconnect only if it fails.
-            Context.Unwatch(session.Stream);
-            Timers.Cancel(WatchdogTimer);
-            session.StreamLost = true;
-            break;
-        }
-
-        default:
-            if (!HandleStreamAndCommon(session, message))
+            case LeaveCompleted { Result.Error.Kind: not FailureKind.Final } unsure when session.LeaveAttempts < _settings.SendAttempts:
             {
-                StashCommandOrServeCommon(message);
+                // Leaving again is harmless: once it has happened, the repeat answers chat.error.member.state.
+                _log.Info("Conversation {ConversationKey} leave not confirmed ({Code}); trying again", _key, unsure.Result.Error!.Code);
+                Leave(session);
+                break;
             }
 
-            break;
-    }
+            case LeaveCompleted failed:
+            {
+                requester.Tell(new CommandRejected(_key, "End", $"Leaving failed: {failed.Result.Error!.Code}", failed.Result.Error));
+                session.Leaving = false;
+                if (session.StreamLost)
+                {
+                    session.StreamLost = false;
+                    ScheduleReconnect(session, 1, Now);
+                }
+                else
+                {
+                    BecomeAttached(session);
+                }
+
+                Stash.UnstashAll();
+                break;
+            }
+
+            case FrameReceived frame when frame.Incarnation == session.Incarnation:
+            {
+                OnFrame(session, frame.Event);
+                break;
+            }
+
+            case Closed or WatchdogExpired or Terminated:
+            {
+                // Leaving does not need the socket: the DELETE's answer decides. Reconnect only if it fails.
+                Context.Unwatch(session.Stream);
+                Timers.Cancel(WatchdogTimer);
+                session.StreamLost = true;
+                break;
+            }
+
+            default:
+                if (!HandleStreamAndCommon(session, message))
+                {
+                    StashCommandOrServeCommon(message);
+                }
+
+                break;
+        }
     }
 
     private void Finished(object message)
     {
-    switch (message)
-    {
-        case Start or SendMessage or SendTyping or AnswerMediaRequest or End:
+        switch (message)
         {
-            Sender.Tell(new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError));
-            break;
-        }
+            case Start or SendMessage or SendTyping or AnswerMediaRequest or End:
+            {
+                Sender.Tell(new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError));
+                break;
+            }
 
-        default:
-            ServeCommon(message);
-            break;
-    }
+            default:
+                ServeCommon(message);
+                break;
+        }
     }
 
     // ---- Commands (Queued, Active, Reconnecting) ----------------------------------------------------
