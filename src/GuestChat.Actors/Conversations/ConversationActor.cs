@@ -350,7 +350,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 break;
             }
 
-            case Closed or WatchdogExpired or Terminated:
+            case Closed or WatchdogExpired:
+            case Terminated terminated when terminated.ActorRef.Equals(session.Stream):
             {
                 // Leaving does not need the socket: the DELETE's answer decides. Reconnect only if it fails.
                 Context.Unwatch(session.Stream);
@@ -819,7 +820,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 return true;
             }
 
-            case Opened or Closed or FrameReceived or WatchdogExpired or Terminated:
+            // Stale news of an earlier socket; a subscriber's Terminated is left to ServeCommon.
+            case Opened or Closed or FrameReceived or WatchdogExpired:
                 return true;
 
             case MemberResolved resolved:
@@ -931,7 +933,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 break;
 
             case GetStatus:
-                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _members.Values], _endReason, _endError?.Code));
+                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _members.Values], _endReason, _endError?.Code, _subscribers.Count));
                 break;
 
             case GetTranscript:

@@ -16,7 +16,8 @@ public static class ConversationQueries
         string? MemberId,
         IReadOnlyList<ConversationEvents.Member> Members,
         ConversationEndReason? EndReason,
-        string? Error) : IWithConversationKey;
+        string? Error,
+        int Subscribers) : IWithConversationKey;
 
     /// <summary>The messages so far; answered <see cref="Transcript"/>.</summary>
     public sealed record GetTranscript(ConversationKey Key) : IWithConversationKey;

@@ -58,6 +58,22 @@ public sealed class ConversationActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_subscriber_that_stops_is_dropped_and_told_nothing_more()
+    {
+        var conversation = Attached();
+        var leaving = CreateTestProbe();
+        conversation.Tell(new Subscribe(Key, leaving));
+        leaving.ExpectMsg<StateChanged>();
+        Assert.Equal(2, StatusOf(conversation).Subscribers);
+
+        Sys.Stop(leaving.Ref);
+
+        AwaitCondition(() => StatusOf(conversation).Subscribers == 1);
+        conversation.Tell(Frame(1, new MessageEvent("conv-1", "m-9", Agent, "still here", BodyType.Standard, Scheduler.Now, null)));
+        Assert.Equal("m-9", _events.FishForMessage<MessageReceived>(_ => true).MessageId);
+    }
+
+    [Fact]
     public void Silence_for_two_and_a_half_heartbeats_kills_the_socket_and_a_new_one_is_opened_after_a_backoff()
     {
         var conversation = Attached();
@@ -279,8 +295,10 @@ public sealed class ConversationActorSpecs : TestKit
         return conversation;
     }
 
-    private static ConversationState StateOf(IActorRef conversation) =>
-        conversation.Ask<GuestChat.Actors.Conversations.ConversationQueries.Status>(new GuestChat.Actors.Conversations.ConversationQueries.GetStatus(Key), TimeSpan.FromSeconds(3)).Result.State;
+    private static ConversationState StateOf(IActorRef conversation) => StatusOf(conversation).State;
+
+    private static ConversationQueries.Status StatusOf(IActorRef conversation) =>
+        conversation.Ask<ConversationQueries.Status>(new ConversationQueries.GetStatus(Key), TimeSpan.FromSeconds(3)).Result;
 
     private ConversationState[] States(int count) =>
         Enumerable.Range(0, count).Select(_ => _events.FishForMessage<StateChanged>(_ => true).State).ToArray();
