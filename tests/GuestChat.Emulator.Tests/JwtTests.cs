@@ -87,7 +87,7 @@ public sealed class JwtTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         do
         {
-            await Task.Yield();
+            await Task.Delay(50);
             response = await guest.SendAsync(HttpMethod.Get, "/members");
         }
         while (response.StatusCode == HttpStatusCode.OK && !deadline.IsCancellationRequested);

@@ -30,6 +30,32 @@ public sealed class EmulatorOptions
     /// <summary>Frames a socket may have waiting before the emulator gives up on it as too slow.</summary>
     public int SocketOutboxLimit { get; set; } = 4096;
 
+    /// <summary>
+    /// The default deployments and queues with a life cycle in tens of milliseconds (an agent alerted
+    /// and answering within 40 ms, replies after 20 ms, sockets closed 100 ms after the end): for tests
+    /// and quick demos. Change what a test needs on the result.
+    /// </summary>
+    public static EmulatorOptions Quick()
+    {
+        var options = new EmulatorOptions
+        {
+            Queues = EmulatorDefaults.Queues(),
+            Timing = new TimingOptions
+            {
+                AgentAlertDelay = TimeSpan.FromMilliseconds(20),
+                AgentAnswerDelay = TimeSpan.FromMilliseconds(20),
+                SocketCloseDelay = TimeSpan.FromMilliseconds(100),
+            },
+        };
+        foreach (var queue in options.Queues)
+        {
+            queue.Agent.ThinkTime = TimeSpan.FromMilliseconds(10);
+            queue.Agent.TypingTime = TimeSpan.FromMilliseconds(10);
+        }
+
+        return options;
+    }
+
     /// <summary>Fills empty lists with the defaults and checks the rest; throws on nonsense.</summary>
     public EmulatorOptions Normalize()
     {

@@ -27,18 +27,7 @@ public sealed class ConversationActorIntegrationTests : TestKit, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new EmulatorOptions
-        {
-            Queues = EmulatorDefaults.Queues(),
-            Timing = new TimingOptions
-            {
-                AgentAlertDelay = TimeSpan.FromMilliseconds(20),
-                AgentAnswerDelay = TimeSpan.FromMilliseconds(20),
-                SocketCloseDelay = TimeSpan.FromMilliseconds(50),
-            },
-        };
-        options.Queues.ForEach(q => (q.Agent.ThinkTime, q.Agent.TypingTime) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)));
-        _emulator = await GuestChatEmulator.StartAsync(options);
+        _emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
         _client = new GuestChatClient(new GuestChatClientOptions
         {
             Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl),

@@ -118,17 +118,9 @@ public sealed class ManyConversationsTests(ITestOutputHelper output) : TestKit("
 
     private static EmulatorOptions EmulatorOptions(TimeSpan heartbeat)
     {
-        var options = new EmulatorOptions
-        {
-            Queues = [new QueueOptions { Name = "Many", Agent = new AgentBehaviourOptions { Names = ["Agent A", "Agent B"], ThinkTime = TimeSpan.FromMilliseconds(20), TypingTime = TimeSpan.FromMilliseconds(20) } }],
-            Timing = new TimingOptions
-            {
-                AgentAlertDelay = TimeSpan.FromMilliseconds(50),
-                AgentAnswerDelay = TimeSpan.FromMilliseconds(50),
-                HeartbeatInterval = heartbeat,
-                SocketCloseDelay = TimeSpan.FromMilliseconds(200),
-            },
-        };
+        var options = GuestChat.Emulator.Options.EmulatorOptions.Quick();
+        options.Queues = [new QueueOptions { Name = "Many", Agent = new AgentBehaviourOptions { Names = ["Agent A", "Agent B"], ThinkTime = TimeSpan.FromMilliseconds(20), TypingTime = TimeSpan.FromMilliseconds(20) } }];
+        options.Timing.HeartbeatInterval = heartbeat;
         return options;
     }
 

@@ -22,15 +22,7 @@ public sealed class EventStreamActorTests : TestKit, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _emulator = await GuestChatEmulator.StartAsync(new EmulatorOptions
-        {
-            Timing = new TimingOptions
-            {
-                AgentAlertDelay = TimeSpan.FromMilliseconds(20),
-                AgentAnswerDelay = TimeSpan.FromMilliseconds(20),
-                SocketCloseDelay = TimeSpan.FromMilliseconds(50),
-            },
-        });
+        _emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
         _client = new GuestChatClient(new GuestChatClientOptions
         {
             Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl),

@@ -23,10 +23,7 @@ public sealed class GuestChatHostingTests
     [Fact]
     public async Task A_host_with_AddGuestChat_runs_chats_through_the_manager_and_lists_and_reports_them()
     {
-        await using var emulator = await GuestChatEmulator.StartAsync(new EmulatorOptions
-        {
-            Timing = new TimingOptions { AgentAlertDelay = TimeSpan.FromMilliseconds(20), AgentAnswerDelay = TimeSpan.FromMilliseconds(20) },
-        });
+        await using var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddGuestChat(new GuestChatClientOptions
         {
@@ -81,10 +78,7 @@ public sealed class GuestChatHostingTests
     [Fact]
     public async Task The_facade_starts_sends_subscribes_ends_and_turns_refusals_into_exceptions()
     {
-        await using var emulator = await GuestChatEmulator.StartAsync(new EmulatorOptions
-        {
-            Timing = new TimingOptions { AgentAlertDelay = TimeSpan.FromMilliseconds(20), AgentAnswerDelay = TimeSpan.FromMilliseconds(20) },
-        });
+        await using var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) });
         using var host = builder.Build();

@@ -25,17 +25,7 @@ internal sealed class ClientFixture : IAsyncDisposable
 
     public static async Task<ClientFixture> StartAsync(RetryOptions? retry = null, RateLimitOptions? rateLimit = null, Action<EmulatorOptions>? configure = null)
     {
-        var options = new EmulatorOptions
-        {
-            Timing = new TimingOptions
-            {
-                AgentAlertDelay = TimeSpan.FromMilliseconds(20),
-                AgentAnswerDelay = TimeSpan.FromMilliseconds(20),
-                SocketCloseDelay = TimeSpan.FromMilliseconds(100),
-            },
-            Queues = EmulatorDefaults.Queues(),
-        };
-        options.Queues.ForEach(q => (q.Agent.ThinkTime, q.Agent.TypingTime) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)));
+        var options = EmulatorOptions.Quick();
         configure?.Invoke(options);
         var emulator = await GuestChatEmulator.StartAsync(options);
         var handler = new WatchingHandler(new SocketsHttpHandler());

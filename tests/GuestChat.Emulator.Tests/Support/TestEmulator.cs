@@ -15,30 +15,9 @@ internal sealed class TestEmulator : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static EmulatorOptions QuickOptions()
-    {
-        var options = new EmulatorOptions
-        {
-            Queues = EmulatorDefaults.Queues(),
-            Timing = new TimingOptions
-            {
-                AgentAlertDelay = TimeSpan.FromMilliseconds(30),
-                AgentAnswerDelay = TimeSpan.FromMilliseconds(30),
-                SocketCloseDelay = TimeSpan.FromMilliseconds(100),
-            },
-        };
-        foreach (var queue in options.Queues)
-        {
-            queue.Agent.ThinkTime = TimeSpan.FromMilliseconds(20);
-            queue.Agent.TypingTime = TimeSpan.FromMilliseconds(20);
-        }
-
-        return options;
-    }
-
     public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null)
     {
-        var options = QuickOptions();
+        var options = EmulatorOptions.Quick();
         configure?.Invoke(options);
         return new TestEmulator(await GuestChatEmulator.StartAsync(options));
     }
