@@ -49,6 +49,9 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
     /// <summary>The host's shared request budget.</summary>
     public HostRateLimiter RateLimiter { get; }
 
+    /// <summary>Attempts, 429s, 5xx and unanswered calls so far.</summary>
+    public ClientCounters Counters { get; } = new();
+
     /// <summary>Where the client sends its calls.</summary>
     public GuestChatEnvironment Environment => _options.Environment;
 
@@ -138,6 +141,7 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
         {
             await RateLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
             var result = await AttemptAsync(call, attempt, cancellationToken).ConfigureAwait(false);
+            Counters.Count(result.Error);
             if (result.Error?.Status == 429)
             {
                 RateLimiter.OnThrottled();

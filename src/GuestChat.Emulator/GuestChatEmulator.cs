@@ -36,11 +36,23 @@ public sealed class GuestChatEmulator : IAsyncDisposable
         set => _app.Services.Platform().Faults = value;
     }
 
-    /// <summary>Starts an emulator. <paramref name="url"/> defaults to a free loopback port.</summary>
-    public static async Task<GuestChatEmulator> StartAsync(EmulatorOptions? options = null, string url = "http://127.0.0.1:0", CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts an emulator. <paramref name="url"/> defaults to a free loopback port; logs go to
+    /// <paramref name="loggerFactory"/> when given (a host's own pipeline), else to the console at Warning.
+    /// </summary>
+    public static async Task<GuestChatEmulator> StartAsync(EmulatorOptions? options = null, string url = "http://127.0.0.1:0", ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (loggerFactory is not null)
+        {
+            // A provider rather than the factory itself, so that this builder's filters (framework logs
+            // at Warning: they would print event-stream URLs, and so JWTs) still apply.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
+        }
+
         builder.WebHost.UseUrls(url);
         builder.AddGuestChatEmulator(options ?? new EmulatorOptions());
         var app = builder.Build();
@@ -63,5 +75,16 @@ public sealed class GuestChatEmulator : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Hands the emulator's log lines to a host's logger factory.</summary>
+internal sealed class ForwardingLoggerProvider(ILoggerFactory factory) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => factory.CreateLogger(categoryName);
+
+    public void Dispose()
+    {
+        // The factory belongs to the host.
     }
 }

@@ -906,7 +906,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private void StashCommandOrServeCommon(object message)
     {
-        if (message is Start or SendMessage or SendTyping or AnswerMediaRequest or End)
+        if (message is SendMessage or SendTyping or AnswerMediaRequest or End)
         {
             Stash.Stash();
             return;
@@ -919,6 +919,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     {
         switch (message)
         {
+            case Start:
+                Sender.Tell(new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state})"));
+                break;
+
             case Subscribe subscribe:
                 _subscribers.Add(subscribe.Subscriber);
                 Context.Watch(subscribe.Subscriber);

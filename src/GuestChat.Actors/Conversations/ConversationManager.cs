@@ -76,7 +76,7 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
                 }
                 else
                 {
-                    Sender.Tell(new CommandRejected(keyed.Key, message, $"No conversation has the key {keyed.Key}"));
+                    Sender.Tell(new CommandRejected(keyed.Key, message, $"No conversation has the key {keyed.Key}", UnknownKey: true));
                 }
 
                 break;

@@ -14,14 +14,23 @@ public static class GuestChatHosting
 
     /// <summary>Registers one <see cref="GuestChatClient"/> (one connection pool and rate limiter for the host), an actor system with the manager, and the <see cref="GuestChatConversations"/> facade.</summary>
     public static IServiceCollection AddGuestChat(this IServiceCollection services, GuestChatClientOptions client, ConversationSettings? settings = null,
-        string systemName = "guestchat", Action<AkkaConfigurationBuilder>? configureAkka = null)
+        string systemName = "guestchat", Action<AkkaConfigurationBuilder>? configureAkka = null) =>
+        services.AddGuestChat(_ => client, _ => settings ?? new ConversationSettings(), systemName, (builder, _) => configureAkka?.Invoke(builder));
+
+    /// <summary>
+    /// The same, with the client options and settings made from the services when the actor system starts
+    /// (after options validation, and after hosted services registered earlier, such as an embedded emulator, have started).
+    /// </summary>
+    public static IServiceCollection AddGuestChat(this IServiceCollection services, Func<IServiceProvider, GuestChatClientOptions> client,
+        Func<IServiceProvider, ConversationSettings> settings, string systemName = "guestchat", Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null)
     {
-        services.AddSingleton<IGuestChatClient>(_ => new GuestChatClient(client));
+        services.AddSingleton(provider => new GuestChatClient(client(provider)));
+        services.AddSingleton<IGuestChatClient>(provider => provider.GetRequiredService<GuestChatClient>());
         services.AddSingleton<GuestChatConversations>();
-        return services.AddAkka(systemName, builder =>
+        return services.AddAkka(systemName, (builder, provider) =>
         {
-            configureAkka?.Invoke(builder);
-            builder.WithGuestChat(settings ?? new ConversationSettings());
+            configureAkka?.Invoke(builder, provider);
+            builder.WithGuestChat(settings(provider));
         });
     }
 

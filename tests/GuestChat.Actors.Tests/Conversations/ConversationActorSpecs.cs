@@ -58,6 +58,18 @@ public sealed class ConversationActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_second_start_of_a_live_conversation_is_refused_at_once_and_opens_no_second_chat()
+    {
+        var conversation = Attached();
+
+        conversation.Tell(new Start(Key, new CreateWebChatConversationRequest()));
+
+        var refused = ExpectMsg<CommandRejected>();
+        Assert.Contains("already exists (Active)", refused.Reason, StringComparison.Ordinal);
+        Assert.Single(_api.Calls, c => c.StartsWith("create", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_subscriber_that_stops_is_dropped_and_told_nothing_more()
     {
         var conversation = Attached();

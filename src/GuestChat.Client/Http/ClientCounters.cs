@@ -1,0 +1,41 @@
+using GuestChat.Client.Errors;
+
+namespace GuestChat.Client.Http;
+
+/// <summary>What one <see cref="GuestChatClient"/> has seen since it was made, for metrics: read at any time from any thread.</summary>
+public sealed class ClientCounters
+{
+    private long _attempts;
+    private long _throttled;
+    private long _serverErrors;
+    private long _noAnswer;
+
+    /// <summary>HTTP attempts made, retries included.</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    /// <summary>Answers that were 429 Too Many Requests.</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+
+    /// <summary>Answers that were 5xx.</summary>
+    public long ServerErrors => Interlocked.Read(ref _serverErrors);
+
+    /// <summary>Attempts that got no answer: a timeout or a connection that failed.</summary>
+    public long NoAnswer => Interlocked.Read(ref _noAnswer);
+
+    internal void Count(GuestChatError? error)
+    {
+        Interlocked.Increment(ref _attempts);
+        switch (error?.Status)
+        {
+            case 429:
+                Interlocked.Increment(ref _throttled);
+                break;
+            case >= 500:
+                Interlocked.Increment(ref _serverErrors);
+                break;
+            case null when error is not null:
+                Interlocked.Increment(ref _noAnswer);
+                break;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace GuestChat.Host.Serve;
+
+/// <summary>The <c>Target</c> section: which guest chat API the service talks to, and the defaults of a new chat.</summary>
+public sealed class TargetOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Target";
+
+    /// <summary>The value that means the emulator started in-process.</summary>
+    public const string Embedded = "embedded";
+
+    /// <summary><c>embedded</c>, a region domain (<c>mypurecloud.ie</c>) or a base URL.</summary>
+    public string Environment { get; set; } = Embedded;
+
+    /// <summary>The organization of new chats, unless a create request names one.</summary>
+    public string OrganizationId { get; set; } = Emulator.Options.EmulatorDefaults.OrganizationId;
+
+    /// <summary>The web chat deployment of new chats, unless a create request names one.</summary>
+    public string DeploymentId { get; set; } = Emulator.Options.EmulatorDefaults.DeploymentId;
+
+    /// <summary>The queue new chats are routed to, unless a create request names a routing target.</summary>
+    public string Queue { get; set; } = "Chat Queue";
+
+    /// <summary>The embedded emulator's fault profile (<c>none</c>, <c>chaos</c>, <c>flaky</c>, <c>slow</c>).</summary>
+    public string EmulatorFaults { get; set; } = "none";
+
+    /// <summary>Requests per second to the API when no 429s arrive (the limiter slows down on 429s).</summary>
+    public double RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>Whether the target is the embedded emulator.</summary>
+    public bool IsEmbedded => string.Equals(Environment, Embedded, StringComparison.OrdinalIgnoreCase);
+}
