@@ -29,6 +29,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private const string TypingTimer = "typing-window";
     private const string JwtWarningTimer = "jwt-warning";
     private const string JwtExpiryTimer = "jwt-expiry";
+    private const string RetentionTimer = "retention";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConversationKey _key;
@@ -377,6 +378,14 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             case Start or SendMessage or SendTyping or AnswerMediaRequest or End:
             {
                 Sender.Tell(new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError));
+                break;
+            }
+
+            case RetentionOver:
+            {
+                // Its transcript and state have been readable for EndedRetention; a long-running service
+                // would otherwise hold every chat it ever had.
+                Context.Stop(Self);
                 break;
             }
 
@@ -982,6 +991,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         Publish(new Ended(_key, reason, error));
         Become(Finished);
         Stash.UnstashAll();
+        Timers.StartSingleTimer(RetentionTimer, RetentionOver.Instance, _settings.EndedRetention);
     }
 
     private void Enter(ConversationState state)
@@ -1065,6 +1075,11 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private sealed record WatchdogExpired(int Incarnation);
 
     private sealed record JwtWarning(DateTimeOffset ExpiresAt);
+
+    private sealed record RetentionOver
+    {
+        public static RetentionOver Instance { get; } = new();
+    }
 
     private sealed record JwtExpired(DateTimeOffset ExpiresAt);
 

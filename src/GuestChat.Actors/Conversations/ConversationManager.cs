@@ -161,11 +161,11 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
             return;
         }
 
-        var entry = _conversations[key];
-        if (entry.EndReason is null)
+        // Gone either way: ended and past its retention, or crashed (told as a failed end); the key is free again.
+        _conversations.Remove(key, out var entry);
+        if (entry!.EndReason is null)
         {
             _log.Error("Conversation {ConversationKey} stopped unexpectedly in {State}", key, entry.State);
-            _conversations[key] = entry with { State = ConversationState.Failed, EndReason = ConversationEndReason.Failed };
             Publish(new StateChanged(key, ConversationState.Failed));
             Publish(new Ended(key, ConversationEndReason.Failed));
         }

@@ -40,6 +40,9 @@ public sealed record ConversationSettings
     /// <summary>How many recent messages are searched for a send whose outcome was unknown.</summary>
     public int SendCheckDepth { get; init; } = 50;
 
+    /// <summary>How long an ended conversation stays readable (state, transcript) before it is stopped and its key freed.</summary>
+    public TimeSpan EndedRetention { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The watchdog's timeout: 2.5 heartbeat intervals.</summary>
     public TimeSpan WatchdogTimeout => HeartbeatInterval * 2.5;
 }

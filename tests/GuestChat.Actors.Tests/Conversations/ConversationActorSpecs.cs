@@ -214,6 +214,21 @@ public sealed class ConversationActorSpecs : TestKit
     }
 
     [Fact]
+    public void An_ended_conversation_stays_readable_for_its_retention_and_then_stops()
+    {
+        var conversation = Attached();
+        Watch(conversation);
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Me, MemberState.Disconnected, Scheduler.Now, null)));
+        _events.FishForMessage<Ended>(_ => true);
+
+        Scheduler.Advance(Settings.EndedRetention - TimeSpan.FromSeconds(1));
+        Assert.Equal(ConversationState.Ended, StateOf(conversation));
+        Scheduler.Advance(TimeSpan.FromSeconds(1));
+
+        ExpectTerminated(conversation);
+    }
+
+    [Fact]
     public void Messages_are_delivered_once_and_own_echoes_heartbeats_and_join_messages_are_not()
     {
         var conversation = Attached();

@@ -29,7 +29,7 @@ public sealed class GuestChatHostingTests
         {
             Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl),
             RateLimit = new RateLimitOptions { RequestsPerSecond = 0 },
-        });
+        }, new ConversationSettings { EndedRetention = TimeSpan.FromSeconds(1) });
         using var host = builder.Build();
         await host.StartAsync();
         try
@@ -52,7 +52,7 @@ public sealed class GuestChatHostingTests
             Assert.Contains(emulator.Conversation(started.ConversationId)!.Transcript!, e => e.Id == accepted.MessageId);
 
             var unknown = await manager.Ask<CommandRejected>(new SendMessage(new ConversationKey("nobody"), "x"), Patience);
-            Assert.Contains("No conversation", unknown.Reason, StringComparison.Ordinal);
+            Assert.True(unknown.UnknownKey);
 
             manager.Tell(new End(key), inbox.Receiver);
             Ended? ended = null;
@@ -68,6 +68,17 @@ public sealed class GuestChatHostingTests
             Assert.Equal(ConversationEndReason.GuestLeft, ended!.Reason);
             var list = await manager.Ask<ConversationList>(new ListConversations(), Patience);
             Assert.Equal(new ConversationSummary(key, ConversationState.Ended, ConversationEndReason.GuestLeft), list.Conversations.Single());
+
+            // Past its retention the ended chat is gone and its key opens a new chat.
+            var retentionOver = DateTime.UtcNow + Patience;
+            while ((await manager.Ask<ConversationList>(new ListConversations(), Patience)).Conversations.Count > 0 && DateTime.UtcNow < retentionOver)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.Empty((await manager.Ask<ConversationList>(new ListConversations(), Patience)).Conversations);
+            var again = await manager.Ask<Started>(new Start(key, request), Patience);
+            Assert.NotEqual(started.ConversationId, again.ConversationId);
         }
         finally
         {
