@@ -1,5 +1,7 @@
 using System.CommandLine;
 using GuestChat.Host.Run;
+using GuestChat.Host.Serve;
+using Microsoft.Extensions.Options;
 
 var chats = new Option<int>("--chats") { Description = "How many chats to open at once.", DefaultValueFactory = _ => 50 };
 var messages = new Option<int>("--messages") { Description = "How many messages each guest sends.", DefaultValueFactory = _ => 3 };
@@ -49,5 +51,47 @@ run.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("GuestChat.Actors: many Genesys Cloud guest chats at once, each a supervised actor.") { run };
+var urls = new Option<string?>("--urls") { Description = "Where the HTTP API listens (default from config/appsettings.json: http://localhost:8080)." };
+var logFormat = new Option<string?>("--log-format") { Description = "console (default) or json." };
+var serveTarget = new Option<string?>("--target") { Description = "embedded (default), a region (mypurecloud.ie) or a base URL." };
+var serveFaults = new Option<string?>("--faults") { Description = "The embedded emulator's fault profile: none, chaos, flaky or slow." };
+var serve = new Command("serve", "Run the long-running service: an HTTP API (API key in X-Api-Key) to create and drive chats, server-sent events, /healthz and /metrics. "
+    + "Settings come from config/appsettings.json, then GUESTCHAT_ environment variables (GUESTCHAT_Service__ApiKey is required), then --Section:Key=value arguments.")
+{
+    urls, logFormat, serveTarget, serveFaults,
+};
+serve.TreatUnmatchedTokensAsErrors = false;
+serve.SetAction(async (parse, cancellationToken) =>
+{
+    var settings = new List<string>(parse.UnmatchedTokens);
+    void Set(string key, string? value)
+    {
+        if (value is not null)
+        {
+            settings.Add($"--{key}={value}");
+        }
+    }
+
+    Set("Urls", parse.GetValue(urls));
+    Set("Service:LogFormat", parse.GetValue(logFormat));
+    Set("Target:Environment", parse.GetValue(serveTarget));
+    Set("Target:EmulatorFaults", parse.GetValue(serveFaults));
+    try
+    {
+        await using var app = ServiceHost.Build([.. settings]);
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+    catch (OptionsValidationException e)
+    {
+        foreach (var failure in e.Failures)
+        {
+            Console.Error.WriteLine(failure);
+        }
+
+        return 2;
+    }
+});
+
+var root = new RootCommand("GuestChat.Actors: many Genesys Cloud guest chats at once, each a supervised actor.") { serve, run };
 return await root.Parse(args).InvokeAsync();

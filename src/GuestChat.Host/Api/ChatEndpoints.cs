@@ -1,0 +1,298 @@
+using Akka.Actor;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
+using GuestChat.Client.Models;
+using GuestChat.Host.Metrics;
+using GuestChat.Host.Serve;
+using Microsoft.Extensions.Options;
+
+using static GuestChat.Host.Api.ChatRequests;
+using static GuestChat.Host.Api.ChatViews;
+
+namespace GuestChat.Host.Api;
+
+/// <summary>
+/// The service's HTTP API: chats (create, list, get, send, typing, media answers, end), their events as
+/// server-sent events, health and metrics. Every answer that is not a success is an <see cref="ApiError"/>.
+/// </summary>
+internal static class ChatEndpoints
+{
+    public const string HealthPath = "/healthz";
+
+    /// <summary>Genesys's own limit on a message body, checked here so the caller hears it at once.</summary>
+    private const int MaxBodyLength = 4000;
+
+    public static WebApplication MapChatApi(this WebApplication app)
+    {
+        app.MapGet(HealthPath, HealthAsync);
+        Prometheus.MetricServerMiddlewareExtensions.MapMetrics(app, "/metrics", app.Services.GetRequiredService<Prometheus.CollectorRegistry>());
+        app.MapPost("/chats", CreateAsync);
+        app.MapGet("/chats", ListAsync);
+        app.MapGet("/chats/{key}", GetAsync);
+        app.MapDelete("/chats/{key}", EndAsync);
+        app.MapPost("/chats/{key}/messages", SendAsync);
+        app.MapPost("/chats/{key}/typing", TypingAsync);
+        app.MapPost("/chats/{key}/media-requests/{mediaRequestId}", AnswerMediaAsync);
+        app.MapGet("/chats/{key}/events", (HttpContext context, string key, GuestChatConversations conversations, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
+            StreamAsync(context, key, conversations, metrics, options));
+        app.MapGet("/events", (HttpContext context, GuestChatConversations conversations, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
+            EventFeed.StreamAsync(context, conversations, metrics, null, options.Value.EventStreamBuffer));
+        return app;
+    }
+
+    private static async Task<IResult> HealthAsync(ActorSystem system, GuestChatConversations conversations, EmbeddedEmulator emulator, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var list = await conversations.ListAsync(timeout.Token);
+            return Results.Json(new { status = "healthy", chats = list.Conversations.Count, target = emulator.Environment.ToString(), embedded = emulator.Emulator is not null }, ApiJson.Options);
+        }
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            return Results.Json(new { status = "unhealthy", reason = system.WhenTerminated.IsCompleted ? "actor system stopped" : "the conversation manager did not answer within 5 s" }, ApiJson.Options, statusCode: 503);
+        }
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, GuestChatConversations conversations, IOptions<TargetOptions> target, IOptions<ServiceOptions> service)
+    {
+        var (create, error) = await JsonBody.ReadAsync(request, CreateChat.Empty);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        ConversationKey key;
+        try
+        {
+            key = new ConversationKey(create!.Key ?? $"chat-{Guid.NewGuid():N}");
+        }
+        catch (ArgumentException e)
+        {
+            return ApiError.Invalid("key", e.Message.Split(" (Parameter")[0]);
+        }
+
+        if (create.MemberInfo?.DisplayName is not { Length: > 0 })
+        {
+            return ApiError.Required("memberInfo.displayName");
+        }
+
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var existing = await conversations.ListAsync(cancellationToken);
+        if (existing.Conversations.Any(c => c.Key == key))
+        {
+            return new ApiError(409, "chat.exists", $"A chat with the key {key} exists; choose another key or wait for its retention to end", "key");
+        }
+
+        if (existing.Conversations.Count >= service.Value.MaxChats)
+        {
+            return new ApiError(429, "too.many.chats", $"The service holds {existing.Conversations.Count} chats, its limit (Service:MaxChats)");
+        }
+
+        try
+        {
+            var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
+            {
+                OrganizationId = create.OrganizationId ?? target.Value.OrganizationId,
+                DeploymentId = create.DeploymentId ?? target.Value.DeploymentId,
+                RoutingTarget = create.RoutingTarget ?? new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = target.Value.Queue },
+                MemberInfo = create.MemberInfo,
+                MemberAuthToken = create.MemberAuthToken,
+                JourneyContext = create.JourneyContext,
+            }, cancellationToken);
+            return new Located($"/chats/{key.Value}", Results.Json(new Created(key.Value, started.ConversationId, started.MemberId), ApiJson.Options, statusCode: 201));
+        }
+        catch (ConversationRejectedException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static async Task<IResult> ListAsync(GuestChatConversations conversations, string? state, CancellationToken cancellationToken)
+    {
+        ConversationState? only = null;
+        if (state is not null)
+        {
+            if (!Enum.TryParse<ConversationState>(state, ignoreCase: true, out var parsed) || int.TryParse(state, out _))
+            {
+                return ApiError.Invalid("state", $"state must be one of {string.Join(", ", Enum.GetNames<ConversationState>())}");
+            }
+
+            only = parsed;
+        }
+
+        var list = await conversations.ListAsync(cancellationToken);
+        var chats = list.Conversations.Where(c => only is null || c.State == only).OrderBy(c => c.Key.Value, StringComparer.Ordinal)
+            .Select(c => new Summary(c.Key.Value, c.State, c.EndReason)).ToList();
+        var byState = list.Conversations.GroupBy(c => c.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
+        return Results.Json(new ChatList(list.Conversations.Count, byState, chats), ApiJson.Options);
+    }
+
+    private static async Task<IResult> GetAsync(string key, GuestChatConversations conversations, CancellationToken cancellationToken)
+    {
+        if (Key(key) is not { } chat)
+        {
+            return ApiError.UnknownChat(key);
+        }
+
+        try
+        {
+            var status = await conversations.GetStatusAsync(chat, cancellationToken);
+            var transcript = await conversations.GetTranscriptAsync(chat, cancellationToken);
+            return Results.Json(new Chat(key, status.State, status.ConversationId, status.MemberId, status.EndReason, status.Error,
+                [.. status.Members.Select(MemberView.Of)], [.. transcript.Lines.Select(Line.Of)]), ApiJson.Options);
+        }
+        catch (ConversationRejectedException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static async Task<IResult> SendAsync(string key, HttpRequest request, GuestChatConversations conversations, ServiceMetrics metrics)
+    {
+        if (Key(key) is not { } chat)
+        {
+            return ApiError.UnknownChat(key);
+        }
+
+        var (send, error) = await JsonBody.ReadAsync<SendMessage>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (string.IsNullOrWhiteSpace(send!.Body))
+        {
+            return ApiError.Required("body");
+        }
+
+        if (send.Body.Length > MaxBodyLength)
+        {
+            return ApiError.Invalid("body", $"body is {send.Body.Length} characters; the limit is {MaxBodyLength}");
+        }
+
+        if (send.ClientMessageId is { Length: > 128 })
+        {
+            return ApiError.Invalid("clientMessageId", "clientMessageId is at most 128 characters");
+        }
+
+        try
+        {
+            var accepted = await conversations.SendMessageAsync(chat, send.Body, send.BodyType ?? BodyType.Standard, send.ClientMessageId, request.HttpContext.RequestAborted);
+            metrics.MessageSent();
+            return Results.Json(new Accepted(accepted.MessageId, accepted.ClientMessageId, accepted.Timestamp), ApiJson.Options, statusCode: 201);
+        }
+        catch (ConversationRejectedException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static Task<IResult> TypingAsync(string key, GuestChatConversations conversations, CancellationToken cancellationToken) =>
+        WhenLiveAsync(key, conversations, chat => conversations.SendTypingAsync(chat, cancellationToken), "typing", cancellationToken);
+
+    private static async Task<IResult> AnswerMediaAsync(string key, string mediaRequestId, HttpRequest request, GuestChatConversations conversations)
+    {
+        var (answer, error) = await JsonBody.ReadAsync<AnswerMediaRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (answer!.Decision is not (MediaRequestDecision.Accept or MediaRequestDecision.Decline))
+        {
+            return answer.Decision is null ? ApiError.Required("decision") : ApiError.Invalid("decision", "decision must be accept or decline");
+        }
+
+        var cancellationToken = request.HttpContext.RequestAborted;
+        return await WhenLiveAsync(key, conversations, chat => conversations.AnswerMediaRequestAsync(chat, mediaRequestId, answer.Decision.Value, cancellationToken), "answering", cancellationToken);
+    }
+
+    private static Task<IResult> EndAsync(string key, GuestChatConversations conversations, CancellationToken cancellationToken) =>
+        WhenLiveAsync(key, conversations, chat => conversations.EndAsync(chat, cancellationToken), "leaving", cancellationToken);
+
+    private static async Task StreamAsync(HttpContext context, string key, GuestChatConversations conversations, ServiceMetrics metrics, IOptions<ServiceOptions> options)
+    {
+        if (Key(key) is not { } chat)
+        {
+            await ApiError.UnknownChat(key).ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            await conversations.GetStatusAsync(chat, context.RequestAborted);
+        }
+        catch (ConversationRejectedException e)
+        {
+            await Refused(e).ExecuteAsync(context);
+            return;
+        }
+
+        await EventFeed.StreamAsync(context, conversations, metrics, chat, options.Value.EventStreamBuffer);
+    }
+
+    /// <summary>Tells a live chat a command that has no answer of its own (typing, media answers, leaving): 202, or 404 / 409 when there is no live chat.</summary>
+    private static async Task<IResult> WhenLiveAsync(string key, GuestChatConversations conversations, Func<ConversationKey, Task> command, string status, CancellationToken cancellationToken)
+    {
+        if (Key(key) is not { } chat)
+        {
+            return ApiError.UnknownChat(key);
+        }
+
+        try
+        {
+            var current = await conversations.GetStatusAsync(chat, cancellationToken);
+            if (current.State is ConversationState.Ended or ConversationState.Failed)
+            {
+                return new ApiError(409, "chat.ended", $"The chat {key} has ended ({current.EndReason})", "key");
+            }
+
+            await command(chat);
+            return Results.Json(new Taken(key, status), ApiJson.Options, statusCode: 202);
+        }
+        catch (ConversationRejectedException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    /// <summary>A refusal as the caller should see it: 404 for an unknown key, 400 naming the field for what Genesys refused as invalid, 502 when Genesys failed, 409 otherwise.</summary>
+    private static ApiError Refused(ConversationRejectedException e)
+    {
+        if (e.Rejection.UnknownKey)
+        {
+            return ApiError.UnknownChat(e.Rejection.Key.Value);
+        }
+
+        return e.Error switch
+        {
+            { Status: >= 400 and < 500 and not 429 } genesys => new ApiError(400, genesys.Code, $"Genesys refused: {genesys.Message}", genesys.Field, genesys.MessageParams),
+            { } genesys => new ApiError(502, genesys.Code, $"Genesys did not carry it out: {genesys.Message}"),
+            null => new ApiError(409, "chat.state", e.Rejection.Reason),
+        };
+    }
+
+    private static ConversationKey? Key(string key)
+    {
+        try
+        {
+            return new ConversationKey(key);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A result with a <c>Location</c> header.</summary>
+    private sealed class Located(string location, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
