@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace GuestChat.Host.Tests.Serve;
+
+/// <summary>The HTTP API as an integrator drives it: real HTTP to the service, which drives real chats on its embedded emulator.</summary>
+public sealed class ChatApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    [Fact]
+    public async Task A_chat_is_created_driven_and_ended_over_http_and_its_events_stream_until_its_end()
+    {
+        var created = await service.PostAsync("/chats", """{"key":"api-flow","memberInfo":{"displayName":"Ann","customFields":{"order":"42"}}}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("/chats/api-flow", created.Headers.Location?.OriginalString);
+        var body = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("api-flow", body["key"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(body["conversationId"]!.GetValue<string>()));
+
+        using var events = await service.OpenEventsAsync("/chats/api-flow/events");
+        await events.NextAsync("state", e => e["state"]!.GetValue<string>() == "Active");
+        var active = await service.WaitForStateAsync("api-flow", "Active");
+        Assert.Contains(active["members"]!.AsArray(), m => m!["role"]!.GetValue<string>() == "AGENT" && m["state"]!.GetValue<string>() == "CONNECTED");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await service.Http.PostAsync("/chats/api-flow/typing", null)).StatusCode);
+        var sent = await service.PostAsync("/chats/api-flow/messages", """{"body":"Where is my parcel?","clientMessageId":"c-1"}""");
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        var accepted = (await sent.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("c-1", accepted["clientMessageId"]!.GetValue<string>());
+
+        var reply = await events.NextAsync("message");
+        Assert.Equal("AGENT", reply["sender"]!["role"]!.GetValue<string>());
+        Assert.Contains("Where is my parcel?", reply["body"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await service.Http.DeleteAsync("/chats/api-flow")).StatusCode);
+        var ended = await events.NextAsync("ended");
+        Assert.Equal("GuestLeft", ended["reason"]!.GetValue<string>());
+        await events.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var chat = await service.WaitForStateAsync("api-flow", "Ended");
+        Assert.Equal("GuestLeft", chat["endReason"]!.GetValue<string>());
+        var transcript = chat["transcript"]!.AsArray();
+        Assert.Contains(transcript, l => l!["messageId"]!.GetValue<string>() == accepted["messageId"]!.GetValue<string>() && l["senderRole"]!.GetValue<string>() == "CUSTOMER");
+        Assert.Contains(transcript, l => l!["messageId"]!.GetValue<string>() == reply["messageId"]!.GetValue<string>());
+
+        var again = await service.Http.DeleteAsync("/chats/api-flow");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("chat.ended", (await Error(again))["code"]!.GetValue<string>());
+        var late = await service.PostAsync("/chats/api-flow/messages", """{"body":"hello?"}""");
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_agents_media_request_is_streamed_and_answered_over_http()
+    {
+        var chat = await service.CreateActiveChatAsync("api-media");
+        var conversationId = chat["conversationId"]!.GetValue<string>();
+        using var events = await service.OpenEventsAsync("/chats/api-media/events");
+        using var emulator = new HttpClient { BaseAddress = service.EmulatorUrl };
+
+        var raised = await emulator.PostAsync($"/emulator/conversations/{conversationId}/agent/mediarequests", null);
+        Assert.Equal(HttpStatusCode.OK, raised.StatusCode);
+        var request = await events.NextAsync("mediaRequest");
+        var mediaRequestId = request["request"]!["id"]!.GetValue<string>();
+
+        var answer = await service.PostAsync($"/chats/api-media/media-requests/{mediaRequestId}", """{"decision":"accept"}""");
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        string? state = null;
+        while (state != "ACCEPTED" && DateTime.UtcNow < deadline)
+        {
+            var snapshot = await emulator.GetFromJsonAsync<JsonObject>($"/emulator/conversations/{conversationId}");
+            state = snapshot!["mediaRequests"]?.AsArray().FirstOrDefault(m => m!["id"]!.GetValue<string>() == mediaRequestId)?["state"]?.GetValue<string>();
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("ACCEPTED", state);
+    }
+
+    [Fact]
+    public async Task The_all_events_stream_carries_every_chats_events_and_the_list_counts_them_by_state()
+    {
+        using var events = await service.OpenEventsAsync("/events");
+        var created = await service.PostAsync("/chats", """{"key":"api-all-1","memberInfo":{"displayName":"One"}}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await service.PostAsync("/chats", """{"key":"api-all-2","memberInfo":{"displayName":"Two"}}""")).StatusCode);
+
+        await events.NextAsync("started", e => e["key"]!.GetValue<string>() == "api-all-1");
+        await events.NextAsync("state", e => e["key"]!.GetValue<string>() == "api-all-2" && e["state"]!.GetValue<string>() == "Active");
+
+        var list = (await service.Http.GetFromJsonAsync<JsonObject>("/chats?state=active"))!;
+        Assert.Contains(list["chats"]!.AsArray(), c => c!["key"]!.GetValue<string>() == "api-all-2");
+        Assert.All(list["chats"]!.AsArray(), c => Assert.Equal("Active", c!["state"]!.GetValue<string>()));
+        Assert.True(list["byState"]!["Active"]!.GetValue<int>() >= 1);
+        Assert.True(list["total"]!.GetValue<int>() >= 2);
+    }
+
+    [Fact]
+    public async Task A_chat_without_a_key_gets_one_and_the_target_settings_fill_in_deployment_and_queue()
+    {
+        var created = await service.PostAsync("/chats", """{"memberInfo":{"displayName":"Keyless"}}""");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+        Assert.StartsWith("chat-", key, StringComparison.Ordinal);
+        var chat = await service.WaitForStateAsync(key, "Active");
+        Assert.Contains(chat["members"]!.AsArray(), m => m!["displayName"]?.GetValue<string>() == "Chat Queue");
+    }
+
+    [Fact]
+    public async Task Metrics_count_chats_by_state_messages_and_the_agent_join_wait_in_prometheus_format()
+    {
+        await service.CreateActiveChatAsync("api-metrics");
+        Assert.Equal(HttpStatusCode.Created, (await service.PostAsync("/chats/api-metrics/messages", """{"body":"counted"}""")).StatusCode);
+
+        var metrics = await service.Http.GetStringAsync("/metrics");
+
+        Assert.Matches(@"(?m)^guestchat_chats\{state=""Active""\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^guestchat_messages_sent_total [1-9]", metrics);
+        Assert.Matches(@"(?m)^guestchat_agent_join_wait_seconds_count [1-9]", metrics);
+        Assert.Matches(@"(?m)^guestchat_client_requests_total [1-9]", metrics);
+        Assert.Contains("guestchat_client_throttled_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("guestchat_reconnects_total", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("api-metrics", metrics, StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonObject> Error(HttpResponseMessage response) => (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+}

@@ -1,0 +1,33 @@
+namespace GuestChat.Host.Tests.Serve;
+
+/// <summary>The serve verb as an operator starts it: the real executable, refusing bad settings before it listens.</summary>
+public sealed class ServeCommandTests
+{
+    [Theory]
+    [InlineData("", "Service:ApiKey is required")]
+    [InlineData("--Service:ApiKey=short", "Service:ApiKey must be at least 16 characters")]
+    [InlineData("--Service:ApiKey=long-enough-key-0123 --target mypurecloud.mars", "Target:Environment: Unknown region mypurecloud.mars")]
+    [InlineData("--Service:ApiKey=long-enough-key-0123 --faults apocalypse", "Target:EmulatorFaults must be one of")]
+    [InlineData("--Service:ApiKey=long-enough-key-0123 --log-format xml", "Service:LogFormat must be console or json")]
+    public async Task Bad_settings_stop_the_service_at_start_with_exit_code_2_and_name_the_setting(string arguments, string message)
+    {
+        var (exitCode, stdout, stderr) = await ServeAsync($"serve --urls http://127.0.0.1:0 {arguments}");
+
+        Assert.True(exitCode == 2, $"exit {exitCode}\n{stdout}\n{stderr}");
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("long-enough-key-0123", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_explains_the_serve_verb_and_its_settings()
+    {
+        var (exitCode, stdout, _) = await ServeAsync("serve --help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("GUESTCHAT_Service__ApiKey", stdout, StringComparison.Ordinal);
+        Assert.Contains("--target", stdout, StringComparison.Ordinal);
+        Assert.Contains("--log-format", stdout, StringComparison.Ordinal);
+    }
+
+    private static Task<(int ExitCode, string Stdout, string Stderr)> ServeAsync(string arguments) => HostProcess.RunAsync(arguments, TimeSpan.FromSeconds(60));
+}

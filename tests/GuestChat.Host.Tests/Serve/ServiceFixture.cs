@@ -1,0 +1,147 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using GuestChat.Host.Serve;
+using Microsoft.AspNetCore.Builder;
+
+namespace GuestChat.Host.Tests.Serve;
+
+/// <summary>The real service (ServiceHost, as <c>serve</c> builds it) on a free loopback port, with its embedded emulator.</summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public const string ApiKey = "host-tests-key-0123456789";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private WebApplication? _app;
+
+    /// <summary>A client that sends the API key.</summary>
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(100) };
+
+    /// <summary>A client that sends no key.</summary>
+    public HttpClient Anonymous { get; } = new();
+
+    /// <summary>The embedded emulator's base URL (its control API is under /emulator).</summary>
+    public Uri EmulatorUrl { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Service:EventStreamBuffer=64", "--Serilog:MinimumLevel:Default=Warning"]);
+        await _app.StartAsync();
+        var baseUrl = new Uri(_app.Urls.First());
+        Http.BaseAddress = baseUrl;
+        Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        Anonymous.BaseAddress = baseUrl;
+        var health = await Anonymous.GetFromJsonAsync<JsonObject>("/healthz");
+        EmulatorUrl = new Uri(health!["target"]!.GetValue<string>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        Anonymous.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>POSTs JSON text as it is (so a test can send anything).</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, string json, string contentType = "application/json") =>
+        Http.PostAsync(path, new StringContent(json, Encoding.UTF8, contentType));
+
+    /// <summary>Creates a chat on the default queue and waits until an agent has joined.</summary>
+    public async Task<JsonObject> CreateActiveChatAsync(string key)
+    {
+        var created = await PostAsync("/chats", $$$"""{"key":"{{{key}}}","memberInfo":{"displayName":"Tester"}}""");
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        return await WaitForStateAsync(key, "Active");
+    }
+
+    /// <summary>GETs the chat until it is in <paramref name="state"/>, or fails after a deadline.</summary>
+    public async Task<JsonObject> WaitForStateAsync(string key, string state)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var chat = (await Http.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!;
+            if (chat["state"]!.GetValue<string>() == state)
+            {
+                return chat;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"chat {key} still {chat["state"]} after {Patience}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Opens a server-sent-events stream and hands its events over as they come.</summary>
+    public async Task<EventReader> OpenEventsAsync(string path)
+    {
+        var response = await Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        return new EventReader(response);
+    }
+
+    /// <summary>The events of one SSE stream, parsed (event name and JSON data) as they arrive.</summary>
+    public sealed class EventReader : IDisposable
+    {
+        private readonly HttpResponseMessage _response;
+        private readonly Channel<(string Name, JsonObject Data)> _events = Channel.CreateUnbounded<(string, JsonObject)>();
+        private readonly Task _reading;
+
+        public EventReader(HttpResponseMessage response)
+        {
+            _response = response;
+            _reading = ReadAsync();
+        }
+
+        /// <summary>Completes when the server ended the stream.</summary>
+        public Task Completion => _reading;
+
+        /// <summary>The next event that matches, skipping others; fails after a deadline.</summary>
+        public async Task<JsonObject> NextAsync(string name, Func<JsonObject, bool>? match = null)
+        {
+            using var deadline = new CancellationTokenSource(Patience);
+            while (true)
+            {
+                var (eventName, data) = await _events.Reader.ReadAsync(deadline.Token);
+                if (eventName == name && (match is null || match(data)))
+                {
+                    return data;
+                }
+            }
+        }
+
+        public void Dispose() => _response.Dispose();
+
+        private async Task ReadAsync()
+        {
+            using var reader = new StreamReader(await _response.Content.ReadAsStreamAsync());
+            string? name = null;
+            try
+            {
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    if (line.StartsWith("event: ", StringComparison.Ordinal))
+                    {
+                        name = line["event: ".Length..];
+                    }
+                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null)
+                    {
+                        _events.Writer.TryWrite((name, JsonNode.Parse(line["data: ".Length..])!.AsObject()));
+                        name = null;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or HttpRequestException)
+            {
+                // Disposed by the test.
+            }
+            finally
+            {
+                _events.Writer.TryComplete();
+            }
+        }
+    }
+}
