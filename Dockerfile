@@ -1,16 +1,26 @@
-# Until the service exists (GuestChat.Host), the image serves the emulator.
+# The service: `serve` on port 8080, against the embedded emulator unless GUESTCHAT_Target__Environment
+# names a region or base URL. Run it with the API key in the environment, never in the image:
+#   docker build -t guestchat .
+#   docker run -p 8080:8080 -e GUESTCHAT_Service__ApiKey=<a secret of 16+ characters> guestchat
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/GuestChat.Client/GuestChat.Client.csproj src/GuestChat.Client/
 COPY src/GuestChat.Emulator/GuestChat.Emulator.csproj src/GuestChat.Emulator/
-RUN dotnet restore src/GuestChat.Emulator/GuestChat.Emulator.csproj
+COPY src/GuestChat.Actors/GuestChat.Actors.csproj src/GuestChat.Actors/
+COPY src/GuestChat.Host/GuestChat.Host.csproj src/GuestChat.Host/
+RUN dotnet restore src/GuestChat.Host/GuestChat.Host.csproj
 COPY src/ src/
-RUN dotnet publish src/GuestChat.Emulator/GuestChat.Emulator.csproj -c Release --no-restore -o /app
+COPY config/ config/
+COPY hocon/ hocon/
+RUN dotnet publish src/GuestChat.Host/GuestChat.Host.csproj -c Release --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+ENV GUESTCHAT_Urls=http://0.0.0.0:8080 \
+    GUESTCHAT_Service__LogFormat=json
+# The base image's non-root user.
 USER $APP_UID
 EXPOSE 8080
-ENTRYPOINT ["dotnet", "GuestChat.Emulator.dll", "--urls", "http://0.0.0.0:8080"]
+ENTRYPOINT ["dotnet", "GuestChat.Host.dll", "serve"]
