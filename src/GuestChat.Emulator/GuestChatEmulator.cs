@@ -10,7 +10,7 @@ namespace GuestChat.Emulator;
 /// tests and for the service's embedded mode:
 /// <code>await using var emulator = await GuestChatEmulator.StartAsync();</code>
 /// </summary>
-public sealed class GuestChatEmulator : IAsyncDisposable
+public sealed class GuestChatEmulator : IRunningEmulator
 {
     private readonly WebApplication _app;
 
@@ -65,6 +65,9 @@ public sealed class GuestChatEmulator : IAsyncDisposable
     /// <summary>One chat as the control API shows it, with transcript; null when unknown.</summary>
     public ConversationSnapshot? Conversation(string conversationId) =>
         _app.Services.Platform().Find(conversationId)?.Snapshot(withTranscript: true);
+
+    /// <inheritdoc />
+    public Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken) => Task.FromResult(Conversation(conversationId));
 
     /// <summary>All chats the emulator still holds, without transcripts.</summary>
     public IReadOnlyList<ConversationSnapshot> Conversations() =>

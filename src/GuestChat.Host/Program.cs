@@ -9,11 +9,13 @@ var ramp = new Option<double>("--ramp") { Description = "Chats started per secon
 var scenario = new Option<string>("--scenario") { Description = "The guest's script, a JSON file.", DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "config", "scenarios", "default.json") };
 var target = new Option<string?>("--target") { Description = "A region (mypurecloud.ie) or base URL; default: the embedded emulator, started in-process." };
 var faults = new Option<string>("--faults") { Description = "The embedded emulator's fault profile: none, chaos, flaky or slow.", DefaultValueFactory = _ => "none" };
+var emulatorMode = new Option<string>("--emulator") { Description = $"Where the embedded emulator runs: auto (in this process up to {RunOptions.InProcessLimit} chats, in its own above: each chat holds a socket on both sides), in-process or process.", DefaultValueFactory = _ => "auto" };
+emulatorMode.AcceptOnlyFromAmong("auto", "in-process", "process");
 var json = new Option<bool>("--json") { Description = "Print the final report as one JSON object on the last line." };
 
 var run = new Command("run", "Open N guest chats now and drive a scripted guest in each: type, send, wait for the agent's replies, answer media requests, leave. Shows live progress and ends with a report.")
 {
-    chats, messages, ramp, scenario, target, faults, json,
+    chats, messages, ramp, scenario, target, faults, emulatorMode, json,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -25,6 +27,7 @@ run.SetAction(async (parse, cancellationToken) =>
         ScenarioPath = parse.GetValue(scenario)!,
         Target = parse.GetValue(target),
         Faults = parse.GetValue(faults)!,
+        Emulator = parse.GetValue(emulatorMode)!,
         Json = parse.GetValue(json),
     };
     if (options.Chats < 1 || options.Messages < 0 || options.Ramp < 0)

@@ -39,6 +39,20 @@ public sealed class RunCommandTests
         Assert.Equal(0, report["duplicated"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task Run_with_the_emulator_in_its_own_process_checks_the_transcripts_over_its_control_api()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync("run --chats 6 --messages 2 --ramp 0 --emulator process --json");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        var report = JsonNode.Parse(stdout.TrimEnd().Split('\n')[^1])!;
+        Assert.Equal("process", report["emulator"]!.GetValue<string>());
+        Assert.Equal(12, report["messagesReceived"]!.GetValue<long>());
+        Assert.Equal(0, report["lost"]!.GetValue<long>());
+        Assert.Equal(0, report["duplicated"]!.GetValue<long>());
+        Assert.Contains("in its own process", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("run --chats 0", "--chats must be at least 1")]
     [InlineData("run --scenario /no/such/file.json", "does not exist")]

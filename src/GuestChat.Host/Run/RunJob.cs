@@ -33,7 +33,8 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         var wall = Stopwatch.StartNew();
         await using var emulator = options.Target is null ? await StartEmulatorAsync() : null;
         var environment = emulator is null ? GuestChatEnvironment.Parse(options.Target!) : GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl);
-        progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator at {environment} (faults: {options.Faults})")}");
+        var where = options.EmulatorInOwnProcess ? "in its own process" : "in-process";
+        progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator {where} at {environment} (faults: {options.Faults})")}");
 
         using var host = BuildHost(environment, scenario);
         await host.StartAsync(cancellationToken);
@@ -57,7 +58,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             await Task.WhenAll(drivers);
             memory.Sample();
             progress.WriteLine(ProgressLine(wall.Elapsed));
-            var (lost, duplicated) = emulator is null ? ((long?)null, (long?)null) : CheckAgainst(emulator);
+            var (lost, duplicated) = emulator is null ? ((long?)null, (long?)null) : await CheckAgainstAsync(emulator, cancellationToken);
             return RunReport.From(options, _stats, _failures, _replyLatencies, _setupTimes, _missingReplies, lost, duplicated, memory, _runs.Values.Sum(r => r.Reconnects), wall.Elapsed);
         }
         finally
@@ -66,11 +67,15 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         }
     }
 
-    private async Task<GuestChatEmulator> StartEmulatorAsync()
+    private async Task<IRunningEmulator> StartEmulatorAsync()
     {
+        // Chats stay at the emulator long enough for their transcripts to be checked at the end.
         var emulatorOptions = new EmulatorOptions { Faults = new FaultOptions { Profile = options.Faults } };
         emulatorOptions.Timing.GraceWindow = TimeSpan.FromMinutes(10);
-        return await GuestChatEmulator.StartAsync(emulatorOptions);
+        emulatorOptions.Normalize();
+        return options.EmulatorInOwnProcess
+            ? await EmulatorProcess.StartAsync([$"--Emulator:Faults:Profile={options.Faults}", "--Emulator:Timing:GraceWindow=00:10:00"], TimeSpan.FromSeconds(60))
+            : await GuestChatEmulator.StartAsync(emulatorOptions);
     }
 
     private IHost BuildHost(GuestChatEnvironment environment, Scenario scenario)
@@ -176,20 +181,19 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         _stats.ChatEnded(ok);
     }
 
-    private (long Lost, long Duplicated) CheckAgainst(GuestChatEmulator emulator)
+    private async Task<(long Lost, long Duplicated)> CheckAgainstAsync(IRunningEmulator emulator, CancellationToken cancellationToken)
     {
         long lost = 0;
         long duplicated = 0;
-        foreach (var run in _runs.Values.Where(r => r.ConversationId is not null))
+        await Parallel.ForEachAsync(_runs.Values.Where(r => r.ConversationId is not null), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (run, token) =>
         {
-            var transcript = emulator.Conversation(run.ConversationId!)?.Transcript ?? [];
+            var transcript = (await emulator.ConversationAsync(run.ConversationId!, token))?.Transcript ?? [];
             var received = run.Received.Select(r => r.MessageId).ToList();
             var fromOthers = transcript.Where(e => e.SenderRole is MemberRole.Agent or MemberRole.Workflow && e.BodyType is BodyType.Standard or BodyType.Notice).Select(e => e.Id).ToList();
-            lost += fromOthers.Except(received).Count();
-            duplicated += received.Count - received.Distinct().Count();
-            duplicated += transcript.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard)
-                .GroupBy(e => e.Body).Sum(g => g.Count() - 1);
-        }
+            Interlocked.Add(ref lost, fromOthers.Except(received).Count());
+            Interlocked.Add(ref duplicated, received.Count - received.Distinct().Count()
+                + transcript.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).GroupBy(e => e.Body).Sum(g => g.Count() - 1));
+        });
 
         return (lost, duplicated);
     }

@@ -21,6 +21,23 @@ public sealed record RunOptions
     /// <summary>The embedded emulator's fault profile.</summary>
     public string Faults { get; init; } = "none";
 
+    /// <summary>Where the embedded emulator runs: <c>auto</c> (in this process up to <see cref="InProcessLimit"/> chats, in its own above), <c>in-process</c> or <c>process</c>.</summary>
+    public string Emulator { get; init; } = "auto";
+
+    /// <summary>
+    /// The most chats <c>auto</c> keeps the emulator in-process for: each chat holds a socket on both
+    /// sides, and one process may have 20,000 open files here.
+    /// </summary>
+    public const int InProcessLimit = 4000;
+
+    /// <summary>Whether the embedded emulator gets its own process.</summary>
+    public bool EmulatorInOwnProcess => Emulator switch
+    {
+        "process" => true,
+        "in-process" => false,
+        _ => Chats > InProcessLimit,
+    };
+
     /// <summary>Print the final report as one JSON object on the last line.</summary>
     public bool Json { get; init; }
 }

@@ -13,6 +13,7 @@ using GuestChat.Benchmarks.EmulatorCapacity;
 using GuestChat.Client;
 using GuestChat.Client.Http;
 using GuestChat.Client.Models;
+using GuestChat.Emulator;
 using GuestChat.Emulator.Options;
 using static GuestChat.Actors.Conversations.ConversationCommands;
 using static GuestChat.Actors.Conversations.ConversationEvents;

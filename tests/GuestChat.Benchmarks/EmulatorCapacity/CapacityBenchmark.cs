@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GuestChat.Client.Models;
+using GuestChat.Emulator;
 using GuestChat.Emulator.Options;
 
 namespace GuestChat.Benchmarks.EmulatorCapacity;

@@ -1,35 +1,43 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using GuestChat.Emulator.Control;
 
-namespace GuestChat.Benchmarks.EmulatorCapacity;
+namespace GuestChat.Emulator;
 
 /// <summary>
 /// The emulator in a process of its own (10,000 sockets on each side do not fit one process's
-/// 20,000 open files), started from the copy built beside this program, on a free loopback port.
+/// 20,000 open files), started from the copy built beside the calling program, on a free loopback
+/// port; settings are the executable's <c>--Emulator:...=value</c> arguments.
 /// </summary>
-internal sealed partial class EmulatorProcess : IAsyncDisposable
+public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly HttpClient _control;
 
     private EmulatorProcess(Process process, Uri baseUrl)
     {
         _process = process;
         BaseUrl = baseUrl;
+        _control = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <inheritdoc />
     public Uri BaseUrl { get; }
 
+    /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>Starts the emulator and waits (up to <paramref name="deadline"/>) until it prints its base URL.</summary>
     public static async Task<EmulatorProcess> StartAsync(IEnumerable<string> settings, TimeSpan deadline)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "GuestChat.Emulator"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        // The apphost where the build put one; the framework-dependent dll through dotnet where a publish did not.
+        var apphost = Path.Combine(AppContext.BaseDirectory, "GuestChat.Emulator");
+        var start = File.Exists(apphost) ? new ProcessStartInfo(apphost) : new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GuestChat.Emulator.dll")]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
         foreach (var setting in settings)
@@ -60,6 +68,15 @@ internal sealed partial class EmulatorProcess : IAsyncDisposable
         throw new InvalidOperationException("The emulator ended before printing its base URL.");
     }
 
+    /// <inheritdoc />
+    public async Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        using var response = await _control.GetAsync($"/emulator/conversations/{Uri.EscapeDataString(conversationId)}", cancellationToken);
+        return response.IsSuccessStatusCode
+            ? await response.Content.ReadFromJsonAsync(ControlJsonContext.Default.ConversationSnapshot, cancellationToken)
+            : null;
+    }
+
     /// <summary>Resident and peak resident memory, from /proc.</summary>
     public (long Rss, long PeakRss) Memory()
     {
@@ -79,14 +96,17 @@ internal sealed partial class EmulatorProcess : IAsyncDisposable
         return (rss, peak);
     }
 
+    /// <summary>CPU time the process has used.</summary>
     public TimeSpan CpuTime()
     {
         _process.Refresh();
         return _process.TotalProcessorTime;
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _control.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
