@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 var chats = new Option<int>("--chats") { Description = "How many chats to open at once.", DefaultValueFactory = _ => 50 };
 var messages = new Option<int>("--messages") { Description = "How many messages each guest sends.", DefaultValueFactory = _ => 3 };
 var ramp = new Option<double>("--ramp") { Description = "Chats started per second (0: all at once).", DefaultValueFactory = _ => 25 };
-var scenario = new Option<string>("--scenario") { Description = "The guest's script, a JSON file.", DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "config", "scenarios", "default.json") };
+var scenario = new Option<string>("--scenario") { Description = "The guest's script: a JSON file, or the name of one in config/scenarios (default, steady).", DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "config", "scenarios", "default.json") };
 var target = new Option<string?>("--target") { Description = "A region (mypurecloud.ie) or base URL; default: the embedded emulator, started in-process." };
 var faults = new Option<string>("--faults") { Description = "The embedded emulator's fault profile: none, chaos, flaky or slow.", DefaultValueFactory = _ => "none" };
 var emulatorMode = new Option<string>("--emulator") { Description = $"Where the embedded emulator runs: auto (in this process up to {RunOptions.InProcessLimit} chats, in its own above: each chat holds a socket on both sides), in-process or process.", DefaultValueFactory = _ => "auto" };

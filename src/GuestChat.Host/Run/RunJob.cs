@@ -46,13 +46,17 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             using var progressTimer = new Timer(_ => { memory.Sample(); progress.WriteLine(ProgressLine(wall.Elapsed)); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
             var drivers = new List<Task>(options.Chats);
+            var ramp = Stopwatch.StartNew();
             for (var i = 0; i < options.Chats; i++)
             {
-                drivers.Add(DriveAsync(conversations, scenario, i, cancellationToken));
-                if (options.Ramp > 0)
+                // Paced by the clock, not by a delay per chat: timers are too coarse for 1 ms steps.
+                var due = TimeSpan.FromSeconds(i / Math.Max(options.Ramp, double.Epsilon));
+                if (options.Ramp > 0 && due > ramp.Elapsed)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1 / options.Ramp), cancellationToken);
+                    await Task.Delay(due - ramp.Elapsed, cancellationToken);
                 }
+
+                drivers.Add(DriveAsync(conversations, scenario, i, cancellationToken));
             }
 
             await Task.WhenAll(drivers);

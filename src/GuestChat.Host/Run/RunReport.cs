@@ -47,6 +47,9 @@ public sealed record RunReport
 
     public required double WallSeconds { get; init; }
 
+    /// <summary>The most chats active (an agent connected, not yet ended) at one time.</summary>
+    public required long PeakActiveChats { get; init; }
+
     /// <summary>Where the emulator ran: <c>in-process</c> (its memory is in the figures), <c>process</c>, or <c>none</c> for a real target.</summary>
     public required string Emulator { get; init; }
 
@@ -60,6 +63,7 @@ public sealed record RunReport
         return new RunReport
         {
             Chats = options.Chats,
+            PeakActiveChats = memory.MostActiveChats,
             Emulator = options.Target is not null ? "none" : options.EmulatorInOwnProcess ? "process" : "in-process",
             ChatsOk = stats.Ended,
             ChatsFailed = options.Chats - stats.Ended,
@@ -97,7 +101,7 @@ public sealed record RunReport
         text.AppendLine(ci, $"Checked:   {(Lost is null ? "not checked (not the embedded emulator)" : $"{Lost} lost, {Duplicated} duplicated (against the emulator's transcripts)")}");
         text.AppendLine(ci, $"Latency:   agent reply p50 {LatencyP50Ms:F0} ms, p95 {LatencyP95Ms:F0} ms, p99 {LatencyP99Ms:F0} ms (includes the agent's think and typing time)");
         text.AppendLine(ci, $"Set-up:    start to agent connected p50 {SetupP50Ms:F0} ms, p95 {SetupP95Ms:F0} ms");
-        text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects");
+        text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects; at most {PeakActiveChats} chats active at once");
         text.AppendLine(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB, {MemoryPerChatBytes / 1024.0:F1} KiB per active chat at the busiest moment ({(Emulator == "in-process" ? "embedded emulator included" : "this process only")})");
         text.Append(ci, $"Wall time: {WallSeconds:F1} s");
         return text.ToString();

@@ -41,11 +41,14 @@ public sealed record Scenario
     };
 
     /// <summary>Reads a scenario file, with an error that names the file and the problem.</summary>
-    public static Scenario Load(string path)
+    public static Scenario Load(string nameOrPath)
     {
-        if (!File.Exists(path))
+        // A bare name (steady) means a scenario shipped in config/scenarios beside the program.
+        var shipped = Path.Combine(AppContext.BaseDirectory, "config", "scenarios", Path.HasExtension(nameOrPath) ? nameOrPath : nameOrPath + ".json");
+        var path = File.Exists(nameOrPath) ? nameOrPath : File.Exists(shipped) ? shipped : null;
+        if (path is null)
         {
-            throw new ArgumentException($"Scenario file {path} does not exist.");
+            throw new ArgumentException($"Scenario file {nameOrPath} does not exist (a path, or the name of one in config/scenarios).");
         }
 
         try
