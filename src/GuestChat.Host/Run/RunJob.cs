@@ -50,10 +50,9 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             for (var i = 0; i < options.Chats; i++)
             {
                 // Paced by the clock, not by a delay per chat: timers are too coarse for 1 ms steps.
-                var due = TimeSpan.FromSeconds(i / Math.Max(options.Ramp, double.Epsilon));
-                if (options.Ramp > 0 && due > ramp.Elapsed)
+                if (options.Ramp > 0 && TimeSpan.FromSeconds(i / options.Ramp) - ramp.Elapsed is { Ticks: > 0 } wait)
                 {
-                    await Task.Delay(due - ramp.Elapsed, cancellationToken);
+                    await Task.Delay(wait, cancellationToken);
                 }
 
                 drivers.Add(DriveAsync(conversations, scenario, i, cancellationToken));
