@@ -375,9 +375,15 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     {
         switch (message)
         {
-            case Start or SendMessage or SendTyping or AnswerMediaRequest or End:
+            case Start:
             {
-                Sender.Tell(new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError));
+                Sender.Tell(new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state}, {_endReason}); its key is free once its retention is over", Kind: RejectionKind.AlreadyExists));
+                break;
+            }
+
+            case SendMessage or SendTyping or AnswerMediaRequest or End:
+            {
+                Sender.Tell(new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError, RejectionKind.Ended));
                 break;
             }
 
@@ -929,7 +935,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case Start:
-                Sender.Tell(new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state})"));
+                Sender.Tell(new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state})", Kind: RejectionKind.AlreadyExists));
                 break;
 
             case Subscribe subscribe:

@@ -30,8 +30,8 @@ public static class ConversationEvents
     /// <summary>A send was accepted by Genesys (answer to SendMessage).</summary>
     public sealed record MessageAccepted(ConversationKey Key, string? ClientMessageId, string MessageId, DateTimeOffset Timestamp) : IWithConversationKey;
 
-    /// <summary>A command that cannot be served, with the reason and, when Genesys refused it, its error; <see cref="UnknownKey"/> when no conversation has the key.</summary>
-    public sealed record CommandRejected(ConversationKey Key, object Command, string Reason, GuestChatError? Error = null, bool UnknownKey = false) : IWithConversationKey;
+    /// <summary>A command that cannot be served: the reason, its kind, and, when Genesys refused it, its error.</summary>
+    public sealed record CommandRejected(ConversationKey Key, object Command, string Reason, GuestChatError? Error = null, RejectionKind Kind = RejectionKind.Refused) : IWithConversationKey;
 
     /// <summary>The socket is gone and a new one is on its way.</summary>
     public sealed record Reconnecting(ConversationKey Key, int Attempt, TimeSpan Delay) : IWithConversationKey;

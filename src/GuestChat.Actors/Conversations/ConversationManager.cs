@@ -61,10 +61,22 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case Start start when _conversations.TryGetValue(start.Key, out var entry):
+            {
+                // The conversation refuses a second start itself, saying in which state it is.
+                entry.Actor.Forward(start);
+                break;
+            }
+
+            case Start start when _conversations.Count >= _settings.MaxConversations:
+            {
+                Sender.Tell(new CommandRejected(start.Key, start, $"The service holds {_conversations.Count} conversations, its limit", Kind: RejectionKind.AtCapacity));
+                break;
+            }
+
             case Start start:
             {
-                var conversation = _conversations.TryGetValue(start.Key, out var entry) ? entry.Actor : Create(start.Key);
-                conversation.Forward(start);
+                Create(start.Key).Forward(start);
                 break;
             }
 
@@ -76,7 +88,7 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
                 }
                 else
                 {
-                    Sender.Tell(new CommandRejected(keyed.Key, message, $"No conversation has the key {keyed.Key}", UnknownKey: true));
+                    Sender.Tell(new CommandRejected(keyed.Key, message, $"No conversation has the key {keyed.Key}", Kind: RejectionKind.UnknownKey));
                 }
 
                 break;

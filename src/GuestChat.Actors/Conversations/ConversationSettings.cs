@@ -40,6 +40,9 @@ public sealed record ConversationSettings
     /// <summary>How many recent messages are searched for a send whose outcome was unknown.</summary>
     public int SendCheckDepth { get; init; } = 50;
 
+    /// <summary>The most conversations held at once (ended ones until their retention is over); a Start beyond it is rejected as <see cref="RejectionKind.AtCapacity"/>.</summary>
+    public int MaxConversations { get; init; } = int.MaxValue;
+
     /// <summary>How long an ended conversation stays readable (state, transcript) before it is stopped and its key freed.</summary>
     public TimeSpan EndedRetention { get; init; } = TimeSpan.FromMinutes(10);
 

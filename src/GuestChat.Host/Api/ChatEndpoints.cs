@@ -5,7 +5,6 @@ using GuestChat.Client.Models;
 using GuestChat.Host.Metrics;
 using GuestChat.Host.Serve;
 using Microsoft.Extensions.Options;
-
 using static GuestChat.Host.Api.ChatRequests;
 using static GuestChat.Host.Api.ChatViews;
 
@@ -55,7 +54,7 @@ internal static class ChatEndpoints
         }
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, GuestChatConversations conversations, IOptions<TargetOptions> target, IOptions<ServiceOptions> service)
+    private static async Task<IResult> CreateAsync(HttpRequest request, GuestChatConversations conversations, IOptions<TargetOptions> target)
     {
         var (create, error) = await JsonBody.ReadAsync(request, CreateChat.Empty);
         if (error is not null)
@@ -78,18 +77,6 @@ internal static class ChatEndpoints
             return ApiError.Required("memberInfo.displayName");
         }
 
-        var cancellationToken = request.HttpContext.RequestAborted;
-        var existing = await conversations.ListAsync(cancellationToken);
-        if (existing.Conversations.Any(c => c.Key == key))
-        {
-            return new ApiError(409, "chat.exists", $"A chat with the key {key} exists; choose another key or wait for its retention to end", "key");
-        }
-
-        if (existing.Conversations.Count >= service.Value.MaxChats)
-        {
-            return new ApiError(429, "too.many.chats", $"The service holds {existing.Conversations.Count} chats, its limit (Service:MaxChats)");
-        }
-
         try
         {
             var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
@@ -100,7 +87,7 @@ internal static class ChatEndpoints
                 MemberInfo = create.MemberInfo,
                 MemberAuthToken = create.MemberAuthToken,
                 JourneyContext = create.JourneyContext,
-            }, cancellationToken);
+            }, request.HttpContext.RequestAborted);
             return new Located($"/chats/{key.Value}", Results.Json(new Created(key.Value, started.ConversationId, started.MemberId), ApiJson.Options, statusCode: 201));
         }
         catch (ConversationRejectedException e)
@@ -258,19 +245,26 @@ internal static class ChatEndpoints
         }
     }
 
-    /// <summary>A refusal as the caller should see it: 404 for an unknown key, 400 naming the field for what Genesys refused as invalid, 502 when Genesys failed, 409 otherwise.</summary>
+    /// <summary>
+    /// A refusal as the caller should see it: 404 for an unknown key, 409 for a key in use or an ended
+    /// chat, 429 at capacity, 400 naming the field for what Genesys refused as invalid, 502 when Genesys
+    /// failed, 409 for a command the chat's state cannot serve.
+    /// </summary>
     private static ApiError Refused(ConversationRejectedException e)
     {
-        if (e.Rejection.UnknownKey)
+        var rejection = e.Rejection;
+        return rejection.Kind switch
         {
-            return ApiError.UnknownChat(e.Rejection.Key.Value);
-        }
-
-        return e.Error switch
-        {
-            { Status: >= 400 and < 500 and not 429 } genesys => new ApiError(400, genesys.Code, $"Genesys refused: {genesys.Message}", genesys.Field, genesys.MessageParams),
-            { } genesys => new ApiError(502, genesys.Code, $"Genesys did not carry it out: {genesys.Message}"),
-            null => new ApiError(409, "chat.state", e.Rejection.Reason),
+            RejectionKind.UnknownKey => ApiError.UnknownChat(rejection.Key.Value),
+            RejectionKind.AlreadyExists => new ApiError(409, "chat.exists", rejection.Reason, "key"),
+            RejectionKind.Ended => new ApiError(409, "chat.ended", rejection.Reason, "key"),
+            RejectionKind.AtCapacity => new ApiError(429, "too.many.chats", $"{rejection.Reason} (Conversations:MaxConversations)"),
+            _ => e.Error switch
+            {
+                { Status: >= 400 and < 500 and not 429 } genesys => new ApiError(400, genesys.Code, $"Genesys refused: {genesys.Message}", genesys.Field, genesys.MessageParams),
+                { } genesys => new ApiError(502, genesys.Code, $"Genesys did not carry it out: {genesys.Message}"),
+                null => new ApiError(409, "chat.state", rejection.Reason),
+            },
         };
     }
 

@@ -27,11 +27,6 @@ internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IVal
             failures.Add($"{ServiceOptions.Section}:LogFormat must be console or json, not {options.LogFormat}.");
         }
 
-        if (options.MaxChats < 1)
-        {
-            failures.Add($"{ServiceOptions.Section}:MaxChats must be at least 1.");
-        }
-
         if (options.EventStreamBuffer < 16)
         {
             failures.Add($"{ServiceOptions.Section}:EventStreamBuffer must be at least 16.");

@@ -15,9 +15,6 @@ public sealed class ServiceOptions
     /// <summary><c>console</c> (human-readable lines) or <c>json</c> (one compact JSON object per event).</summary>
     public string LogFormat { get; set; } = "console";
 
-    /// <summary>The most chats the service holds at once (ended ones included); a create beyond it is refused with 429.</summary>
-    public int MaxChats { get; set; } = 10_000;
-
     /// <summary>How many events a slow server-sent-events reader may fall behind before the service closes its stream.</summary>
     public int EventStreamBuffer { get; set; } = 10_000;
 }

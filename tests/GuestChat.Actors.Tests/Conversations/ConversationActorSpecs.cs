@@ -65,6 +65,7 @@ public sealed class ConversationActorSpecs : TestKit
         conversation.Tell(new Start(Key, new CreateWebChatConversationRequest()));
 
         var refused = ExpectMsg<CommandRejected>();
+        Assert.Equal(RejectionKind.AlreadyExists, refused.Kind);
         Assert.Contains("already exists (Active)", refused.Reason, StringComparison.Ordinal);
         Assert.Single(_api.Calls, c => c.StartsWith("create", StringComparison.Ordinal));
     }
@@ -210,7 +211,9 @@ public sealed class ConversationActorSpecs : TestKit
         Assert.Equal(ConversationEndReason.AgentEnded, _events.ExpectMsg<Ended>().Reason);
         _events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         conversation.Tell(new SendMessage(Key, "hello?"));
-        Assert.Contains("ended", ExpectMsg<CommandRejected>().Reason, StringComparison.Ordinal);
+        var late = ExpectMsg<CommandRejected>();
+        Assert.Equal(RejectionKind.Ended, late.Kind);
+        Assert.Contains("ended", late.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

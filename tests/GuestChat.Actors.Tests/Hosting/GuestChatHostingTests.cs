@@ -52,7 +52,7 @@ public sealed class GuestChatHostingTests
             Assert.Contains(emulator.Conversation(started.ConversationId)!.Transcript!, e => e.Id == accepted.MessageId);
 
             var unknown = await manager.Ask<CommandRejected>(new SendMessage(new ConversationKey("nobody"), "x"), Patience);
-            Assert.True(unknown.UnknownKey);
+            Assert.Equal(RejectionKind.UnknownKey, unknown.Kind);
 
             manager.Tell(new End(key), inbox.Receiver);
             Ended? ended = null;
@@ -126,6 +126,39 @@ public sealed class GuestChatHostingTests
             Assert.Contains((await conversations.GetTranscriptAsync(key)).Lines, l => l.MessageId == accepted.MessageId);
             Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
             await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.GetStatusAsync(new ConversationKey("nobody")));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Starts_beyond_MaxConversations_are_rejected_at_capacity_and_a_taken_key_as_existing()
+    {
+        await using var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) },
+            new ConversationSettings { MaxConversations = 1 });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+            var request = new CreateWebChatConversationRequest
+            {
+                OrganizationId = EmulatorDefaults.OrganizationId,
+                DeploymentId = EmulatorDefaults.DeploymentId,
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
+                MemberInfo = new GuestMemberInfo { DisplayName = "Capacity" },
+            };
+            await conversations.StartAsync(new ConversationKey("only"), request);
+
+            var full = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.StartAsync(new ConversationKey("one-too-many"), request));
+            Assert.Equal(RejectionKind.AtCapacity, full.Rejection.Kind);
+            var taken = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.StartAsync(new ConversationKey("only"), request));
+            Assert.Equal(RejectionKind.AlreadyExists, taken.Rejection.Kind);
+            Assert.Single(emulator.Conversations());
         }
         finally
         {

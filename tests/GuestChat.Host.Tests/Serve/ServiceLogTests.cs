@@ -55,15 +55,10 @@ public sealed partial class ServiceLogTests
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
             var created = await http.PostAsync("/chats", new StringContent("""{"key":"logged","memberInfo":{"displayName":"Quiet"}}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-            while (!(await http.GetStringAsync("/chats/logged")).Contains("\"Active\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
+            await WaitForStateAsync(http, "Active");
             Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/chats/logged/messages", new StringContent("""{"body":"hi"}""", Encoding.UTF8, "application/json"))).StatusCode);
             Assert.Equal(HttpStatusCode.Accepted, (await http.DeleteAsync("/chats/logged")).StatusCode);
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await WaitForStateAsync(http, "Ended");
         }
         finally
         {
@@ -78,6 +73,16 @@ public sealed partial class ServiceLogTests
 
         // Every JWT starts with the base64 of {"alg" or {"typ": eyJ.
         Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]{10,}\.", text);
+    }
+
+    private static async Task WaitForStateAsync(HttpClient http, string state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!(await http.GetStringAsync("/chats/logged")).Contains($"\"state\":\"{state}\"", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the chat never reached {state}");
+            await Task.Delay(100);
+        }
     }
 
     [GeneratedRegex(@"Now listening on: \\?""?(http://[0-9.:]+)")]
