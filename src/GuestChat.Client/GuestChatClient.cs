@@ -58,7 +58,7 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
     /// <summary>1. Creates a chat. Never retried once it may have reached the server: a retry could open a second chat.</summary>
     public Task<GuestChatResult<CreateWebChatConversationResponse>> CreateConversationAsync(CreateWebChatConversationRequest request, CancellationToken cancellationToken) =>
         SendAsync(new Call<CreateWebChatConversationResponse>("postWebchatGuestConversations", HttpMethod.Post, GuestChatPaths.Conversations, null,
-            JsonSerializer.SerializeToUtf8Bytes(request, Json.CreateWebChatConversationRequest), Safe: false, Json.CreateWebChatConversationResponse), cancellationToken);
+            JsonSerializer.SerializeToUtf8Bytes(request, Json.CreateWebChatConversationRequest), Safe: false, Json.CreateWebChatConversationResponse, RequestPriority.Interactive), cancellationToken);
 
     /// <summary>2. One page of the members.</summary>
     public Task<GuestChatResult<WebChatMemberInfoEntityList>> GetMembersAsync(GuestJwt jwt, string conversationId, MemberPageQuery? query, CancellationToken cancellationToken)
@@ -66,25 +66,25 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
         query ??= new MemberPageQuery();
         var path = string.Create(CultureInfo.InvariantCulture,
             $"{GuestChatPaths.Members(Escape(conversationId))}?pageSize={query.PageSize}&pageNumber={query.PageNumber}&excludeDisconnectedMembers={(query.ExcludeDisconnectedMembers ? "true" : "false")}");
-        return SendAsync(new Call<WebChatMemberInfoEntityList>("getWebchatGuestConversationMembers", HttpMethod.Get, path, jwt, null, Safe: true, Json.WebChatMemberInfoEntityList), cancellationToken);
+        return SendAsync(new Call<WebChatMemberInfoEntityList>("getWebchatGuestConversationMembers", HttpMethod.Get, path, jwt, null, Safe: true, Json.WebChatMemberInfoEntityList, RequestPriority.Recovery), cancellationToken);
     }
 
     /// <summary>3. One member: how a client learns the role and name behind an id.</summary>
     public Task<GuestChatResult<WebChatMemberInfo>> GetMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken) =>
-        SendAsync(new Call<WebChatMemberInfo>("getWebchatGuestConversationMember", HttpMethod.Get, GuestChatPaths.Member(Escape(conversationId), Escape(memberId)), jwt, null, Safe: true, Json.WebChatMemberInfo), cancellationToken);
+        SendAsync(new Call<WebChatMemberInfo>("getWebchatGuestConversationMember", HttpMethod.Get, GuestChatPaths.Member(Escape(conversationId), Escape(memberId)), jwt, null, Safe: true, Json.WebChatMemberInfo, RequestPriority.Recovery), cancellationToken);
 
     /// <summary>4. Removes a member; for the guest's own member, leaves the chat (204).</summary>
     public Task<GuestChatResult<NoContent>> RemoveMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken) =>
-        SendAsync(new Call<NoContent>("deleteWebchatGuestConversationMember", HttpMethod.Delete, GuestChatPaths.Member(Escape(conversationId), Escape(memberId)), jwt, null, Safe: false, null), cancellationToken);
+        SendAsync(new Call<NoContent>("deleteWebchatGuestConversationMember", HttpMethod.Delete, GuestChatPaths.Member(Escape(conversationId), Escape(memberId)), jwt, null, Safe: false, null, RequestPriority.Interactive), cancellationToken);
 
     /// <summary>5. Sends a message as the guest (standard or notice).</summary>
     public Task<GuestChatResult<WebChatMessage>> SendMessageAsync(GuestJwt jwt, string conversationId, string memberId, CreateWebChatMessageRequest message, CancellationToken cancellationToken) =>
         SendAsync(new Call<WebChatMessage>("postWebchatGuestConversationMemberMessages", HttpMethod.Post, GuestChatPaths.MemberMessages(Escape(conversationId), Escape(memberId)), jwt,
-            JsonSerializer.SerializeToUtf8Bytes(message, Json.CreateWebChatMessageRequest), Safe: false, Json.WebChatMessage), cancellationToken);
+            JsonSerializer.SerializeToUtf8Bytes(message, Json.CreateWebChatMessageRequest), Safe: false, Json.WebChatMessage, RequestPriority.Interactive), cancellationToken);
 
     /// <summary>6. Tells the chat the guest is typing. Safe to repeat: a second indicator harms nothing.</summary>
     public Task<GuestChatResult<WebChatTyping>> SendTypingAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken) =>
-        SendAsync(new Call<WebChatTyping>("postWebchatGuestConversationMemberTyping", HttpMethod.Post, GuestChatPaths.MemberTyping(Escape(conversationId), Escape(memberId)), jwt, null, Safe: true, Json.WebChatTyping), cancellationToken);
+        SendAsync(new Call<WebChatTyping>("postWebchatGuestConversationMemberTyping", HttpMethod.Post, GuestChatPaths.MemberTyping(Escape(conversationId), Escape(memberId)), jwt, null, Safe: true, Json.WebChatTyping, RequestPriority.Background), cancellationToken);
 
     /// <summary>7. One page of the transcript.</summary>
     public Task<GuestChatResult<WebChatMessageEntityList>> GetMessagesAsync(GuestJwt jwt, string conversationId, MessagePageQuery? query, CancellationToken cancellationToken)
@@ -102,29 +102,30 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
         }
 
         path.Append(CultureInfo.InvariantCulture, $"sortOrder={(query.Descending ? "descending" : "ascending")}&maxResults={query.MaxResults}");
-        return SendAsync(new Call<WebChatMessageEntityList>("getWebchatGuestConversationMessages", HttpMethod.Get, path.ToString(), jwt, null, Safe: true, Json.WebChatMessageEntityList), cancellationToken);
+        return SendAsync(new Call<WebChatMessageEntityList>("getWebchatGuestConversationMessages", HttpMethod.Get, path.ToString(), jwt, null, Safe: true, Json.WebChatMessageEntityList, RequestPriority.Recovery), cancellationToken);
     }
 
     /// <summary>8. One message.</summary>
     public Task<GuestChatResult<WebChatMessage>> GetMessageAsync(GuestJwt jwt, string conversationId, string messageId, CancellationToken cancellationToken) =>
-        SendAsync(new Call<WebChatMessage>("getWebchatGuestConversationMessage", HttpMethod.Get, GuestChatPaths.Message(Escape(conversationId), Escape(messageId)), jwt, null, Safe: true, Json.WebChatMessage), cancellationToken);
+        SendAsync(new Call<WebChatMessage>("getWebchatGuestConversationMessage", HttpMethod.Get, GuestChatPaths.Message(Escape(conversationId), Escape(messageId)), jwt, null, Safe: true, Json.WebChatMessage, RequestPriority.Recovery), cancellationToken);
 
     /// <summary>9. All media requests of the chat.</summary>
     public Task<GuestChatResult<WebChatGuestMediaRequestEntityList>> GetMediaRequestsAsync(GuestJwt jwt, string conversationId, CancellationToken cancellationToken) =>
-        SendAsync(new Call<WebChatGuestMediaRequestEntityList>("getWebchatGuestConversationMediarequests", HttpMethod.Get, GuestChatPaths.MediaRequests(Escape(conversationId)), jwt, null, Safe: true, Json.WebChatGuestMediaRequestEntityList), cancellationToken);
+        SendAsync(new Call<WebChatGuestMediaRequestEntityList>("getWebchatGuestConversationMediarequests", HttpMethod.Get, GuestChatPaths.MediaRequests(Escape(conversationId)), jwt, null, Safe: true, Json.WebChatGuestMediaRequestEntityList, RequestPriority.Interactive), cancellationToken);
 
     /// <summary>10. One media request.</summary>
     public Task<GuestChatResult<WebChatGuestMediaRequest>> GetMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, CancellationToken cancellationToken) =>
-        SendAsync(new Call<WebChatGuestMediaRequest>("getWebchatGuestConversationMediarequest", HttpMethod.Get, GuestChatPaths.MediaRequest(Escape(conversationId), Escape(mediaRequestId)), jwt, null, Safe: true, Json.WebChatGuestMediaRequest), cancellationToken);
+        SendAsync(new Call<WebChatGuestMediaRequest>("getWebchatGuestConversationMediarequest", HttpMethod.Get, GuestChatPaths.MediaRequest(Escape(conversationId), Escape(mediaRequestId)), jwt, null, Safe: true, Json.WebChatGuestMediaRequest, RequestPriority.Interactive), cancellationToken);
 
     /// <summary>11. Answers a media request: ACCEPTED, DECLINED or ERRORED, from PENDING only.</summary>
     public Task<GuestChatResult<WebChatGuestMediaRequest>> UpdateMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, WebChatGuestMediaRequest answer, CancellationToken cancellationToken) =>
         SendAsync(new Call<WebChatGuestMediaRequest>("patchWebchatGuestConversationMediarequest", HttpMethod.Patch, GuestChatPaths.MediaRequest(Escape(conversationId), Escape(mediaRequestId)), jwt,
-            JsonSerializer.SerializeToUtf8Bytes(answer, Json.WebChatGuestMediaRequest), Safe: false, Json.WebChatGuestMediaRequest), cancellationToken);
+            JsonSerializer.SerializeToUtf8Bytes(answer, Json.WebChatGuestMediaRequest), Safe: false, Json.WebChatGuestMediaRequest, RequestPriority.Interactive), cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()
     {
+        RateLimiter.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();
@@ -139,12 +140,24 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
         var started = _time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
-            await RateLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            if (!await TakeTurnAsync(call.Priority, cancellationToken).ConfigureAwait(false))
+            {
+                Counters.CountShed();
+                return GuestChatResult<T>.Failure(new GuestChatError
+                {
+                    Operation = call.Operation,
+                    Kind = FailureKind.Final,
+                    Code = "client.shed",
+                    Message = $"Not sent: it waited {_options.RateLimit.BackgroundMaxWait} for the host's request budget, and it is worth nothing later.",
+                    Attempts = attempt,
+                });
+            }
+
             var result = await AttemptAsync(call, attempt, cancellationToken).ConfigureAwait(false);
             Counters.Count(result.Error);
-            if (result.Error?.Status == 429)
+            if (result.Error is not { Status: null })
             {
-                RateLimiter.OnThrottled();
+                RateLimiter.OnAnswered(throttled: result.Error?.Status == 429);
             }
 
             if (result.IsSuccess || result.Error.Kind != FailureKind.RetryAfter)
@@ -159,6 +172,28 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
             }
 
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the call's turn; false when a background call waited longer than it is worth.</summary>
+    private async ValueTask<bool> TakeTurnAsync(RequestPriority priority, CancellationToken cancellationToken)
+    {
+        if (priority != RequestPriority.Background)
+        {
+            await RateLimiter.AcquireAsync(priority, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        using var deadline = new CancellationTokenSource(_options.RateLimit.BackgroundMaxWait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            await RateLimiter.AcquireAsync(priority, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -299,5 +334,5 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
     }
 
     /// <summary>One operation's shape: what to send, whether repeating it is harmless, how to read the answer.</summary>
-    private sealed record Call<T>(string Operation, HttpMethod Method, string PathAndQuery, GuestJwt? Jwt, byte[]? Body, bool Safe, JsonTypeInfo<T>? Response);
+    private sealed record Call<T>(string Operation, HttpMethod Method, string PathAndQuery, GuestJwt? Jwt, byte[]? Body, bool Safe, JsonTypeInfo<T>? Response, RequestPriority Priority);
 }

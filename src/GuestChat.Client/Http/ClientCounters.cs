@@ -9,6 +9,7 @@ public sealed class ClientCounters
     private long _throttled;
     private long _serverErrors;
     private long _noAnswer;
+    private long _shed;
 
     /// <summary>HTTP attempts made, retries included.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
@@ -21,6 +22,11 @@ public sealed class ClientCounters
 
     /// <summary>Attempts that got no answer: a timeout or a connection that failed.</summary>
     public long NoAnswer => Interlocked.Read(ref _noAnswer);
+
+    /// <summary>Background calls (typing) dropped because they waited too long for the request budget.</summary>
+    public long Shed => Interlocked.Read(ref _shed);
+
+    internal void CountShed() => Interlocked.Increment(ref _shed);
 
     internal void Count(GuestChatError? error)
     {
