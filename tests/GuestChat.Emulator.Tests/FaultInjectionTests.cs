@@ -26,6 +26,35 @@ public sealed class FaultInjectionTests
         Assert.Equal(HttpStatusCode.OK, (await emulator.Http.GetAsync("/emulator/counters")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_organization_budget_refuses_what_exceeds_it_and_says_when_to_come_back()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var guest = await emulator.GuestAsync();
+        emulator.Emulator.Faults = new FaultOptions { OrganizationRequestsPerSecond = 20 }.Resolve();
+
+        // 60 requests at once against a bucket of 20: about 20 pass, the rest wait for tokens.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => guest.SendAsync(HttpMethod.Get, "/members")));
+        var passed = answers.Count(a => a.StatusCode == HttpStatusCode.OK);
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.InRange(passed, 20, 24);
+        Assert.Equal(60 - passed, refused.Count);
+        Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta));
+        Assert.Equal(refused.Count, emulator.Emulator.Counters[EmulatorCounter.OrganizationThrottled]);
+        Assert.Equal(0, emulator.Emulator.Counters[EmulatorCounter.FaultThrottled]);
+
+        // A second later the bucket holds a second's worth again.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(HttpStatusCode.OK, (await guest.SendAsync(HttpMethod.Get, "/members")).StatusCode);
+    }
+
+    [Fact]
+    public void An_organization_budget_below_zero_is_refused_at_start()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new EmulatorOptions { Faults = new FaultOptions { OrganizationRequestsPerSecond = -1 } }.Normalize());
+        Assert.Contains("OrganizationRequestsPerSecond", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(502, ErrorCodes.BadGateway, EmulatorCounter.FaultBadGateway)]
     [InlineData(503, ErrorCodes.ServiceUnavailable, EmulatorCounter.FaultServiceUnavailable)]

@@ -23,6 +23,7 @@ internal sealed class ChatPlatform : IDisposable
         Time = time;
         Tokens = new TokenService(time);
         _faults = options.Faults.Resolve();
+        OrganizationBudget = new Faults.OrganizationBudget(time);
     }
 
     public EmulatorOptions Options { get; }
@@ -32,6 +33,9 @@ internal sealed class ChatPlatform : IDisposable
     public TokenService Tokens { get; }
 
     public EmulatorCounters Counters { get; } = new();
+
+    /// <summary>The organization's request budget, used when the faults set one.</summary>
+    public Faults.OrganizationBudget OrganizationBudget { get; }
 
     public SocketRegistry Sockets { get; } = new();
 

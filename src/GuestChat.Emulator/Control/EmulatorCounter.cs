@@ -75,6 +75,9 @@ public enum EmulatorCounter
     /// <summary>Injected: requests answered 429.</summary>
     FaultThrottled,
 
+    /// <summary>Requests answered 429 because the organization's budget (<c>Faults:OrganizationRequestsPerSecond</c>) was spent.</summary>
+    OrganizationThrottled,
+
     /// <summary>Injected: requests answered 502.</summary>
     FaultBadGateway,
 

@@ -10,7 +10,7 @@ namespace GuestChat.Emulator.Faults;
 /// Injects the request faults in force into the guest API (never the control API): added latency,
 /// 429 with <c>Retry-After</c>, and 502/503/504. Some 504s are answered after the request was carried
 /// out, as a gateway timing out on a slow backend does: the caller cannot know whether it happened.
-/// Every injected fault is counted.
+/// With an organization budget set, requests beyond it are answered 429 first. Every fault is counted.
 /// </summary>
 internal sealed class FaultInjectionMiddleware(RequestDelegate next, ChatPlatform platform)
 {
@@ -28,6 +28,14 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, ChatPlatfor
             var delay = faults.LatencyMin + ((faults.LatencyMax - faults.LatencyMin) * Random.Shared.NextDouble());
             platform.Counters.Increment(EmulatorCounter.FaultDelayed);
             await Task.Delay(delay, platform.Time, context.RequestAborted);
+        }
+
+        if (faults.OrganizationRequestsPerSecond > 0 && !platform.OrganizationBudget.TryTake(faults.OrganizationRequestsPerSecond, out var wait))
+        {
+            // Retry-After is in whole seconds, so a wait of a few milliseconds is still answered with 1.
+            platform.Counters.Increment(EmulatorCounter.OrganizationThrottled);
+            await ApiResponses.WriteThrottledAsync(context, (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds)));
+            return;
         }
 
         var roll = Random.Shared.NextDouble();

@@ -42,6 +42,13 @@ public sealed class FaultOptions
     /// <summary>How many heartbeats in a row a quiet socket misses.</summary>
     public int? HeartbeatWithholdCount { get; set; }
 
+    /// <summary>
+    /// A real budget rather than random 429s: the organization's guest API requests per second (a token
+    /// bucket holding a second's worth); requests beyond it are answered 429 with the wait until the next
+    /// token as <c>Retry-After</c>. Zero: no budget.
+    /// </summary>
+    public double? OrganizationRequestsPerSecond { get; set; }
+
     /// <summary>The settings in force: the profile with this object's fields laid over it.</summary>
     public FaultSettings Resolve()
     {
@@ -60,6 +67,7 @@ public sealed class FaultOptions
             SocketDropMax = SocketDropMax ?? baseline.SocketDropMax,
             HeartbeatWithholdShare = HeartbeatWithholdShare ?? baseline.HeartbeatWithholdShare,
             HeartbeatWithholdCount = HeartbeatWithholdCount ?? baseline.HeartbeatWithholdCount,
+            OrganizationRequestsPerSecond = OrganizationRequestsPerSecond ?? baseline.OrganizationRequestsPerSecond,
         };
     }
 

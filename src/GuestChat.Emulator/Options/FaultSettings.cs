@@ -39,6 +39,9 @@ public sealed record FaultSettings
     /// <summary>Heartbeats a quiet socket misses in a row.</summary>
     public int HeartbeatWithholdCount { get; init; } = 3;
 
+    /// <summary>The organization's request budget per second; zero means none.</summary>
+    public double OrganizationRequestsPerSecond { get; init; }
+
     /// <summary>Whether sockets are dropped at all.</summary>
     public bool DropsSockets => SocketDropMax > TimeSpan.Zero;
 
@@ -79,6 +82,11 @@ public sealed record FaultSettings
         if (SocketDropMin < TimeSpan.Zero || SocketDropMax < SocketDropMin)
         {
             yield return "Faults.SocketDropMin must be >= 0 and <= Faults.SocketDropMax.";
+        }
+
+        if (OrganizationRequestsPerSecond < 0 || double.IsNaN(OrganizationRequestsPerSecond))
+        {
+            yield return "Faults.OrganizationRequestsPerSecond must be 0 (no budget) or more.";
         }
 
         if (HeartbeatWithholdCount < 1)
