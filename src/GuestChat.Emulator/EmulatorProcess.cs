@@ -29,6 +29,10 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <inheritdoc />
+    /// <remarks>The process is started with the default organization, deployments and queues; settings given to it change faults and timings only.</remarks>
+    public EmulatorChatDefaults ChatDefaults { get; } = EmulatorChatDefaults.Of(new Options.EmulatorOptions().Normalize());
+
     /// <summary>Starts the emulator and waits (up to <paramref name="deadline"/>) until it prints its base URL.</summary>
     public static async Task<EmulatorProcess> StartAsync(IEnumerable<string> settings, TimeSpan deadline)
     {

@@ -26,6 +26,9 @@ public sealed class GuestChatEmulator : IRunningEmulator
     /// <summary>The options in force (defaults filled in).</summary>
     public EmulatorOptions Options => _app.Services.Platform().Options;
 
+    /// <inheritdoc />
+    public EmulatorChatDefaults ChatDefaults => EmulatorChatDefaults.Of(Options);
+
     /// <summary>Everything the emulator counted, faults included.</summary>
     public EmulatorCounters Counters => _app.Services.Platform().Counters;
 

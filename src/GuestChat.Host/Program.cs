@@ -12,10 +12,13 @@ var faults = new Option<string>("--faults") { Description = "The embedded emulat
 var emulatorMode = new Option<string>("--emulator") { Description = $"Where the embedded emulator runs: auto (in this process up to {RunOptions.InProcessLimit} chats, in its own above: each chat holds a socket on both sides), in-process or process.", DefaultValueFactory = _ => "auto" };
 emulatorMode.AcceptOnlyFromAmong("auto", "in-process", "process");
 var json = new Option<bool>("--json") { Description = "Print the final report as one JSON object on the last line." };
+var organization = new Option<string?>("--organization") { Description = "The organization id of the chats; required with --target (default: the embedded emulator's)." };
+var deployment = new Option<string?>("--deployment") { Description = "The web chat deployment id; required with --target (default: the embedded emulator's)." };
+var queue = new Option<string?>("--queue") { Description = "The queue the chats ask for (default: the scenario's, else the embedded emulator's first)." };
 
 var run = new Command("run", "Open N guest chats now and drive a scripted guest in each: type, send, wait for the agent's replies, answer media requests, leave. Shows live progress and ends with a report.")
 {
-    chats, messages, ramp, scenario, target, faults, emulatorMode, json,
+    chats, messages, ramp, scenario, target, organization, deployment, queue, faults, emulatorMode, json,
 };
 run.SetAction(async (parse, cancellationToken) =>
 {
@@ -26,13 +29,16 @@ run.SetAction(async (parse, cancellationToken) =>
         Ramp = parse.GetValue(ramp),
         ScenarioPath = parse.GetValue(scenario)!,
         Target = parse.GetValue(target),
+        Organization = parse.GetValue(organization),
+        Deployment = parse.GetValue(deployment),
+        Queue = parse.GetValue(queue),
         Faults = parse.GetValue(faults)!,
         Emulator = parse.GetValue(emulatorMode)!,
         Json = parse.GetValue(json),
     };
-    if (options.Chats < 1 || options.Messages < 0 || options.Ramp < 0)
+    if (options.Problem() is { } problem)
     {
-        Console.Error.WriteLine("--chats must be at least 1, --messages and --ramp at least 0.");
+        Console.Error.WriteLine(problem);
         return 2;
     }
 

@@ -30,6 +30,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private const string JwtWarningTimer = "jwt-warning";
     private const string JwtExpiryTimer = "jwt-expiry";
     private const string RetentionTimer = "retention";
+    private const string BackfillTimer = "backfill-retry";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConversationKey _key;
@@ -44,6 +45,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private readonly HashSet<string> _seenMessages = new(StringComparer.Ordinal);
     private readonly HashSet<string> _acceptedSends = new(StringComparer.Ordinal);
     private readonly List<TranscriptLine> _transcript = [];
+    private readonly Dictionary<string, MediaRequestState> _mediaRequests = new(StringComparer.Ordinal);
+    private readonly List<(End Command, IActorRef Requester)> _endRequesters = [];
     private ConversationState _state = ConversationState.New;
     private ConversationEndReason? _endReason;
     private GuestChatError? _endError;
@@ -70,6 +73,19 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     /// <inheritdoc />
     protected override void OnReceive(object message) => Unhandled(message);
+
+    /// <inheritdoc />
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        // A command's own rules are checked here, in every state, before anything is sent or stashed.
+        if (message is IConversationCommand command && command.Validate() is { } problem)
+        {
+            Answer(Sender, new CommandRejected(_key, message, problem.Reason, Kind: problem.Kind, Field: problem.Field));
+            return true;
+        }
+
+        return base.AroundReceive(receive, message);
+    }
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -107,7 +123,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 var chat = created.Result.Value!;
                 var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(new Uri(chat.EventStreamUri!)));
                 _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
-                created.Starter.Tell(new Started(_key, session.ConversationId, session.MemberId));
+                Answer(created.Starter, new Started(_key, session.ConversationId, session.MemberId));
                 Publish(new Started(_key, session.ConversationId, session.MemberId));
                 StartJwtTimers(session);
                 OpenStream(session);
@@ -127,7 +143,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case CreateCompleted failed:
             {
-                failed.Starter.Tell(new CommandRejected(_key, "Start", $"Genesys refused the chat: {failed.Result.Error!.Code}", failed.Result.Error));
+                Answer(failed.Starter, new CommandRejected(_key, failed.Command, $"Genesys refused the chat: {failed.Result.Error!.Code}", failed.Result.Error));
                 Finish(ConversationEndReason.Failed, failed.Result.Error, failed: true);
                 break;
             }
@@ -210,7 +226,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             case Opened opened when opened.Incarnation == session.Incarnation:
             {
                 RestartWatchdog(session);
-                Become(m => Backfilling(session, m));
+                Become(m => Backfilling(session, 1, m));
                 RequestBackfill(session, session.LastSeenMessageId);
                 break;
             }
@@ -251,7 +267,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
-    private void Backfilling(Session session, object message)
+    private void Backfilling(Session session, int attempt, object message)
     {
         switch (message)
         {
@@ -269,6 +285,23 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 }
 
                 BecomeAttached(session);
+                break;
+            }
+
+            case BackfillCompleted { Result.Error.Kind: not FailureKind.Final } busy when attempt < _settings.SendAttempts:
+            {
+                // The socket is fine and Genesys only asked us to come back: keep the socket (its frames wait
+                // in the stash) and ask again, rather than drop it and add a reconnect to the load.
+                var delay = TimeSpan.FromMilliseconds(Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, attempt)));
+                _log.Info("Conversation {ConversationKey} backfill not answered ({Code}); asking again in {Delay}", _key, busy.Result.Error!.Code, delay);
+                Timers.StartSingleTimer(BackfillTimer, BackfillRetry.Instance, delay);
+                Become(m => Backfilling(session, attempt + 1, m));
+                break;
+            }
+
+            case BackfillRetry:
+            {
+                RequestBackfill(session, session.LastSeenMessageId);
                 break;
             }
 
@@ -309,7 +342,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
-    private void Ending(Session session, IActorRef requester, object message)
+    private void Ending(Session session, object message)
     {
         switch (message)
         {
@@ -329,7 +362,12 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case LeaveCompleted failed:
             {
-                requester.Tell(new CommandRejected(_key, "End", $"Leaving failed: {failed.Result.Error!.Code}", failed.Result.Error));
+                foreach (var (command, waiting) in _endRequesters)
+                {
+                    Answer(waiting, new CommandRejected(_key, command, $"Leaving failed: {failed.Result.Error!.Code}", failed.Result.Error));
+                }
+
+                _endRequesters.Clear();
                 session.Leaving = false;
                 if (session.StreamLost)
                 {
@@ -348,6 +386,12 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             case FrameReceived frame when frame.Incarnation == session.Incarnation:
             {
                 OnFrame(session, frame.Event);
+                break;
+            }
+
+            case End another:
+            {
+                _endRequesters.Add((another, Sender));
                 break;
             }
 
@@ -377,13 +421,13 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         {
             case Start:
             {
-                Sender.Tell(new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state}, {_endReason}); its key is free once its retention is over", Kind: RejectionKind.AlreadyExists));
+                Answer(Sender, new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state}, {_endReason}); its key is free once its retention is over", Kind: RejectionKind.AlreadyExists));
                 break;
             }
 
             case SendMessage or SendTyping or AnswerMediaRequest or End:
             {
-                Sender.Tell(new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError, RejectionKind.Ended));
+                Answer(Sender, new CommandRejected(_key, message, $"The conversation has ended ({_endReason})", _endError, RejectionKind.Ended));
                 break;
             }
 
@@ -425,9 +469,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 return true;
             }
 
-            case SendTyping:
+            case SendTyping typing:
             {
                 OnTypingRequested(session);
+                Answer(Sender, new CommandAccepted(_key, typing));
                 return true;
             }
 
@@ -448,29 +493,37 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 return true;
             }
 
+            case AnswerMediaRequest answer when _mediaRequests.TryGetValue(answer.MediaRequestId, out var known) && known != MediaRequestState.Pending:
+            {
+                Answer(Sender, new CommandRejected(_key, answer, $"The media request {answer.MediaRequestId} is already {known}", Kind: RejectionKind.Conflict, Field: "mediaRequestId"));
+                return true;
+            }
+
             case AnswerMediaRequest answer:
             {
-                AnswerMedia(session, answer.MediaRequestId, answer.Decision, Sender);
+                AnswerMedia(session, answer.MediaRequestId, answer.Decision, new MediaAnswer(answer, Sender, 1));
                 return true;
             }
 
             case MediaAnswerCompleted answered:
             {
-                if (answered.Result.Error is { } error)
-                {
-                    answered.Requester?.Tell(new CommandRejected(_key, "AnswerMediaRequest", $"Genesys refused the answer: {error.Code}", error));
-                }
-
+                OnMediaAnswered(session, answered);
                 return true;
             }
 
-            case End:
+            case MediaAnswerChecked check:
             {
+                OnMediaAnswerChecked(session, check);
+                return true;
+            }
+
+            case End end:
+            {
+                _endRequesters.Add((end, Sender));
                 session.Leaving = true;
                 Leave(session);
                 Enter(ConversationState.Ending);
-                var requester = Sender;
-                Become(m => Ending(session, requester, m));
+                Become(m => Ending(session, m));
                 return true;
             }
 
@@ -517,12 +570,12 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
         if (IsExpiredJwt(error))
         {
-            completed.Requester.Tell(new CommandRejected(_key, completed.Command, "The JWT has expired", error));
+            Answer(completed.Requester, new CommandRejected(_key, completed.Command, "The JWT has expired", error));
             Finish(ConversationEndReason.JwtExpired, error, failed: false);
             return;
         }
 
-        completed.Requester.Tell(new CommandRejected(_key, completed.Command, $"Genesys refused the message: {error.Code}", error));
+        Answer(completed.Requester, new CommandRejected(_key, completed.Command, $"Genesys refused the message: {error.Code}", error));
     }
 
     private void OnSendChecked(Session session, SendCheckCompleted check)
@@ -543,14 +596,14 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
-        sent.Requester.Tell(new CommandRejected(_key, sent.Command, "The message could not be confirmed as sent", sent.Result.Error ?? check.Result.Error));
+        Answer(sent.Requester, new CommandRejected(_key, sent.Command, "The message could not be confirmed as sent", sent.Result.Error ?? check.Result.Error));
     }
 
     private void Accept(Session session, SendMessage command, IActorRef requester, WebChatMessage message)
     {
         _acceptedSends.Add(message.Id!);
         OnMessage(session, message.Id, session.MemberId, message.Body, message.BodyType, message.Timestamp);
-        requester.Tell(new MessageAccepted(_key, command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
+        Answer(requester, new MessageAccepted(_key, command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
     }
 
     private void OnTypingRequested(Session session)
@@ -577,20 +630,83 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             .PipeTo(Self, success: result => new TypingCompleted(result));
     }
 
-    private void AnswerMedia(Session session, string mediaRequestId, MediaRequestDecision decision, IActorRef? requester)
+    private void AnswerMedia(Session session, string mediaRequestId, MediaRequestDecision decision, MediaAnswer? requested)
     {
         if (decision == MediaRequestDecision.Ask)
         {
             return;
         }
 
-        var answer = new WebChatGuestMediaRequest
-        {
-            State = decision == MediaRequestDecision.Accept ? MediaRequestState.Accepted : MediaRequestState.Declined,
-        };
+        var answer = new WebChatGuestMediaRequest { State = StateFor(decision) };
         _api.UpdateMediaRequestAsync(session.Jwt, session.ConversationId, mediaRequestId, answer, _lifetime.Token)
-            .PipeTo(Self, success: result => new MediaAnswerCompleted(result, requester));
+            .PipeTo(Self, success: result => new MediaAnswerCompleted(mediaRequestId, decision, result, requested));
     }
+
+    private void OnMediaAnswered(Session session, MediaAnswerCompleted answered)
+    {
+        var requested = answered.Requested;
+        if (answered.Result is { IsSuccess: true, Value: var request })
+        {
+            _mediaRequests[answered.MediaRequestId] = request?.State ?? StateFor(answered.Decision);
+            if (requested is not null)
+            {
+                Answer(requested.Requester, new CommandAccepted(_key, requested.Command));
+            }
+
+            return;
+        }
+
+        var error = answered.Result.Error!;
+        if (error.Kind == FailureKind.OutcomeUnknown)
+        {
+            // Look before answering again: a repeat of an answer that arrived is refused as not PENDING.
+            _api.GetMediaRequestAsync(session.Jwt, session.ConversationId, answered.MediaRequestId, _lifetime.Token)
+                .PipeTo(Self, success: result => new MediaAnswerChecked(answered, result));
+            return;
+        }
+
+        _log.Info("Conversation {ConversationKey} media answer for {MediaRequestId} refused: {Code}", _key, answered.MediaRequestId, error.Code);
+        if (requested is not null)
+        {
+            Answer(requested.Requester, error.Status switch
+            {
+                404 => new CommandRejected(_key, requested.Command, $"The chat has no media request {answered.MediaRequestId}", error, RejectionKind.NotFound, "mediaRequestId"),
+                400 when error.Field == "state" => new CommandRejected(_key, requested.Command, $"The media request {answered.MediaRequestId} is no longer PENDING", error, RejectionKind.Conflict, "mediaRequestId"),
+                _ => new CommandRejected(_key, requested.Command, $"Genesys refused the answer: {error.Code}", error),
+            });
+        }
+    }
+
+    private void OnMediaAnswerChecked(Session session, MediaAnswerChecked check)
+    {
+        var answered = check.Answered;
+        var requested = answered.Requested;
+        var state = check.Result.Value?.State;
+        if (state == MediaRequestState.Pending && (requested?.Attempt ?? 1) < _settings.SendAttempts)
+        {
+            AnswerMedia(session, answered.MediaRequestId, answered.Decision, requested is null ? null : requested with { Attempt = requested.Attempt + 1 });
+            return;
+        }
+
+        if (state is { } known)
+        {
+            _mediaRequests[answered.MediaRequestId] = known;
+        }
+
+        if (requested is null)
+        {
+            return;
+        }
+
+        Answer(requested.Requester, state == StateFor(answered.Decision)
+            ? new CommandAccepted(_key, requested.Command)
+            : state is { } other && other != MediaRequestState.Pending
+                ? new CommandRejected(_key, requested.Command, $"The media request {answered.MediaRequestId} is {other}", Kind: RejectionKind.Conflict, Field: "mediaRequestId")
+                : new CommandRejected(_key, requested.Command, "The answer could not be confirmed", answered.Result.Error ?? check.Result.Error));
+    }
+
+    private static MediaRequestState StateFor(MediaRequestDecision decision) =>
+        decision == MediaRequestDecision.Accept ? MediaRequestState.Accepted : MediaRequestState.Declined;
 
     // ---- Frames -------------------------------------------------------------------------------------
 
@@ -761,6 +877,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private void ScheduleReconnect(Session session, int attempt, DateTimeOffset since)
     {
+        Timers.Cancel(BackfillTimer);
         var ceiling = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)));
         var delay = TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
         Timers.StartSingleTimer(ReconnectTimer, ReconnectTick.Instance, delay);
@@ -856,10 +973,11 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case MediaRequestRead read:
             {
-                if (read.Result.Value is { Id: { } id } request)
+                if (read.Result.Value is { Id: { } id } request && !_mediaRequests.ContainsKey(id))
                 {
+                    _mediaRequests[id] = request.State ?? MediaRequestState.Pending;
                     Publish(new MediaRequested(_key, request));
-                    AnswerMedia(session, id, _settings.MediaRequestPolicy, requester: null);
+                    AnswerMedia(session, id, _settings.MediaRequestPolicy, requested: null);
                 }
 
                 return true;
@@ -935,7 +1053,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case Start:
-                Sender.Tell(new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state})", Kind: RejectionKind.AlreadyExists));
+                Answer(Sender, new CommandRejected(_key, message, $"The conversation {_key} already exists ({_state})", Kind: RejectionKind.AlreadyExists));
                 break;
 
             case Subscribe subscribe:
@@ -959,10 +1077,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 Sender.Tell(new Transcript(_key, [.. _transcript]));
                 break;
 
-            case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened:
+            case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:
                 break;
 
-            case CreateCompleted or SendCompleted or SendCheckCompleted or TypingCompleted or MediaAnswerCompleted or LeaveCompleted
+            case CreateCompleted or SendCompleted or SendCheckCompleted or TypingCompleted or MediaAnswerCompleted or MediaAnswerChecked or LeaveCompleted
                 or BackfillCompleted or MemberResolved or MediaRequestRead or OwnMemberChecked or JwtWarning or JwtExpired:
                 break;
 
@@ -981,7 +1099,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
         _endReason = reason;
         _endError = error;
-        foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer })
+        foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer, BackfillTimer })
         {
             Timers.Cancel(timer);
         }
@@ -993,6 +1111,13 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
 
         _log.Info("Conversation {ConversationKey} ended: {Reason}{Error}", _key, reason, error is null ? "" : $" ({error.Code})");
+        foreach (var (command, requester) in _endRequesters)
+        {
+            // Whoever asked to leave wanted the chat over, and it is, whatever ended it first.
+            Answer(requester, new CommandAccepted(_key, command));
+        }
+
+        _endRequesters.Clear();
         Enter(failed ? ConversationState.Failed : ConversationState.Ended);
         Publish(new Ended(_key, reason, error));
         Become(Finished);
@@ -1015,6 +1140,15 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     }
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    /// <summary>Answers a command's sender; a command that was told without a sender gets no answer (and no dead letter).</summary>
+    private void Answer(IActorRef requester, object answer)
+    {
+        if (!requester.IsNobody() && !requester.Equals(Context.System.DeadLetters))
+        {
+            requester.Tell(answer);
+        }
+    }
 
     private static bool IsExpiredJwt(GuestChatError? error) => error?.Code == ErrorCodes.CredentialsExpired;
 
@@ -1068,7 +1202,11 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private sealed record MediaRequestRead(GuestChatResult<WebChatGuestMediaRequest> Result);
 
-    private sealed record MediaAnswerCompleted(GuestChatResult<WebChatGuestMediaRequest> Result, IActorRef? Requester);
+    private sealed record MediaAnswer(AnswerMediaRequest Command, IActorRef Requester, int Attempt);
+
+    private sealed record MediaAnswerCompleted(string MediaRequestId, MediaRequestDecision Decision, GuestChatResult<WebChatGuestMediaRequest> Result, MediaAnswer? Requested);
+
+    private sealed record MediaAnswerChecked(MediaAnswerCompleted Answered, GuestChatResult<WebChatGuestMediaRequest> Result);
 
     private sealed record LeaveCompleted(GuestChatResult<NoContent> Result);
 
@@ -1088,6 +1226,11 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     }
 
     private sealed record JwtExpired(DateTimeOffset ExpiresAt);
+
+    private sealed record BackfillRetry
+    {
+        public static BackfillRetry Instance { get; } = new();
+    }
 
     private sealed record ReconnectTick
     {

@@ -30,8 +30,11 @@ public static class ConversationEvents
     /// <summary>A send was accepted by Genesys (answer to SendMessage).</summary>
     public sealed record MessageAccepted(ConversationKey Key, string? ClientMessageId, string MessageId, DateTimeOffset Timestamp) : IWithConversationKey;
 
-    /// <summary>A command that cannot be served: the reason, its kind, and, when Genesys refused it, its error.</summary>
-    public sealed record CommandRejected(ConversationKey Key, object Command, string Reason, GuestChatError? Error = null, RejectionKind Kind = RejectionKind.Refused) : IWithConversationKey;
+    /// <summary>A typing indicator, media answer or end carried out (typing: taken, sent within the throttle window).</summary>
+    public sealed record CommandAccepted(ConversationKey Key, object Command) : IWithConversationKey;
+
+    /// <summary>A command that cannot be served: the reason, its kind, the field at fault if any, and, when Genesys refused it, its error.</summary>
+    public sealed record CommandRejected(ConversationKey Key, object Command, string Reason, GuestChatError? Error = null, RejectionKind Kind = RejectionKind.Refused, string? Field = null) : IWithConversationKey;
 
     /// <summary>The socket is gone and a new one is on its way.</summary>
     public sealed record Reconnecting(ConversationKey Key, int Attempt, TimeSpan Delay) : IWithConversationKey;

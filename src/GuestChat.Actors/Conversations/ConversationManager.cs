@@ -61,6 +61,12 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case Start start when start.Validate() is { } problem:
+            {
+                Sender.Tell(new CommandRejected(start.Key, start, problem.Reason, Kind: problem.Kind, Field: problem.Field));
+                break;
+            }
+
             case Start start when _conversations.TryGetValue(start.Key, out var entry):
             {
                 // The conversation refuses a second start itself, saying in which state it is.
@@ -80,15 +86,15 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
                 break;
             }
 
-            case IWithConversationKey keyed when !IsEvent(message):
+            case IToConversation addressed:
             {
-                if (_conversations.TryGetValue(keyed.Key, out var entry))
+                if (_conversations.TryGetValue(addressed.Key, out var entry))
                 {
                     entry.Actor.Forward(message);
                 }
-                else
+                else if (!Sender.IsNobody())
                 {
-                    Sender.Tell(new CommandRejected(keyed.Key, message, $"No conversation has the key {keyed.Key}", Kind: RejectionKind.UnknownKey));
+                    Sender.Tell(new CommandRejected(addressed.Key, message, $"No conversation has the key {addressed.Key}", Kind: RejectionKind.UnknownKey));
                 }
 
                 break;
@@ -190,8 +196,6 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
             subscriber.Tell(message);
         }
     }
-
-    private static bool IsEvent(object message) => message.GetType().DeclaringType == typeof(ConversationEvents);
 
     private sealed record Entry(IActorRef Actor, ConversationState State, ConversationEndReason? EndReason);
 

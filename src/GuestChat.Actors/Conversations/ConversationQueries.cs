@@ -6,7 +6,7 @@ namespace GuestChat.Actors.Conversations;
 public static class ConversationQueries
 {
     /// <summary>Where it stands; answered <see cref="Status"/>.</summary>
-    public sealed record GetStatus(ConversationKey Key) : IWithConversationKey;
+    public sealed record GetStatus(ConversationKey Key) : IToConversation;
 
     /// <summary>Where a conversation stands.</summary>
     public sealed record Status(
@@ -20,7 +20,7 @@ public static class ConversationQueries
         int Subscribers) : IWithConversationKey;
 
     /// <summary>The messages so far; answered <see cref="Transcript"/>.</summary>
-    public sealed record GetTranscript(ConversationKey Key) : IWithConversationKey;
+    public sealed record GetTranscript(ConversationKey Key) : IToConversation;
 
     /// <summary>Every message of the chat this conversation has seen, in timestamp order, its own included.</summary>
     public sealed record Transcript(ConversationKey Key, IReadOnlyList<TranscriptLine> Lines) : IWithConversationKey;

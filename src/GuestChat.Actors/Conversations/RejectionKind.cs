@@ -17,4 +17,19 @@ public enum RejectionKind
 
     /// <summary>A Start beyond <see cref="ConversationSettings.MaxConversations"/>.</summary>
     AtCapacity,
+
+    /// <summary>The command breaks its own rules (see the rejection's field): nothing was sent.</summary>
+    Invalid,
+
+    /// <summary>The command lacks a field it needs (see the rejection's field): nothing was sent.</summary>
+    Missing,
+
+    /// <summary>What the command names does not exist (a media request, say; see the field).</summary>
+    NotFound,
+
+    /// <summary>What the command names is past the point where the command applies (a media request already answered).</summary>
+    Conflict,
+
+    /// <summary>No answer in time: the command's outcome is not known.</summary>
+    Unanswered,
 }

@@ -11,8 +11,9 @@ namespace GuestChat.Actors.Hosting;
 /// <summary>
 /// The conversations for .NET callers who would rather not speak actor messages: start, send, type,
 /// answer media requests, end, read, and subscribe with a callback. Registered by
-/// <see cref="GuestChatHosting.AddGuestChat"/>. A command the conversation refuses throws
-/// <see cref="ConversationRejectedException"/>.
+/// <see cref="GuestChatHosting.AddGuestChat"/>. Every command waits for the conversation's own answer;
+/// a refusal, or no answer within <see cref="AskTimeout"/>, throws <see cref="ConversationRejectedException"/>
+/// (its <see cref="ConversationEvents.CommandRejected.Kind"/> says which).
 /// </summary>
 public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<ConversationManager> manager)
 {
@@ -27,17 +28,21 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
     public Task<MessageAccepted> SendMessageAsync(ConversationKey key, string body, BodyType bodyType = BodyType.Standard, string? clientMessageId = null, CancellationToken cancellationToken = default) =>
         AskAsync<MessageAccepted>(new SendMessage(key, body, bodyType, clientMessageId), cancellationToken);
 
-    /// <summary>Says the guest is typing (throttled by the conversation to once per 3 s).</summary>
-    public async Task SendTypingAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
-        (await ManagerAsync(cancellationToken)).Tell(new SendTyping(key));
+    /// <summary>Says the guest is typing; completes once the conversation took it (it sends at most one per 3 s).</summary>
+    public Task<CommandAccepted> SendTypingAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        AskAsync<CommandAccepted>(new SendTyping(key), cancellationToken);
 
-    /// <summary>Accepts or declines an agent's media request.</summary>
-    public async Task AnswerMediaRequestAsync(ConversationKey key, string mediaRequestId, MediaRequestDecision decision, CancellationToken cancellationToken = default) =>
-        (await ManagerAsync(cancellationToken)).Tell(new AnswerMediaRequest(key, mediaRequestId, decision));
+    /// <summary>Accepts or declines an agent's media request; completes once Genesys took the answer.</summary>
+    public Task<CommandAccepted> AnswerMediaRequestAsync(ConversationKey key, string mediaRequestId, MediaRequestDecision decision, CancellationToken cancellationToken = default) =>
+        AskAsync<CommandAccepted>(new AnswerMediaRequest(key, mediaRequestId, decision), cancellationToken);
 
-    /// <summary>Leaves the chat; the subscribers hear <see cref="Ended"/> when it is over.</summary>
-    public async Task EndAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
-        (await ManagerAsync(cancellationToken)).Tell(new End(key));
+    /// <summary>Leaves the chat; completes once it has ended (the subscribers hear <see cref="Ended"/>).</summary>
+    public Task<CommandAccepted> EndAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        AskAsync<CommandAccepted>(new End(key), cancellationToken);
+
+    /// <summary>Tells a command without waiting for its answer, for callers who do not care.</summary>
+    public async Task TellAsync(IConversationCommand command, CancellationToken cancellationToken = default) =>
+        (await ManagerAsync(cancellationToken)).Tell(command, ActorRefs.NoSender);
 
     /// <summary>Where a conversation stands.</summary>
     public Task<ConversationQueries.Status> GetStatusAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
@@ -66,7 +71,18 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
 
     private async Task<T> AskAsync<T>(object question, CancellationToken cancellationToken)
     {
-        var answer = await (await ManagerAsync(cancellationToken)).Ask<object>(question, AskTimeout, cancellationToken);
+        object answer;
+        try
+        {
+            answer = await (await ManagerAsync(cancellationToken)).Ask<object>(question, AskTimeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            // Slow is not broken: the caller hears that there was no answer, as a rejection it can report.
+            var key = question is IWithConversationKey keyed ? keyed.Key : new ConversationKey("-");
+            throw new ConversationRejectedException(new CommandRejected(key, question, $"No answer within {AskTimeout.TotalSeconds:F0} s", Kind: RejectionKind.Unanswered));
+        }
+
         return answer switch
         {
             T expected => expected,

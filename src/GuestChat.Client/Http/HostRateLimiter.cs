@@ -26,6 +26,9 @@ public sealed class HostRateLimiter : IDisposable
     /// <summary>How many windows a learned background share is trusted before it is tested again.</summary>
     private const int RetestEvery = 10;
 
+    /// <summary>Growth per quiet window away from any budget found.</summary>
+    private const double FastRecoveryShare = 0.25;
+
     private readonly RateLimitOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -45,6 +48,7 @@ public sealed class HostRateLimiter : IDisposable
     private double _backgroundShare;
     private Cut? _cutUnderTest;
     private int _windowsSinceTest;
+    private double _budgetRate;
 
     /// <summary>A limiter with a full bucket.</summary>
     public HostRateLimiter(RateLimitOptions options, TimeProvider time)
@@ -185,20 +189,31 @@ public sealed class HostRateLimiter : IDisposable
         {
             _cutUnderTest = null;
             _windowsSinceTest = 0;
-            var admittedRatio = admittedRate / cut.AdmittedBefore;
+            var admittedRatio = admittedRate / Math.Max(cut.AdmittedBefore, 1e-9);
             var deliveredRatio = deliveredRate / Math.Max(cut.DeliveredBefore, 1e-9);
-            if (admittedRatio <= 0.95 && deliveredRatio < (1 + admittedRatio) / 2 && Math.Abs(share - cut.ShareBefore) <= tolerance)
+
+            // Random 429s take the same share at any rate, so delivered falls with admitted; a budget lets
+            // as much through after the cut as before. How far apart the two may be by chance alone:
+            // (random shares above MaxBackgroundShare are not believed: more than that is a budget).
+            var p = Math.Clamp(Math.Max(share, cut.ShareBefore), 0.05, MaxBackgroundShare);
+            var chance = 2 * Math.Sqrt(p / (1 - p) * ((1.0 / cut.AnsweredBefore) + (1.0 / _windowAnswered)));
+            if (cut.ShareBefore > MaxBackgroundShare
+                || (admittedRatio <= 0.95 && deliveredRatio >= (1 + admittedRatio) / 2 && deliveredRatio - admittedRatio >= chance))
             {
-                // Sending less got proportionally less through, at the same share of 429s: they fall on
-                // any rate, so they are not ours to prevent. Undo the cut; that share is the background.
-                _backgroundShare = Math.Min(share, MaxBackgroundShare);
-                _rate = cut.RateBefore;
+                // As much got through with less sent: a real budget. The cut stays; growth is careful near it.
+                _budgetRate = _rate;
+                _backgroundShare = Math.Min(_backgroundShare, share);
             }
             else
             {
-                // As much got through with less sent (a real budget: the cut stays), or demand fell by
-                // itself (no verdict; the cut stays and growth brings the rate back if it was wrong).
-                _backgroundShare = Math.Min(_backgroundShare, share);
+                // Sending less got proportionally less through (or the test could not tell): the 429s are not
+                // ours to prevent. Undo the cut; if the share held, it is the background.
+                if (Math.Abs(share - cut.ShareBefore) <= tolerance)
+                {
+                    _backgroundShare = Math.Min(share, MaxBackgroundShare);
+                }
+
+                _rate = cut.RateBefore;
             }
         }
         else if (excess > tolerance || (_backgroundShare > 0 && _windowsSinceTest >= RetestEvery && admittedRate >= 0.8 * _rate))
@@ -207,7 +222,7 @@ public sealed class HostRateLimiter : IDisposable
             var before = _rate;
             _rate = Math.Max(_options.MinimumRequestsPerSecond, Math.Min(_rate, admittedRate) * Math.Min(0.8, Math.Max(_options.DecreaseFactor, 1 - excess)));
             _tokens = Math.Min(_tokens, 0);
-            _cutUnderTest = new Cut(before, admittedRate, deliveredRate, share);
+            _cutUnderTest = new Cut(before, admittedRate, deliveredRate, share, _windowAnswered);
         }
         else
         {
@@ -218,7 +233,9 @@ public sealed class HostRateLimiter : IDisposable
 
             if (admittedRate >= 0.8 * _rate && _rate < _options.RequestsPerSecond)
             {
-                _rate = Math.Min(_options.RequestsPerSecond, _rate * (1 + _options.RecoveryShare) + 1);
+                // Careful just above a budget found before; quick anywhere else.
+                var growth = _rate < _budgetRate * 1.2 ? _options.RecoveryShare : FastRecoveryShare;
+                _rate = Math.Min(_options.RequestsPerSecond, (_rate * (1 + growth)) + 1);
             }
         }
 
@@ -325,5 +342,5 @@ public sealed class HostRateLimiter : IDisposable
     }
 
     /// <summary>A cut whose effect the next window judges.</summary>
-    private sealed record Cut(double RateBefore, double AdmittedBefore, double DeliveredBefore, double ShareBefore);
+    private sealed record Cut(double RateBefore, double AdmittedBefore, double DeliveredBefore, double ShareBefore, int AnsweredBefore);
 }

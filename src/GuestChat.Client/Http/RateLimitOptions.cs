@@ -21,7 +21,7 @@ public sealed record RateLimitOptions
     /// </summary>
     public TimeSpan DecreaseInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>After a quiet window in which the budget was nearly used, the rate grows by this share of itself.</summary>
+    /// <summary>After a quiet window in which the budget was nearly used, near a budget found earlier, the rate grows by this share of itself (elsewhere by a quarter).</summary>
     public double RecoveryShare { get; init; } = 0.05;
 
     /// <summary>
@@ -31,7 +31,7 @@ public sealed record RateLimitOptions
     public double ThrottleTolerance { get; init; } = 0.05;
 
     /// <summary>Answers a window needs before it is judged.</summary>
-    public int MinimumSamples { get; init; } = 20;
+    public int MinimumSamples { get; init; } = 50;
 
     /// <summary>How the budget is shared among the lanes when calls queue (Interactive, Recovery, Background).</summary>
     public IReadOnlyList<int> LaneWeights { get; init; } = [6, 3, 1];

@@ -18,9 +18,6 @@ internal static class ChatEndpoints
 {
     public const string HealthPath = "/healthz";
 
-    /// <summary>Genesys's own limit on a message body, checked here so the caller hears it at once.</summary>
-    private const int MaxBodyLength = 4000;
-
     public static WebApplication MapChatApi(this WebApplication app)
     {
         app.MapGet(HealthPath, HealthAsync);
@@ -54,7 +51,7 @@ internal static class ChatEndpoints
         }
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, GuestChatConversations conversations, IOptions<TargetOptions> target)
+    private static async Task<IResult> CreateAsync(HttpRequest request, GuestChatConversations conversations, EmbeddedEmulator target)
     {
         var (create, error) = await JsonBody.ReadAsync(request, CreateChat.Empty);
         if (error is not null)
@@ -72,18 +69,14 @@ internal static class ChatEndpoints
             return ApiError.Invalid("key", e.Message.Split(" (Parameter")[0]);
         }
 
-        if (create.MemberInfo?.DisplayName is not { Length: > 0 })
-        {
-            return ApiError.Required("memberInfo.displayName");
-        }
-
         try
         {
+            var defaults = target.ChatDefaults;
             var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
             {
-                OrganizationId = create.OrganizationId ?? target.Value.OrganizationId,
-                DeploymentId = create.DeploymentId ?? target.Value.DeploymentId,
-                RoutingTarget = create.RoutingTarget ?? new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = target.Value.Queue },
+                OrganizationId = create!.OrganizationId ?? defaults.OrganizationId,
+                DeploymentId = create.DeploymentId ?? defaults.DeploymentId,
+                RoutingTarget = create.RoutingTarget ?? new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = defaults.Queue },
                 MemberInfo = create.MemberInfo,
                 MemberAuthToken = create.MemberAuthToken,
                 JourneyContext = create.JourneyContext,
@@ -149,24 +142,10 @@ internal static class ChatEndpoints
             return error;
         }
 
-        if (string.IsNullOrWhiteSpace(send!.Body))
-        {
-            return ApiError.Required("body");
-        }
-
-        if (send.Body.Length > MaxBodyLength)
-        {
-            return ApiError.Invalid("body", $"body is {send.Body.Length} characters; the limit is {MaxBodyLength}");
-        }
-
-        if (send.ClientMessageId is { Length: > 128 })
-        {
-            return ApiError.Invalid("clientMessageId", "clientMessageId is at most 128 characters");
-        }
-
         try
         {
-            var accepted = await conversations.SendMessageAsync(chat, send.Body, send.BodyType ?? BodyType.Standard, send.ClientMessageId, request.HttpContext.RequestAborted);
+            // The command's own rules (body required and at most 4,000 characters, ...) are checked by the conversation.
+            var accepted = await conversations.SendMessageAsync(chat, send!.Body ?? "", send.BodyType ?? BodyType.Standard, send.ClientMessageId, request.HttpContext.RequestAborted);
             metrics.MessageSent();
             return Results.Json(new Accepted(accepted.MessageId, accepted.ClientMessageId, accepted.Timestamp), ApiJson.Options, statusCode: 201);
         }
@@ -177,7 +156,7 @@ internal static class ChatEndpoints
     }
 
     private static Task<IResult> TypingAsync(string key, GuestChatConversations conversations, CancellationToken cancellationToken) =>
-        WhenLiveAsync(key, conversations, chat => conversations.SendTypingAsync(chat, cancellationToken), "typing", cancellationToken);
+        CommandAsync(key, chat => conversations.SendTypingAsync(chat, cancellationToken), 202, "typing");
 
     private static async Task<IResult> AnswerMediaAsync(string key, string mediaRequestId, HttpRequest request, GuestChatConversations conversations)
     {
@@ -187,17 +166,18 @@ internal static class ChatEndpoints
             return error;
         }
 
-        if (answer!.Decision is not (MediaRequestDecision.Accept or MediaRequestDecision.Decline))
+        if (answer!.Decision is null)
         {
-            return answer.Decision is null ? ApiError.Required("decision") : ApiError.Invalid("decision", "decision must be accept or decline");
+            return ApiError.Required("decision");
         }
 
         var cancellationToken = request.HttpContext.RequestAborted;
-        return await WhenLiveAsync(key, conversations, chat => conversations.AnswerMediaRequestAsync(chat, mediaRequestId, answer.Decision.Value, cancellationToken), "answering", cancellationToken);
+        var status = answer.Decision == MediaRequestDecision.Accept ? "accepted" : answer.Decision == MediaRequestDecision.Decline ? "declined" : "invalid";
+        return await CommandAsync(key, chat => conversations.AnswerMediaRequestAsync(chat, mediaRequestId, answer.Decision.Value, cancellationToken), 200, status);
     }
 
     private static Task<IResult> EndAsync(string key, GuestChatConversations conversations, CancellationToken cancellationToken) =>
-        WhenLiveAsync(key, conversations, chat => conversations.EndAsync(chat, cancellationToken), "leaving", cancellationToken);
+        CommandAsync(key, chat => conversations.EndAsync(chat, cancellationToken), 200, "ended");
 
     private static async Task StreamAsync(HttpContext context, string key, GuestChatConversations conversations, ServiceMetrics metrics, IOptions<ServiceOptions> options)
     {
@@ -220,8 +200,8 @@ internal static class ChatEndpoints
         await EventFeed.StreamAsync(context, conversations, metrics, chat, options.Value.EventStreamBuffer);
     }
 
-    /// <summary>Tells a live chat a command that has no answer of its own (typing, media answers, leaving): 202, or 404 / 409 when there is no live chat.</summary>
-    private static async Task<IResult> WhenLiveAsync(string key, GuestChatConversations conversations, Func<ConversationKey, Task> command, string status, CancellationToken cancellationToken)
+    /// <summary>A command whose answer is the conversation's own: accepted (the given status) or its rejection.</summary>
+    private static async Task<IResult> CommandAsync(string key, Func<ConversationKey, Task> command, int status, string outcome)
     {
         if (Key(key) is not { } chat)
         {
@@ -230,14 +210,8 @@ internal static class ChatEndpoints
 
         try
         {
-            var current = await conversations.GetStatusAsync(chat, cancellationToken);
-            if (current.State is ConversationState.Ended or ConversationState.Failed)
-            {
-                return new ApiError(409, "chat.ended", $"The chat {key} has ended ({current.EndReason})", "key");
-            }
-
             await command(chat);
-            return Results.Json(new Taken(key, status), ApiJson.Options, statusCode: 202);
+            return Results.Json(new Taken(key, outcome), ApiJson.Options, statusCode: status);
         }
         catch (ConversationRejectedException e)
         {
@@ -246,9 +220,11 @@ internal static class ChatEndpoints
     }
 
     /// <summary>
-    /// A refusal as the caller should see it: 404 for an unknown key, 409 for a key in use or an ended
-    /// chat, 429 at capacity, 400 naming the field for what Genesys refused as invalid, 502 when Genesys
-    /// failed, 409 for a command the chat's state cannot serve.
+    /// A refusal as the caller should see it: 404 for an unknown key or a media request the chat does not
+    /// have, 409 for a key in use, an ended chat or a media request already answered, 429 at capacity, 400
+    /// naming the field for a command that breaks its rules or what Genesys refused as invalid, 502 when
+    /// Genesys failed, 504 when the conversation did not answer in time, 409 for a command the chat's state
+    /// cannot serve.
     /// </summary>
     private static ApiError Refused(ConversationRejectedException e)
     {
@@ -259,6 +235,11 @@ internal static class ChatEndpoints
             RejectionKind.AlreadyExists => new ApiError(409, "chat.exists", rejection.Reason, "key"),
             RejectionKind.Ended => new ApiError(409, "chat.ended", rejection.Reason, "key"),
             RejectionKind.AtCapacity => new ApiError(429, "too.many.chats", $"{rejection.Reason} (Conversations:MaxConversations)"),
+            RejectionKind.Invalid => ApiError.Invalid(rejection.Field ?? "(body)", rejection.Reason),
+            RejectionKind.Missing => ApiError.Required(rejection.Field ?? "(body)"),
+            RejectionKind.NotFound => new ApiError(404, "not.found", rejection.Reason, rejection.Field),
+            RejectionKind.Conflict => new ApiError(409, "conflict", rejection.Reason, rejection.Field),
+            RejectionKind.Unanswered => new ApiError(504, "no.answer", rejection.Reason),
             _ => e.Error switch
             {
                 { Status: >= 400 and < 500 and not 429 } genesys => new ApiError(400, genesys.Code, $"Genesys refused: {genesys.Message}", genesys.Field, genesys.MessageParams),

@@ -33,6 +33,10 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         var wall = Stopwatch.StartNew();
         await using var emulator = options.Target is null ? await StartEmulatorAsync() : null;
         var environment = emulator is null ? GuestChatEnvironment.Parse(options.Target!) : GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl);
+        var chatDefaults = new EmulatorChatDefaults(
+            options.Organization ?? emulator!.ChatDefaults.OrganizationId,
+            options.Deployment ?? emulator!.ChatDefaults.DeploymentId,
+            options.Queue ?? scenario.Queue ?? emulator?.ChatDefaults.Queue ?? throw new ArgumentException($"--queue is required with --target {options.Target} when the scenario names no queue."));
         var where = options.EmulatorInOwnProcess ? "in its own process" : "in-process";
         progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator {where} at {environment} (faults: {options.Faults})")}");
 
@@ -42,7 +46,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         {
             var conversations = host.Services.GetRequiredService<GuestChatConversations>();
             using var subscription = await conversations.SubscribeAsync(null, e => _runs.GetValueOrDefault(e.Key)?.On(e), cancellationToken);
-            var memory = new MemorySampler(() => _stats.Active);
+            var memory = new MemorySampler(() => _stats.Started - _stats.Ended - _stats.Failed);
             using var progressTimer = new Timer(_ => { memory.Sample(); progress.WriteLine(ProgressLine(wall.Elapsed)); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
             var drivers = new List<Task>(options.Chats);
@@ -55,7 +59,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
                     await Task.Delay(wait, cancellationToken);
                 }
 
-                drivers.Add(DriveAsync(conversations, scenario, i, cancellationToken));
+                drivers.Add(DriveAsync(conversations, scenario, chatDefaults, i, cancellationToken));
             }
 
             await Task.WhenAll(drivers);
@@ -104,85 +108,114 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         return builder.Build();
     }
 
-    private async Task DriveAsync(GuestChatConversations conversations, Scenario scenario, int index, CancellationToken cancellationToken)
+    /// <summary>One scripted guest. Never throws: whatever goes wrong (a refusal, no answer in time) is this chat's failure, with its reason.</summary>
+    private async Task DriveAsync(GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, int index, CancellationToken cancellationToken)
     {
         var key = new ConversationKey($"run-{index}");
         var run = _runs[key] = new ChatRun(key);
         _stats.ChatStarted();
-        var setup = Stopwatch.StartNew();
+        var active = false;
         try
         {
-            var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
+            active = await OpenAsync(conversations, scenario, defaults, run);
+            if (!active)
             {
-                OrganizationId = EmulatorDefaults.OrganizationId,
-                DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = scenario.Queue },
-                MemberInfo = new GuestMemberInfo { DisplayName = scenario.DisplayName },
-            }, cancellationToken);
-            run.ConversationId = started.ConversationId;
+                _stats.ChatFailedBeforeActive();
+                return;
+            }
+
+            await ConverseAsync(conversations, scenario, index, run, cancellationToken);
+            await conversations.EndAsync(key, cancellationToken);
+            var ended = await CompletesWithin(run.Ended.Task, AnswerTimeout) ? run.Ended.Task.Result : null;
+            var ok = ended?.Reason == ConversationEndReason.GuestLeft;
+            if (!ok)
+            {
+                Fail(ended is null ? "never ended" : $"ended {ended.Reason}");
+            }
+
+            _stats.ChatEnded(ok);
         }
         catch (ConversationRejectedException e)
         {
-            Fail(e.Error?.Code ?? e.Rejection.Reason);
-            _stats.ChatFailedBeforeActive();
-            return;
+            Fail(e.Rejection.Kind == RejectionKind.Unanswered ? $"no answer to {CommandName(e.Rejection.Command)} in time" : $"{CommandName(e.Rejection.Command)} refused: {e.Error?.Code ?? e.Rejection.Kind.ToString()}");
+            if (active)
+            {
+                _stats.ChatEnded(ok: false);
+            }
+            else
+            {
+                _stats.ChatFailedBeforeActive();
+            }
         }
+        finally
+        {
+            _stats.MessagesReceived(run.Received.Length);
+        }
+    }
 
+    /// <summary>Starts the chat and waits for an agent; false (with the reason counted) when none came.</summary>
+    private async Task<bool> OpenAsync(GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, ChatRun run)
+    {
+        var setup = Stopwatch.StartNew();
+        var started = await conversations.StartAsync(run.Key, new CreateWebChatConversationRequest
+        {
+            OrganizationId = defaults.OrganizationId,
+            DeploymentId = defaults.DeploymentId,
+            RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = defaults.Queue },
+            MemberInfo = new GuestMemberInfo { DisplayName = scenario.DisplayName },
+        });
+        run.ConversationId = started.ConversationId;
         if (!await CompletesWithin(run.Active.Task, AnswerTimeout) || run.Ended.Task.IsCompleted)
         {
             Fail(run.Ended.Task.IsCompleted ? $"ended before an agent answered ({run.Ended.Task.Result.Reason})" : "no agent answered");
-            _stats.ChatFailedBeforeActive();
-            return;
+            return false;
         }
 
         _setupTimes.Add(setup.Elapsed.TotalMilliseconds);
         _stats.ChatActive();
+        return true;
+    }
+
+    private async Task ConverseAsync(GuestChatConversations conversations, Scenario scenario, int index, ChatRun run, CancellationToken cancellationToken)
+    {
         for (var n = 1; n <= options.Messages && !run.Ended.Task.IsCompleted; n++)
         {
             if (scenario.TypeBeforeSending)
             {
-                await conversations.SendTypingAsync(key, cancellationToken);
+                await conversations.SendTypingAsync(run.Key, cancellationToken);
             }
 
             await Task.Delay(scenario.ThinkTimeMs, cancellationToken);
             var text = scenario.Messages[(n - 1) % scenario.Messages.Count];
             var sent = Stopwatch.GetTimestamp();
-            try
+            var accepted = await conversations.SendMessageAsync(run.Key, options.Messages > scenario.Messages.Count ? $"{text} ({n})" : text, clientMessageId: $"{index}-{n}", cancellationToken: cancellationToken);
+            run.AcceptedMessageIds.Add(accepted.MessageId);
+            _stats.MessageSent();
+            if (!scenario.WaitForReply)
             {
-                var accepted = await conversations.SendMessageAsync(key, options.Messages > scenario.Messages.Count ? $"{text} ({n})" : text, clientMessageId: $"{index}-{n}", cancellationToken: cancellationToken);
-                run.AcceptedMessageIds.Add(accepted.MessageId);
-                _stats.MessageSent();
-            }
-            catch (ConversationRejectedException e)
-            {
-                Fail($"send refused: {e.Error?.Code ?? e.Rejection.Reason}");
-                break;
+                continue;
             }
 
-            if (scenario.WaitForReply)
+            if (await run.WaitForRepliesAsync(n, TimeSpan.FromSeconds(scenario.ReplyTimeoutSeconds)))
             {
-                if (await run.WaitForRepliesAsync(n, TimeSpan.FromSeconds(scenario.ReplyTimeoutSeconds)))
-                {
-                    _replyLatencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                }
-                else
-                {
-                    Interlocked.Increment(ref _missingReplies);
-                }
+                _replyLatencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref _missingReplies);
             }
         }
-
-        await conversations.EndAsync(key, cancellationToken);
-        var ended = await CompletesWithin(run.Ended.Task, AnswerTimeout) ? run.Ended.Task.Result : null;
-        _stats.MessagesReceived(run.Received.Length);
-        var ok = ended?.Reason == ConversationEndReason.GuestLeft;
-        if (!ok)
-        {
-            Fail(ended is null ? "never ended" : $"ended {ended.Reason}");
-        }
-
-        _stats.ChatEnded(ok);
     }
+
+    private static string CommandName(object command) => command switch
+    {
+        ConversationCommands.Start => "start",
+        ConversationCommands.SendMessage => "send",
+        ConversationCommands.SendTyping => "typing",
+        ConversationCommands.AnswerMediaRequest => "media answer",
+        ConversationCommands.End => "end",
+        _ => command.GetType().Name,
+    };
 
     private async Task<(long Lost, long Duplicated)> CheckAgainstAsync(IRunningEmulator emulator, CancellationToken cancellationToken)
     {

@@ -18,6 +18,15 @@ public sealed record RunOptions
     /// <summary>A region or base URL; null for the embedded emulator.</summary>
     public string? Target { get; init; }
 
+    /// <summary>The organization of the chats; required with <see cref="Target"/>, the embedded emulator's own otherwise.</summary>
+    public string? Organization { get; init; }
+
+    /// <summary>The web chat deployment of the chats; required with <see cref="Target"/>.</summary>
+    public string? Deployment { get; init; }
+
+    /// <summary>The queue the chats ask for; required with <see cref="Target"/> unless the scenario names one.</summary>
+    public string? Queue { get; init; }
+
     /// <summary>The embedded emulator's fault profile.</summary>
     public string Faults { get; init; } = "none";
 
@@ -40,4 +49,28 @@ public sealed record RunOptions
 
     /// <summary>Print the final report as one JSON object on the last line.</summary>
     public bool Json { get; init; }
+
+    /// <summary>What is wrong with these options, or null.</summary>
+    public string? Problem()
+    {
+        if (Chats < 1 || Messages < 0 || Ramp < 0)
+        {
+            return "--chats must be at least 1, --messages and --ramp at least 0.";
+        }
+
+        foreach (var (option, value) in new[] { ("--organization", Organization), ("--deployment", Deployment) })
+        {
+            if (value is not null && !Guid.TryParse(value, out _))
+            {
+                return $"{option} must be a GUID, not '{value}'.";
+            }
+
+            if (value is null && Target is not null)
+            {
+                return $"{option} is required with --target {Target} (only the embedded emulator has ids of its own).";
+            }
+        }
+
+        return null;
+    }
 }

@@ -41,13 +41,18 @@ public sealed record RunReport
 
     public required long Reconnects { get; init; }
 
-    public required long MemoryPerChatBytes { get; init; }
+    /// <summary>
+    /// This process's resident memory per live chat (started, not yet finished) at the moment most were
+    /// live, above what it held before the first; null when the emulator shared the process, since its
+    /// sockets and transcripts would be counted as the service's.
+    /// </summary>
+    public required long? MemoryPerChatBytes { get; init; }
 
     public required long PeakMemoryBytes { get; init; }
 
     public required double WallSeconds { get; init; }
 
-    /// <summary>The most chats active (an agent connected, not yet ended) at one time.</summary>
+    /// <summary>The most chats live (started, not yet finished) at one time.</summary>
     public required long PeakActiveChats { get; init; }
 
     /// <summary>Where the emulator ran: <c>in-process</c> (its memory is in the figures), <c>process</c>, or <c>none</c> for a real target.</summary>
@@ -79,7 +84,7 @@ public sealed record RunReport
             SetupP50Ms = Percentile(setups, 0.50),
             SetupP95Ms = Percentile(setups, 0.95),
             Reconnects = reconnects,
-            MemoryPerChatBytes = memory.BytesPerChatAtBusiest,
+            MemoryPerChatBytes = options.Target is null && !options.EmulatorInOwnProcess ? null : memory.BytesPerChatAtBusiest,
             PeakMemoryBytes = memory.PeakBytes,
             WallSeconds = Math.Round(wall.TotalSeconds, 2),
         };
@@ -101,8 +106,11 @@ public sealed record RunReport
         text.AppendLine(ci, $"Checked:   {(Lost is null ? "not checked (not the embedded emulator)" : $"{Lost} lost, {Duplicated} duplicated (against the emulator's transcripts)")}");
         text.AppendLine(ci, $"Latency:   agent reply p50 {LatencyP50Ms:F0} ms, p95 {LatencyP95Ms:F0} ms, p99 {LatencyP99Ms:F0} ms (includes the agent's think and typing time)");
         text.AppendLine(ci, $"Set-up:    start to agent connected p50 {SetupP50Ms:F0} ms, p95 {SetupP95Ms:F0} ms");
-        text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects; at most {PeakActiveChats} chats active at once");
-        text.AppendLine(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB, {MemoryPerChatBytes / 1024.0:F1} KiB per active chat at the busiest moment ({(Emulator == "in-process" ? "embedded emulator included" : "this process only")})");
+        text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects; at most {PeakActiveChats} chats live at once");
+        var memory = MemoryPerChatBytes is { } perChat
+            ? string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB, {perChat / 1024.0:F1} KiB per live chat when most were live (the service alone)")
+            : string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB with the emulator in this process; per chat not measured (--emulator process measures the service alone)");
+        text.AppendLine(memory);
         text.Append(ci, $"Wall time: {WallSeconds:F1} s");
         return text.ToString();
     }

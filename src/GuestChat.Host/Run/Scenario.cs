@@ -9,8 +9,8 @@ public sealed record Scenario
     /// <summary>For people.</summary>
     public string? Description { get; init; }
 
-    /// <summary>The queue to ask for.</summary>
-    public string Queue { get; init; } = "Chat Queue";
+    /// <summary>The queue to ask for; null: <c>--queue</c>, or the emulator's first.</summary>
+    public string? Queue { get; init; }
 
     /// <summary>The guest's display name.</summary>
     public string DisplayName { get; init; } = "Scripted Guest";

@@ -16,6 +16,22 @@ internal sealed class EmbeddedEmulator(IOptions<TargetOptions> target, ILoggerFa
     /// <summary>The running emulator, or null when the target is elsewhere.</summary>
     public GuestChatEmulator? Emulator => _emulator;
 
+    /// <summary>
+    /// What a create request that does not say gets: the <c>Target:*</c> settings, and for what they leave
+    /// out, the embedded emulator's own organization, deployment and queue (validation makes a real target set all three).
+    /// </summary>
+    public EmulatorChatDefaults ChatDefaults
+    {
+        get
+        {
+            var own = _emulator?.ChatDefaults;
+            return new EmulatorChatDefaults(
+                target.Value.OrganizationId ?? own?.OrganizationId ?? throw new InvalidOperationException("Target:OrganizationId is not set."),
+                target.Value.DeploymentId ?? own?.DeploymentId ?? throw new InvalidOperationException("Target:DeploymentId is not set."),
+                target.Value.Queue ?? own?.Queue ?? throw new InvalidOperationException("Target:Queue is not set."));
+        }
+    }
+
     /// <summary>Where the client sends its calls: the embedded emulator or the configured environment.</summary>
     public GuestChatEnvironment Environment => _emulator is { } emulator
         ? GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl)

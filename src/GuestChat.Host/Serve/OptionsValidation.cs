@@ -55,19 +55,22 @@ internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IVal
             failures.Add($"{TargetOptions.Section}:EmulatorFaults must be one of {string.Join(", ", FaultProfiles.Names)}, not {options.EmulatorFaults}.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.OrganizationId))
+        // A real organization's ids come from its owner; only the embedded emulator has ids of its own.
+        foreach (var (setting, value) in new[] { ("OrganizationId", options.OrganizationId), ("DeploymentId", options.DeploymentId) })
         {
-            failures.Add($"{TargetOptions.Section}:OrganizationId is required.");
+            if (value is not null && !Guid.TryParse(value, out _))
+            {
+                failures.Add($"{TargetOptions.Section}:{setting} must be a GUID, not '{value}'.");
+            }
+            else if (value is null && !options.IsEmbedded)
+            {
+                failures.Add($"{TargetOptions.Section}:{setting} is required when {TargetOptions.Section}:Environment is {options.Environment}.");
+            }
         }
 
-        if (string.IsNullOrWhiteSpace(options.DeploymentId))
+        if (string.IsNullOrWhiteSpace(options.Queue) && (options.Queue is not null || !options.IsEmbedded))
         {
-            failures.Add($"{TargetOptions.Section}:DeploymentId is required.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Queue))
-        {
-            failures.Add($"{TargetOptions.Section}:Queue is required.");
+            failures.Add($"{TargetOptions.Section}:Queue is required when {TargetOptions.Section}:Environment is {options.Environment}.");
         }
 
         if (options.RequestsPerSecond <= 0)

@@ -12,14 +12,14 @@ public sealed class TargetOptions
     /// <summary><c>embedded</c>, a region domain (<c>mypurecloud.ie</c>) or a base URL.</summary>
     public string Environment { get; set; } = Embedded;
 
-    /// <summary>The organization of new chats, unless a create request names one.</summary>
-    public string OrganizationId { get; set; } = Emulator.Options.EmulatorDefaults.OrganizationId;
+    /// <summary>The organization of new chats, unless a create request names one; required for a real target (the embedded emulator supplies its own).</summary>
+    public string? OrganizationId { get; set; }
 
-    /// <summary>The web chat deployment of new chats, unless a create request names one.</summary>
-    public string DeploymentId { get; set; } = Emulator.Options.EmulatorDefaults.DeploymentId;
+    /// <summary>The web chat deployment of new chats, unless a create request names one; required for a real target.</summary>
+    public string? DeploymentId { get; set; }
 
-    /// <summary>The queue new chats are routed to, unless a create request names a routing target.</summary>
-    public string Queue { get; set; } = "Chat Queue";
+    /// <summary>The queue new chats are routed to, unless a create request names a routing target; required for a real target.</summary>
+    public string? Queue { get; set; }
 
     /// <summary>The embedded emulator's fault profile (<c>none</c>, <c>chaos</c>, <c>flaky</c>, <c>slow</c>).</summary>
     public string EmulatorFaults { get; set; } = "none";

@@ -62,6 +62,7 @@ public sealed class ConversationActorIntegrationTests : TestKit, IAsyncLifetime
         conversation.Tell(new End(key));
         var ended = events.FishForMessage<Ended>(_ => true, Patience);
         Assert.Equal(ConversationEndReason.GuestLeft, ended.Reason);
+        Assert.Equal(new End(key), ExpectMsg<CommandAccepted>(Patience).Command);
         Assert.Equal(ChatEndReason.GuestLeft, _emulator.Conversation(started.ConversationId)!.EndReason);
 
         conversation.Tell(new GetTranscript(key));

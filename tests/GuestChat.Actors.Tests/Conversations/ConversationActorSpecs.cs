@@ -62,7 +62,7 @@ public sealed class ConversationActorSpecs : TestKit
     {
         var conversation = Attached();
 
-        conversation.Tell(new Start(Key, new CreateWebChatConversationRequest()));
+        conversation.Tell(new Start(Key, new CreateWebChatConversationRequest { MemberInfo = new GuestMemberInfo { DisplayName = "Spec Guest" } }));
 
         var refused = ExpectMsg<CommandRejected>();
         Assert.Equal(RejectionKind.AlreadyExists, refused.Kind);
@@ -309,7 +309,7 @@ public sealed class ConversationActorSpecs : TestKit
         var conversation = Sys.ActorOf(ConversationActor.Props(Key, _api, settings ?? Settings, _streams));
         conversation.Tell(new Subscribe(Key, _events));
         _events.ExpectMsg<StateChanged>(s => s.State == ConversationState.New);
-        conversation.Tell(new Start(Key, new CreateWebChatConversationRequest()));
+        conversation.Tell(new Start(Key, new CreateWebChatConversationRequest { MemberInfo = new GuestMemberInfo { DisplayName = "Spec Guest" } }));
         ExpectMsg<Started>();
         AwaitCondition(() => _streams.Opened.ContainsKey(1));
         conversation.Tell(new Opened(1));

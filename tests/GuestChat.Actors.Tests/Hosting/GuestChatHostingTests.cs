@@ -118,9 +118,14 @@ public sealed class GuestChatHostingTests
             var accepted = await conversations.SendMessageAsync(key, "via the facade", clientMessageId: "f-1");
             Assert.Equal("f-1", accepted.ClientMessageId);
             var refused = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.SendMessageAsync(key, new string('x', 4001)));
-            Assert.Equal(GuestChat.Client.ErrorCodes.ConstraintValidation, refused.Error!.Code);
+            Assert.Equal(RejectionKind.Invalid, refused.Rejection.Kind);
+            Assert.Equal("body", refused.Rejection.Field);
+            Assert.Null(refused.Error);
 
+            // Typing and ending are answered too: ending completes once the chat is over.
+            Assert.IsType<SendTyping>((await conversations.SendTypingAsync(key)).Command);
             await conversations.EndAsync(key);
+            Assert.True(ended.Task.IsCompleted, "EndAsync completed before the chat ended");
             Assert.Equal(ConversationEndReason.GuestLeft, (await ended.Task.WaitAsync(Patience)).Reason);
             Assert.Equal(ConversationState.Ended, (await conversations.GetStatusAsync(key)).State);
             Assert.Contains((await conversations.GetTranscriptAsync(key)).Lines, l => l.MessageId == accepted.MessageId);
