@@ -16,10 +16,11 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
     private readonly Process _process;
     private readonly HttpClient _control;
 
-    private EmulatorProcess(Process process, Uri baseUrl)
+    private EmulatorProcess(Process process, Uri baseUrl, EmulatorChatDefaults chatDefaults)
     {
         _process = process;
         BaseUrl = baseUrl;
+        ChatDefaults = chatDefaults;
         _control = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
     }
 
@@ -30,12 +31,13 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
     public int Id => _process.Id;
 
     /// <inheritdoc />
-    /// <remarks>The process is started with the default organization, deployments and queues; settings given to it change faults and timings only.</remarks>
-    public EmulatorChatDefaults ChatDefaults { get; } = EmulatorChatDefaults.Of(new Options.EmulatorOptions().Normalize());
+    public EmulatorChatDefaults ChatDefaults { get; }
 
     /// <summary>Starts the emulator and waits (up to <paramref name="deadline"/>) until it prints its base URL.</summary>
     public static async Task<EmulatorProcess> StartAsync(IEnumerable<string> settings, TimeSpan deadline)
     {
+        settings = [.. settings];
+        var chatDefaults = EmulatorChatDefaults.Of(Options.EmulatorOptions.FromSettings(settings).Normalize());
         // The apphost where the build put one; the framework-dependent dll through dotnet where a publish did not.
         var apphost = Path.Combine(AppContext.BaseDirectory, "GuestChat.Emulator");
         var start = File.Exists(apphost) ? new ProcessStartInfo(apphost) : new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GuestChat.Emulator.dll")]);
@@ -65,7 +67,7 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
             if (match.Success)
             {
                 _ = DrainAsync(process.StandardOutput);
-                return new EmulatorProcess(process, new Uri(match.Groups[1].Value));
+                return new EmulatorProcess(process, new Uri(match.Groups[1].Value), chatDefaults);
             }
         }
 

@@ -9,8 +9,7 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Configuration.AddCommandLine(args, Banner.SwitchMappings);
-var options = new EmulatorOptions();
-builder.Configuration.GetSection(EmulatorOptions.Section).Bind(options);
+var options = EmulatorOptions.FromSettings(args);
 try
 {
     builder.AddGuestChatEmulator(options);

@@ -20,6 +20,7 @@ var run = new Command("run", "Open N guest chats now and drive a scripted guest 
 {
     chats, messages, ramp, scenario, target, organization, deployment, queue, faults, emulatorMode, json,
 };
+run.TreatUnmatchedTokensAsErrors = false;
 run.SetAction(async (parse, cancellationToken) =>
 {
     var options = new RunOptions
@@ -32,6 +33,7 @@ run.SetAction(async (parse, cancellationToken) =>
         Organization = parse.GetValue(organization),
         Deployment = parse.GetValue(deployment),
         Queue = parse.GetValue(queue),
+        EmulatorSettings = [.. parse.UnmatchedTokens],
         Faults = parse.GetValue(faults)!,
         Emulator = parse.GetValue(emulatorMode)!,
         Json = parse.GetValue(json),

@@ -58,6 +58,9 @@ public sealed class RunCommandTests
     [InlineData("run --chats 0", "--chats must be at least 1")]
     [InlineData("run --scenario /no/such/file.json", "does not exist")]
     [InlineData("run --faults apocalypse", "Unknown fault profile")]
+    [InlineData("run --target mypurecloud.ie", "--organization is required with --target mypurecloud.ie")]
+    [InlineData("run --target mypurecloud.ie --organization 6b0f4b8e-3f2a-4a55-9d1c-2f5e8c7a9b10", "--deployment is required")]
+    [InlineData("run --organization acme", "--organization must be a GUID")]
     public async Task Bad_options_are_refused_with_a_clear_message(string arguments, string message)
     {
         var (exitCode, stdout, stderr) = await RunAsync(arguments);

@@ -200,9 +200,10 @@ public sealed class HostRateLimiter : IDisposable
             if (cut.ShareBefore > MaxBackgroundShare
                 || (admittedRatio <= 0.95 && deliveredRatio >= (1 + admittedRatio) / 2 && deliveredRatio - admittedRatio >= chance))
             {
-                // As much got through with less sent: a real budget. The cut stays; growth is careful near it.
+                // As much got through with less sent: a real budget. The cut stays; growth is careful near it,
+                // and no 429 is taken as background until a later test shows some are.
                 _budgetRate = _rate;
-                _backgroundShare = Math.Min(_backgroundShare, share);
+                _backgroundShare = 0;
             }
             else
             {
@@ -213,7 +214,9 @@ public sealed class HostRateLimiter : IDisposable
                     _backgroundShare = Math.Min(share, MaxBackgroundShare);
                 }
 
-                _rate = cut.RateBefore;
+                // Back to what was flowing before the cut (not to a ceiling that was never used): growth
+                // takes it further if demand needs it, without a jump past a budget the test missed.
+                _rate = Math.Min(cut.RateBefore, Math.Max(_rate, cut.AdmittedBefore));
             }
         }
         else if (excess > tolerance || (_backgroundShare > 0 && _windowsSinceTest >= RetestEvery && admittedRate >= 0.8 * _rate))

@@ -56,6 +56,17 @@ public sealed class EmulatorOptions
         return options;
     }
 
+    /// <summary>
+    /// Options from the executable's settings (<c>--Emulator:Faults:Profile=chaos</c>, or the short
+    /// switches of <c>--help</c>), laid over <paramref name="baseline"/> (or the defaults); not yet normalized.
+    /// </summary>
+    public static EmulatorOptions FromSettings(IEnumerable<string> settings, EmulatorOptions? baseline = null)
+    {
+        var options = baseline ?? new EmulatorOptions();
+        new ConfigurationBuilder().AddCommandLine([.. settings], Banner.SwitchMappings).Build().GetSection(Section).Bind(options);
+        return options;
+    }
+
     /// <summary>Fills empty lists with the defaults and checks the rest; throws on nonsense.</summary>
     public EmulatorOptions Normalize()
     {

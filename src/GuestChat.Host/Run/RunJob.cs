@@ -47,7 +47,8 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             var conversations = host.Services.GetRequiredService<GuestChatConversations>();
             using var subscription = await conversations.SubscribeAsync(null, e => _runs.GetValueOrDefault(e.Key)?.On(e), cancellationToken);
             var memory = new MemorySampler(() => _stats.Started - _stats.Ended - _stats.Failed);
-            using var progressTimer = new Timer(_ => { memory.Sample(); progress.WriteLine(ProgressLine(wall.Elapsed)); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            var requests = new RequestSampler(host.Services.GetRequiredService<GuestChatClient>().Counters);
+            using var progressTimer = new Timer(_ => { memory.Sample(); requests.Sample(); progress.WriteLine(ProgressLine(wall.Elapsed)); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
             var drivers = new List<Task>(options.Chats);
             var ramp = Stopwatch.StartNew();
@@ -66,7 +67,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             memory.Sample();
             progress.WriteLine(ProgressLine(wall.Elapsed));
             var (lost, duplicated) = emulator is null ? ((long?)null, (long?)null) : await CheckAgainstAsync(emulator, cancellationToken);
-            return RunReport.From(options, _stats, _failures, _replyLatencies, _setupTimes, _missingReplies, lost, duplicated, memory, _runs.Values.Sum(r => r.Reconnects), wall.Elapsed);
+            return RunReport.From(options, _stats, _failures, _replyLatencies, _setupTimes, _missingReplies, lost, duplicated, memory, requests, _runs.Values.Sum(r => r.Reconnects), wall.Elapsed);
         }
         finally
         {
@@ -76,13 +77,12 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
 
     private async Task<IRunningEmulator> StartEmulatorAsync()
     {
-        // Chats stay at the emulator long enough for their transcripts to be checked at the end.
-        var emulatorOptions = new EmulatorOptions { Faults = new FaultOptions { Profile = options.Faults } };
-        emulatorOptions.Timing.GraceWindow = TimeSpan.FromMinutes(10);
-        emulatorOptions.Normalize();
+        // Chats stay at the emulator long enough for their transcripts to be checked at the end; the
+        // caller's own --Emulator:... settings come last, so they win.
+        string[] settings = [$"--Emulator:Faults:Profile={options.Faults}", "--Emulator:Timing:GraceWindow=00:10:00", .. options.EmulatorSettings];
         return options.EmulatorInOwnProcess
-            ? await EmulatorProcess.StartAsync([$"--Emulator:Faults:Profile={options.Faults}", "--Emulator:Timing:GraceWindow=00:10:00"], TimeSpan.FromSeconds(60))
-            : await GuestChatEmulator.StartAsync(emulatorOptions);
+            ? await EmulatorProcess.StartAsync(settings, TimeSpan.FromSeconds(60))
+            : await GuestChatEmulator.StartAsync(EmulatorOptions.FromSettings(settings).Normalize());
     }
 
     private IHost BuildHost(GuestChatEnvironment environment, Scenario scenario)

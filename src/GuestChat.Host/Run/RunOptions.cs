@@ -27,6 +27,9 @@ public sealed record RunOptions
     /// <summary>The queue the chats ask for; required with <see cref="Target"/> unless the scenario names one.</summary>
     public string? Queue { get; init; }
 
+    /// <summary>Settings for the embedded emulator, as its executable takes them (<c>--Emulator:Faults:OrganizationRequestsPerSecond=100</c>).</summary>
+    public IReadOnlyList<string> EmulatorSettings { get; init; } = [];
+
     /// <summary>The embedded emulator's fault profile.</summary>
     public string Faults { get; init; } = "none";
 
@@ -56,6 +59,16 @@ public sealed record RunOptions
         if (Chats < 1 || Messages < 0 || Ramp < 0)
         {
             return "--chats must be at least 1, --messages and --ramp at least 0.";
+        }
+
+        if (EmulatorSettings.FirstOrDefault(s => !s.StartsWith("--Emulator:", StringComparison.OrdinalIgnoreCase)) is { } unknown)
+        {
+            return $"Unknown option {unknown}; settings for the embedded emulator look like --Emulator:Faults:OrganizationRequestsPerSecond=100.";
+        }
+
+        if (EmulatorSettings.Count > 0 && Target is not null)
+        {
+            return "--Emulator:... settings are for the embedded emulator; there is none with --target.";
         }
 
         foreach (var (option, value) in new[] { ("--organization", Organization), ("--deployment", Deployment) })

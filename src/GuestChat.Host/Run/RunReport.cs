@@ -41,6 +41,15 @@ public sealed record RunReport
 
     public required long Reconnects { get; init; }
 
+    /// <summary>HTTP requests the client made, retries included.</summary>
+    public required long Requests { get; init; }
+
+    /// <summary>Of those, how many were answered 429.</summary>
+    public required long Throttled { get; init; }
+
+    /// <summary>The highest rate of requests over 10 consecutive seconds.</summary>
+    public required double BusiestRequestsPerSecond { get; init; }
+
     /// <summary>
     /// This process's resident memory per live chat (started, not yet finished) at the moment most were
     /// live, above what it held before the first; null when the emulator shared the process, since its
@@ -61,7 +70,7 @@ public sealed record RunReport
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
     internal static RunReport From(RunOptions options, RunStats stats, ConcurrentDictionary<string, int> failures, IEnumerable<double> replyLatencies,
-        IEnumerable<double> setupTimes, long missingReplies, long? lost, long? duplicated, MemorySampler memory, long reconnects, TimeSpan wall)
+        IEnumerable<double> setupTimes, long missingReplies, long? lost, long? duplicated, MemorySampler memory, RequestSampler requests, long reconnects, TimeSpan wall)
     {
         var latencies = replyLatencies.Order().ToArray();
         var setups = setupTimes.Order().ToArray();
@@ -84,6 +93,9 @@ public sealed record RunReport
             SetupP50Ms = Percentile(setups, 0.50),
             SetupP95Ms = Percentile(setups, 0.95),
             Reconnects = reconnects,
+            Requests = requests.Requests,
+            Throttled = requests.Throttled,
+            BusiestRequestsPerSecond = Math.Round(requests.BusiestRate, 1),
             MemoryPerChatBytes = options.Target is null && !options.EmulatorInOwnProcess ? null : memory.BytesPerChatAtBusiest,
             PeakMemoryBytes = memory.PeakBytes,
             WallSeconds = Math.Round(wall.TotalSeconds, 2),
@@ -107,6 +119,7 @@ public sealed record RunReport
         text.AppendLine(ci, $"Latency:   agent reply p50 {LatencyP50Ms:F0} ms, p95 {LatencyP95Ms:F0} ms, p99 {LatencyP99Ms:F0} ms (includes the agent's think and typing time)");
         text.AppendLine(ci, $"Set-up:    start to agent connected p50 {SetupP50Ms:F0} ms, p95 {SetupP95Ms:F0} ms");
         text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects; at most {PeakActiveChats} chats live at once");
+        text.AppendLine(ci, $"Requests:  {Requests} to the API, {Throttled} answered 429; busiest 10 s at {BusiestRequestsPerSecond:F1} requests/s");
         var memory = MemoryPerChatBytes is { } perChat
             ? string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB, {perChat / 1024.0:F1} KiB per live chat when most were live (the service alone)")
             : string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB with the emulator in this process; per chat not measured (--emulator process measures the service alone)");

@@ -32,7 +32,11 @@ public sealed class ChatApiTests(ServiceFixture service) : IClassFixture<Service
         Assert.Equal("AGENT", reply["sender"]!["role"]!.GetValue<string>());
         Assert.Contains("Where is my parcel?", reply["body"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await service.Http.DeleteAsync("/chats/api-flow")).StatusCode);
+        // DELETE answers once the chat is over, not before.
+        var left = await service.Http.DeleteAsync("/chats/api-flow");
+        Assert.Equal(HttpStatusCode.OK, left.StatusCode);
+        Assert.Equal("ended", (await left.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
+        Assert.Equal("Ended", (await service.Http.GetFromJsonAsync<JsonObject>("/chats/api-flow"))!["state"]!.GetValue<string>());
         var ended = await events.NextAsync("ended");
         Assert.Equal("GuestLeft", ended["reason"]!.GetValue<string>());
         await events.Completion.WaitAsync(TimeSpan.FromSeconds(10));
@@ -63,19 +67,24 @@ public sealed class ChatApiTests(ServiceFixture service) : IClassFixture<Service
         var request = await events.NextAsync("mediaRequest");
         var mediaRequestId = request["request"]!["id"]!.GetValue<string>();
 
+        // The answer is the command's own: 200 once Genesys took it, so the emulator shows it at once.
         var answer = await service.PostAsync($"/chats/api-media/media-requests/{mediaRequestId}", """{"decision":"accept"}""");
-        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var snapshot = await emulator.GetFromJsonAsync<JsonObject>($"/emulator/conversations/{conversationId}");
+        Assert.Equal("ACCEPTED", snapshot!["mediaRequests"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == mediaRequestId)!["state"]!.GetValue<string>());
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        string? state = null;
-        while (state != "ACCEPTED" && DateTime.UtcNow < deadline)
-        {
-            var snapshot = await emulator.GetFromJsonAsync<JsonObject>($"/emulator/conversations/{conversationId}");
-            state = snapshot!["mediaRequests"]?.AsArray().FirstOrDefault(m => m!["id"]!.GetValue<string>() == mediaRequestId)?["state"]?.GetValue<string>();
-            await Task.Delay(100);
-        }
+        // Answering it again is a conflict, and a media request the chat never had is not found; both name it.
+        var again = await service.PostAsync($"/chats/api-media/media-requests/{mediaRequestId}", """{"decision":"decline"}""");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("mediaRequestId", (await Error(again))["details"]![0]!["fieldName"]!.GetValue<string>());
+        var unknown = await service.PostAsync("/chats/api-media/media-requests/xyz", """{"decision":"accept"}""");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var error = await Error(unknown);
+        Assert.Equal("mediaRequestId", error["details"]![0]!["fieldName"]!.GetValue<string>());
+        Assert.Contains("xyz", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        Assert.Equal("ACCEPTED", state);
+        // The chat is unharmed: it still takes messages.
+        Assert.Equal(HttpStatusCode.Created, (await service.PostAsync("/chats/api-media/messages", """{"body":"still here"}""")).StatusCode);
     }
 
     [Fact]

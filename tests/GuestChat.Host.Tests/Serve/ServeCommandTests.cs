@@ -8,6 +8,8 @@ public sealed class ServeCommandTests
     [InlineData("--Service:ApiKey=short", "Service:ApiKey must be at least 16 characters")]
     [InlineData("--Service:ApiKey=long-enough-key-0123 --target mypurecloud.mars", "Target:Environment: Unknown region mypurecloud.mars")]
     [InlineData("--Service:ApiKey=long-enough-key-0123 --faults apocalypse", "Target:EmulatorFaults must be one of")]
+    [InlineData("--Service:ApiKey=long-enough-key-0123 --target mypurecloud.ie", "Target:OrganizationId is required when Target:Environment is mypurecloud.ie")]
+    [InlineData("--Service:ApiKey=long-enough-key-0123 --Target:DeploymentId=nope", "Target:DeploymentId must be a GUID")]
     [InlineData("--Service:ApiKey=long-enough-key-0123 --log-format xml", "Service:LogFormat must be console or json")]
     public async Task Bad_settings_stop_the_service_at_start_with_exit_code_2_and_name_the_setting(string arguments, string message)
     {
