@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
 using GuestChat.Client;
+using GuestChat.Client.Http;
 using Prometheus;
 using static GuestChat.Actors.Conversations.ConversationEvents;
 
@@ -42,6 +43,10 @@ internal sealed class ServiceMetrics
         var throttled = metrics.CreateCounter("guestchat_client_throttled_total", "Answers that were 429 Too Many Requests.");
         var serverErrors = metrics.CreateCounter("guestchat_client_server_errors_total", "Answers that were 5xx.");
         var noAnswer = metrics.CreateCounter("guestchat_client_no_answer_total", "Attempts that timed out or whose connection failed.");
+        var shed = metrics.CreateCounter("guestchat_client_shed_total", "Typing indicators dropped after waiting too long for the request budget.");
+        var rate = metrics.CreateGauge("guestchat_client_rate_limit", "The request rate the client allows itself now (requests/s); lower than configured while a budget holds it down.");
+        var background = metrics.CreateGauge("guestchat_client_background_throttle_share", "The share of 429s the client takes as background (not caused by its own rate), 0..1.");
+        var waiting = metrics.CreateGauge("guestchat_client_waiting", "Calls waiting for the request budget, by lane.", "lane");
         DotNetStats.Register(Registry);
 
         Registry.AddBeforeCollectCallback(async cancellationToken =>
@@ -50,6 +55,14 @@ internal sealed class ServiceMetrics
             throttled.IncTo(client.Counters.Throttled);
             serverErrors.IncTo(client.Counters.ServerErrors);
             noAnswer.IncTo(client.Counters.NoAnswer);
+            shed.IncTo(client.Counters.Shed);
+            rate.Set(client.RateLimiter.CurrentRate);
+            background.Set(client.RateLimiter.BackgroundThrottleShare);
+            foreach (var lane in Enum.GetValues<RequestPriority>())
+            {
+                waiting.WithLabels(lane.ToString().ToLowerInvariant()).Set(client.RateLimiter.Waiting(lane));
+            }
+
             var list = await conversations.ListAsync(cancellationToken);
             var counts = list.Conversations.GroupBy(c => c.State).ToDictionary(g => g.Key, g => g.Count());
             foreach (var state in Enum.GetValues<ConversationState>())

@@ -24,8 +24,11 @@ public sealed class TargetOptions
     /// <summary>The embedded emulator's fault profile (<c>none</c>, <c>chaos</c>, <c>flaky</c>, <c>slow</c>).</summary>
     public string EmulatorFaults { get; set; } = "none";
 
-    /// <summary>Requests per second to the API when no 429s arrive (the limiter slows down on 429s).</summary>
-    public double RequestsPerSecond { get; set; } = 100;
+    /// <summary>
+    /// The most requests per second the client ever sends. A budget below it is found from the 429s
+    /// and kept to; random 429s do not lower it (see the client's HostRateLimiter).
+    /// </summary>
+    public double RequestsPerSecond { get; set; } = 1000;
 
     /// <summary>Whether the target is the embedded emulator.</summary>
     public bool IsEmbedded => string.Equals(Environment, Embedded, StringComparison.OrdinalIgnoreCase);

@@ -293,15 +293,92 @@ public sealed class ConversationActorSpecs : TestKit
     }
 
     [Fact]
-    public void Media_requests_are_reported_and_declined_by_command()
+    public void Media_requests_are_reported_and_declined_by_command_and_the_command_is_answered()
     {
         var conversation = Attached();
+        _api.MediaRequests["mr-1"] = MediaRequestState.Pending;
         conversation.Tell(Frame(1, new MessageEvent("conv-1", "m-7", Agent, "mr-1", BodyType.MediaRequest, Scheduler.Now, null)));
         Assert.Equal("mr-1", _events.FishForMessage<MediaRequested>(_ => true).Request.Id);
 
         conversation.Tell(new AnswerMediaRequest(Key, "mr-1", MediaRequestDecision.Decline));
 
-        AwaitCondition(() => _api.Calls.Contains("media mr-1 Declined"));
+        Assert.Equal(new AnswerMediaRequest(Key, "mr-1", MediaRequestDecision.Decline), ExpectMsg<CommandAccepted>().Command);
+        Assert.Contains("media mr-1 Declined", _api.Calls);
+    }
+
+    [Fact]
+    public void Answering_a_media_request_the_chat_never_had_is_not_found_and_one_already_answered_is_a_conflict()
+    {
+        var conversation = Attached();
+        conversation.Tell(new AnswerMediaRequest(Key, "xyz", MediaRequestDecision.Accept));
+        var missing = ExpectMsg<CommandRejected>();
+        Assert.Equal((RejectionKind.NotFound, "mediaRequestId"), (missing.Kind, missing.Field));
+
+        _api.MediaRequests["mr-2"] = MediaRequestState.Pending;
+        conversation.Tell(Frame(1, new MessageEvent("conv-1", "m-8", Agent, "mr-2", BodyType.MediaRequest, Scheduler.Now, null)));
+        _events.FishForMessage<MediaRequested>(_ => true);
+        conversation.Tell(new AnswerMediaRequest(Key, "mr-2", MediaRequestDecision.Accept));
+        ExpectMsg<CommandAccepted>();
+        conversation.Tell(new AnswerMediaRequest(Key, "mr-2", MediaRequestDecision.Decline));
+
+        var twice = ExpectMsg<CommandRejected>();
+        Assert.Equal((RejectionKind.Conflict, "mediaRequestId"), (twice.Kind, twice.Field));
+        Assert.Contains("Accepted", twice.Reason, StringComparison.Ordinal);
+        Assert.Single(_api.Calls, c => c.StartsWith("media mr-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_command_that_breaks_its_rules_is_rejected_naming_the_field_in_any_state_and_nothing_is_sent()
+    {
+        var conversation = Sys.ActorOf(ConversationActor.Props(Key, _api, Settings, _streams));
+
+        conversation.Tell(new SendMessage(Key, new string('x', MaxBodyLength + 1)));
+        var tooLong = ExpectMsg<CommandRejected>();
+        Assert.Equal((RejectionKind.Invalid, "body"), (tooLong.Kind, tooLong.Field));
+        Assert.Contains("4001 characters; the limit is 4000", tooLong.Reason, StringComparison.Ordinal);
+        conversation.Tell(new SendMessage(Key, "   "));
+        Assert.Equal((RejectionKind.Missing, "body"), ExpectMsg<CommandRejected>() is var blank ? (blank.Kind, blank.Field) : default);
+        conversation.Tell(new AnswerMediaRequest(Key, "mr-1", MediaRequestDecision.Ask));
+        Assert.Equal("decision", ExpectMsg<CommandRejected>().Field);
+        Assert.Empty(_api.Calls);
+    }
+
+    [Fact]
+    public void Typing_is_answered_when_taken_even_when_the_throttle_holds_it_back()
+    {
+        var conversation = Attached();
+        conversation.Tell(new SendTyping(Key));
+        conversation.Tell(new SendTyping(Key));
+
+        ExpectMsg<CommandAccepted>();
+        ExpectMsg<CommandAccepted>();
+        Assert.Single(_api.Calls, c => c.StartsWith("typing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_backfill_that_genesys_asks_to_repeat_keeps_the_socket_and_delivers_the_gap_once()
+    {
+        var conversation = Attached();
+        conversation.Tell(new Closed(1, CloseReason.Lost, null, "drop"));
+        Scheduler.Advance(_events.FishForMessage<Reconnecting>(_ => true).Delay);
+        AwaitCondition(() => _streams.Opened.ContainsKey(2));
+        _api.Post(Agent, "said while away");
+        var busy = 2;
+        _api.MessagesOverride = _ => busy-- > 0 ? GuestChatResult<WebChatMessageEntityList>.Failure(FakeGuestChatClient.Error(FailureKind.RetryAfter, 429, ErrorCodes.TooManyRequests)) : null;
+        var second = _streams.Opened[2];
+        Watch(second.Ref);
+
+        conversation.Tell(new Opened(2));
+        AwaitCondition(() => _api.Calls.Count(c => c.StartsWith("messages after", StringComparison.Ordinal)) == 1);
+        Scheduler.Advance(TimeSpan.FromSeconds(2));
+        AwaitCondition(() => _api.Calls.Count(c => c.StartsWith("messages after", StringComparison.Ordinal)) == 2);
+        Scheduler.Advance(TimeSpan.FromSeconds(4));
+
+        Assert.Equal("said while away", _events.FishForMessage<MessageReceived>(_ => true).Body);
+        Assert.Equal(ConversationState.Active, _events.FishForMessage<StateChanged>(s => s.State == ConversationState.Active).State);
+        Assert.False(_streams.Opened.ContainsKey(3), "a new socket was opened although the one in hand was fine");
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(3, _api.Calls.Count(c => c.StartsWith("messages after", StringComparison.Ordinal)));
     }
 
     private IActorRef Begin(ConversationSettings? settings = null)

@@ -21,6 +21,12 @@ internal sealed class FakeGuestChatClient(Func<DateTimeOffset> now) : IGuestChat
 
     public Func<CreateWebChatMessageRequest, GuestChatResult<WebChatMessage>?>? SendOverride { get; set; }
 
+    /// <summary>Answers a transcript read instead of the transcript when it returns non-null.</summary>
+    public Func<MessagePageQuery?, GuestChatResult<WebChatMessageEntityList>?>? MessagesOverride { get; set; }
+
+    /// <summary>The media requests the agent raised, by id, with their states; answering any other is a 404.</summary>
+    public Dictionary<string, MediaRequestState> MediaRequests { get; } = [];
+
     public Dictionary<string, WebChatMemberInfo> Members { get; } = new()
     {
         [MemberId] = new WebChatMemberInfo { Id = MemberId, Role = MemberRole.Customer, State = MemberState.Connected },
@@ -93,6 +99,11 @@ internal sealed class FakeGuestChatClient(Func<DateTimeOffset> now) : IGuestChat
     public Task<GuestChatResult<WebChatMessageEntityList>> GetMessagesAsync(GuestJwt jwt, string conversationId, MessagePageQuery? query, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"messages after={query?.After} descending={query?.Descending}");
+        if (MessagesOverride?.Invoke(query) is { } overridden)
+        {
+            return Done(overridden);
+        }
+
         IEnumerable<WebChatMessage> page = Transcript;
         if (query?.After is { } after)
         {
@@ -114,11 +125,22 @@ internal sealed class FakeGuestChatClient(Func<DateTimeOffset> now) : IGuestChat
         Done(GuestChatResult<WebChatGuestMediaRequestEntityList>.Success(new WebChatGuestMediaRequestEntityList { Entities = [] }));
 
     public Task<GuestChatResult<WebChatGuestMediaRequest>> GetMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, CancellationToken cancellationToken) =>
-        Done(GuestChatResult<WebChatGuestMediaRequest>.Success(new WebChatGuestMediaRequest { Id = mediaRequestId, State = MediaRequestState.Pending, Types = [MediaType.Cobrowse] }));
+        Done(GuestChatResult<WebChatGuestMediaRequest>.Success(new WebChatGuestMediaRequest { Id = mediaRequestId, State = MediaRequests.GetValueOrDefault(mediaRequestId, MediaRequestState.Pending), Types = [MediaType.Cobrowse] }));
 
     public Task<GuestChatResult<WebChatGuestMediaRequest>> UpdateMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, WebChatGuestMediaRequest answer, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"media {mediaRequestId} {answer.State}");
+        if (!MediaRequests.TryGetValue(mediaRequestId, out var state))
+        {
+            return Done(GuestChatResult<WebChatGuestMediaRequest>.Failure(Error(FailureKind.Final, 404, "not.found")));
+        }
+
+        if (state != MediaRequestState.Pending)
+        {
+            return Done(GuestChatResult<WebChatGuestMediaRequest>.Failure(Error(FailureKind.Final, 400, "invalid.value") with { Field = "state" }));
+        }
+
+        MediaRequests[mediaRequestId] = answer.State!.Value;
         return Done(GuestChatResult<WebChatGuestMediaRequest>.Success(answer with { Id = mediaRequestId }));
     }
 

@@ -130,6 +130,8 @@ public sealed class ChatApiTests(ServiceFixture service) : IClassFixture<Service
         Assert.Matches(@"(?m)^guestchat_agent_join_wait_seconds_count [1-9]", metrics);
         Assert.Matches(@"(?m)^guestchat_client_requests_total [1-9]", metrics);
         Assert.Contains("guestchat_client_throttled_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("guestchat_client_rate_limit 1000", metrics, StringComparison.Ordinal);
+        Assert.Contains("guestchat_client_waiting{lane=\"recovery\"} 0", metrics, StringComparison.Ordinal);
         Assert.Contains("guestchat_reconnects_total", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("api-metrics", metrics, StringComparison.Ordinal);
     }
