@@ -1142,13 +1142,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
     /// <summary>Answers a command's sender; a command that was told without a sender gets no answer (and no dead letter).</summary>
-    private void Answer(IActorRef requester, object answer)
-    {
-        if (!requester.IsNobody() && !requester.Equals(Context.System.DeadLetters))
-        {
-            requester.Tell(answer);
-        }
-    }
+    private void Answer(IActorRef requester, object answer) => Context.Answer(requester, answer);
 
     private static bool IsExpiredJwt(GuestChatError? error) => error?.Code == ErrorCodes.CredentialsExpired;
 

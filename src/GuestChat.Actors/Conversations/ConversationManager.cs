@@ -63,7 +63,7 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
         {
             case Start start when start.Validate() is { } problem:
             {
-                Sender.Tell(new CommandRejected(start.Key, start, problem.Reason, Kind: problem.Kind, Field: problem.Field));
+                Context.Answer(Sender, new CommandRejected(start.Key, start, problem.Reason, Kind: problem.Kind, Field: problem.Field));
                 break;
             }
 
@@ -76,7 +76,7 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
 
             case Start start when _conversations.Count >= _settings.MaxConversations:
             {
-                Sender.Tell(new CommandRejected(start.Key, start, $"The service holds {_conversations.Count} conversations, its limit", Kind: RejectionKind.AtCapacity));
+                Context.Answer(Sender, new CommandRejected(start.Key, start, $"The service holds {_conversations.Count} conversations, its limit", Kind: RejectionKind.AtCapacity));
                 break;
             }
 
@@ -92,9 +92,9 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
                 {
                     entry.Actor.Forward(message);
                 }
-                else if (!Sender.IsNobody())
+                else
                 {
-                    Sender.Tell(new CommandRejected(addressed.Key, message, $"No conversation has the key {addressed.Key}", Kind: RejectionKind.UnknownKey));
+                    Context.Answer(Sender, new CommandRejected(addressed.Key, message, $"No conversation has the key {addressed.Key}", Kind: RejectionKind.UnknownKey));
                 }
 
                 break;

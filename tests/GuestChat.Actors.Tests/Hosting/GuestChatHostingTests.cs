@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
@@ -169,5 +170,110 @@ public sealed class GuestChatHostingTests
         {
             await host.StopAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_command_that_gets_no_answer_in_time_is_a_rejection_the_caller_can_report_not_a_crash()
+    {
+        // Every request to the API takes 2 s, and the caller waits 300 ms.
+        var options = EmulatorOptions.Quick();
+        await using var emulator = await GuestChatEmulator.StartAsync(options);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            emulator.Faults = new FaultOptions { LatencyMin = TimeSpan.FromSeconds(2), LatencyMax = TimeSpan.FromSeconds(2) }.Resolve();
+            var impatient = new GuestChatConversations(host.Services.GetRequiredService<ActorSystem>(), host.Services.GetRequiredService<IRequiredActor<ConversationManager>>())
+            {
+                AskTimeout = TimeSpan.FromMilliseconds(300),
+            };
+            var key = new ConversationKey("slow-1");
+
+            var slow = await Assert.ThrowsAsync<ConversationRejectedException>(() => impatient.StartAsync(key, new CreateWebChatConversationRequest
+            {
+                OrganizationId = EmulatorDefaults.OrganizationId,
+                DeploymentId = EmulatorDefaults.DeploymentId,
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
+                MemberInfo = new GuestMemberInfo { DisplayName = "Slow" },
+            }));
+
+            Assert.Equal(RejectionKind.Unanswered, slow.Rejection.Kind);
+            Assert.Equal(key, slow.Rejection.Key);
+            Assert.Contains("No answer within", slow.Message, StringComparison.Ordinal);
+
+            // The conversation itself carried on: a patient caller sees it created.
+            var patient = host.Services.GetRequiredService<GuestChatConversations>();
+            var deadline = DateTime.UtcNow + Patience;
+            while ((await patient.GetStatusAsync(key)).ConversationId is null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.NotNull((await patient.GetStatusAsync(key)).ConversationId);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_command_told_without_a_sender_is_carried_out_and_its_answer_is_not_a_dead_letter()
+    {
+        await using var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+            var deadLetters = new List<object>();
+            var listener = system.ActorOf(Props.Create(() => new DeadLetterListener(deadLetters)));
+            system.EventStream.Subscribe(listener, typeof(DeadLetter));
+            var key = new ConversationKey("told-1");
+            var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
+            {
+                OrganizationId = EmulatorDefaults.OrganizationId,
+                DeploymentId = EmulatorDefaults.DeploymentId,
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
+                MemberInfo = new GuestMemberInfo { DisplayName = "Told" },
+            });
+
+            await conversations.TellAsync(new SendTyping(key));
+            await conversations.TellAsync(new SendMessage(key, new string('x', 4001)));
+            await conversations.TellAsync(new End(key));
+
+            var deadline = DateTime.UtcNow + Patience;
+            while ((await conversations.GetStatusAsync(key)).State != ConversationState.Ended && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
+            await Task.Delay(200);
+            lock (deadLetters)
+            {
+                Assert.DoesNotContain(deadLetters, d => d is CommandAccepted or CommandRejected);
+            }
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private sealed class DeadLetterListener : ReceiveActor
+    {
+        public DeadLetterListener(List<object> seen) => Receive<DeadLetter>(d =>
+        {
+            lock (seen)
+            {
+                seen.Add(d.Message);
+            }
+        });
     }
 }
