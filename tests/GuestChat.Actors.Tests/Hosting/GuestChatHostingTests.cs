@@ -37,13 +37,7 @@ public sealed class GuestChatHostingTests
         {
             var manager = await host.Services.GetRequiredService<IRequiredActor<ConversationManager>>().GetAsync();
             var key = new ConversationKey("hosted-1");
-            var request = new CreateWebChatConversationRequest
-            {
-                OrganizationId = EmulatorDefaults.OrganizationId,
-                DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
-                MemberInfo = new GuestMemberInfo { DisplayName = "Hosted" },
-            };
+            var request = Request(EmulatorDefaults.SilentQueueName, "Hosted");
             var system = host.Services.GetRequiredService<ActorSystem>();
             var inbox = Inbox.Create(system);
             manager.Tell(new SubscribeAll(inbox.Receiver));
@@ -90,179 +84,148 @@ public sealed class GuestChatHostingTests
     [Fact]
     public async Task The_facade_starts_sends_subscribes_ends_and_turns_refusals_into_exceptions()
     {
-        await using var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) });
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
-        {
-            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
-            var key = new ConversationKey("facade-1");
-            var ended = new TaskCompletionSource<Ended>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var request = new CreateWebChatConversationRequest
-            {
-                OrganizationId = EmulatorDefaults.OrganizationId,
-                DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.QueueName },
-                MemberInfo = new GuestMemberInfo { DisplayName = "Facade" },
-            };
+        await using var running = await RunningHost.StartAsync();
+        var (emulator, host) = (running.Emulator, running.Host);
+        var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+        var key = new ConversationKey("facade-1");
+        var ended = new TaskCompletionSource<Ended>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var request = Request(EmulatorDefaults.QueueName, "Facade");
 
-            var started = await conversations.StartAsync(key, request);
-            using var subscription = await conversations.SubscribeAsync(key, e =>
-            {
-                if (e is Ended end)
-                {
-                    ended.TrySetResult(end);
-                }
-            });
-            var accepted = await conversations.SendMessageAsync(key, "via the facade", clientMessageId: "f-1");
-            Assert.Equal("f-1", accepted.ClientMessageId);
-            var refused = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.SendMessageAsync(key, new string('x', 4001)));
-            Assert.Equal(RejectionKind.Invalid, refused.Rejection.Kind);
-            Assert.Equal("body", refused.Rejection.Field);
-            Assert.Null(refused.Error);
-
-            // Typing and ending are answered too: ending completes once the chat is over.
-            Assert.IsType<SendTyping>((await conversations.SendTypingAsync(key)).Command);
-            await conversations.EndAsync(key);
-            Assert.True(ended.Task.IsCompleted, "EndAsync completed before the chat ended");
-            Assert.Equal(ConversationEndReason.GuestLeft, (await ended.Task.WaitAsync(Patience)).Reason);
-            Assert.Equal(ConversationState.Ended, (await conversations.GetStatusAsync(key)).State);
-            Assert.Contains((await conversations.GetTranscriptAsync(key)).Lines, l => l.MessageId == accepted.MessageId);
-            Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
-            await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.GetStatusAsync(new ConversationKey("nobody")));
-        }
-        finally
+        var started = await conversations.StartAsync(key, request);
+        using var subscription = await conversations.SubscribeAsync(key, e =>
         {
-            await host.StopAsync();
-        }
+            if (e is Ended end)
+            {
+                ended.TrySetResult(end);
+            }
+        });
+        var accepted = await conversations.SendMessageAsync(key, "via the facade", clientMessageId: "f-1");
+        Assert.Equal("f-1", accepted.ClientMessageId);
+        var refused = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.SendMessageAsync(key, new string('x', 4001)));
+        Assert.Equal(RejectionKind.Invalid, refused.Rejection.Kind);
+        Assert.Equal("body", refused.Rejection.Field);
+        Assert.Null(refused.Error);
+
+        // Typing and ending are answered too: ending completes once the chat is over.
+        Assert.IsType<SendTyping>((await conversations.SendTypingAsync(key)).Command);
+        await conversations.EndAsync(key);
+        Assert.True(ended.Task.IsCompleted, "EndAsync completed before the chat ended");
+        Assert.Equal(ConversationEndReason.GuestLeft, (await ended.Task.WaitAsync(Patience)).Reason);
+        Assert.Equal(ConversationState.Ended, (await conversations.GetStatusAsync(key)).State);
+        Assert.Contains((await conversations.GetTranscriptAsync(key)).Lines, l => l.MessageId == accepted.MessageId);
+        Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
+        await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.GetStatusAsync(new ConversationKey("nobody")));
     }
 
     [Fact]
     public async Task Starts_beyond_MaxConversations_are_rejected_at_capacity_and_a_taken_key_as_existing()
     {
-        await using var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) },
-            new ConversationSettings { MaxConversations = 1 });
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
-        {
-            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
-            var request = new CreateWebChatConversationRequest
-            {
-                OrganizationId = EmulatorDefaults.OrganizationId,
-                DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
-                MemberInfo = new GuestMemberInfo { DisplayName = "Capacity" },
-            };
-            await conversations.StartAsync(new ConversationKey("only"), request);
+        await using var running = await RunningHost.StartAsync(settings: new ConversationSettings { MaxConversations = 1 });
+        var (emulator, host) = (running.Emulator, running.Host);
+        var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+        var request = Request(EmulatorDefaults.SilentQueueName, "Capacity");
+        await conversations.StartAsync(new ConversationKey("only"), request);
 
-            var full = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.StartAsync(new ConversationKey("one-too-many"), request));
-            Assert.Equal(RejectionKind.AtCapacity, full.Rejection.Kind);
-            var taken = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.StartAsync(new ConversationKey("only"), request));
-            Assert.Equal(RejectionKind.AlreadyExists, taken.Rejection.Kind);
-            Assert.Single(emulator.Conversations());
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
+        var full = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.StartAsync(new ConversationKey("one-too-many"), request));
+        Assert.Equal(RejectionKind.AtCapacity, full.Rejection.Kind);
+        var taken = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.StartAsync(new ConversationKey("only"), request));
+        Assert.Equal(RejectionKind.AlreadyExists, taken.Rejection.Kind);
+        Assert.Single(emulator.Conversations());
     }
 
     [Fact]
     public async Task A_command_that_gets_no_answer_in_time_is_a_rejection_the_caller_can_report_not_a_crash()
     {
         // Every request to the API takes 2 s, and the caller waits 300 ms.
-        var options = EmulatorOptions.Quick();
-        await using var emulator = await GuestChatEmulator.StartAsync(options);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) });
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
+        await using var running = await RunningHost.StartAsync();
+        var (emulator, host) = (running.Emulator, running.Host);
+        emulator.Faults = new FaultOptions { LatencyMin = TimeSpan.FromSeconds(2), LatencyMax = TimeSpan.FromSeconds(2) }.Resolve();
+        var impatient = new GuestChatConversations(host.Services.GetRequiredService<ActorSystem>(), host.Services.GetRequiredService<IRequiredActor<ConversationManager>>())
         {
-            emulator.Faults = new FaultOptions { LatencyMin = TimeSpan.FromSeconds(2), LatencyMax = TimeSpan.FromSeconds(2) }.Resolve();
-            var impatient = new GuestChatConversations(host.Services.GetRequiredService<ActorSystem>(), host.Services.GetRequiredService<IRequiredActor<ConversationManager>>())
-            {
-                AskTimeout = TimeSpan.FromMilliseconds(300),
-            };
-            var key = new ConversationKey("slow-1");
+            AskTimeout = TimeSpan.FromMilliseconds(300),
+        };
+        var key = new ConversationKey("slow-1");
 
-            var slow = await Assert.ThrowsAsync<ConversationRejectedException>(() => impatient.StartAsync(key, new CreateWebChatConversationRequest
-            {
-                OrganizationId = EmulatorDefaults.OrganizationId,
-                DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
-                MemberInfo = new GuestMemberInfo { DisplayName = "Slow" },
-            }));
+        var slow = await Assert.ThrowsAsync<ConversationRejectedException>(() => impatient.StartAsync(key, Request(EmulatorDefaults.SilentQueueName, "Slow")));
 
-            Assert.Equal(RejectionKind.Unanswered, slow.Rejection.Kind);
-            Assert.Equal(key, slow.Rejection.Key);
-            Assert.Contains("No answer within", slow.Message, StringComparison.Ordinal);
+        Assert.Equal(RejectionKind.Unanswered, slow.Rejection.Kind);
+        Assert.Equal(key, slow.Rejection.Key);
+        Assert.Contains("No answer within", slow.Message, StringComparison.Ordinal);
 
-            // The conversation itself carried on: a patient caller sees it created.
-            var patient = host.Services.GetRequiredService<GuestChatConversations>();
-            var deadline = DateTime.UtcNow + Patience;
-            while ((await patient.GetStatusAsync(key)).ConversationId is null && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
-            Assert.NotNull((await patient.GetStatusAsync(key)).ConversationId);
-        }
-        finally
+        // The conversation itself carried on: a patient caller sees it created.
+        var patient = host.Services.GetRequiredService<GuestChatConversations>();
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await patient.GetStatusAsync(key)).ConversationId is null && DateTime.UtcNow < deadline)
         {
-            await host.StopAsync();
+            await Task.Delay(100);
         }
+
+        Assert.NotNull((await patient.GetStatusAsync(key)).ConversationId);
     }
 
     [Fact]
     public async Task A_command_told_without_a_sender_is_carried_out_and_its_answer_is_not_a_dead_letter()
     {
-        await using var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) });
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
+        await using var running = await RunningHost.StartAsync();
+        var (emulator, host) = (running.Emulator, running.Host);
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+        var deadLetters = new List<object>();
+        var listener = system.ActorOf(Props.Create(() => new DeadLetterListener(deadLetters)));
+        system.EventStream.Subscribe(listener, typeof(DeadLetter));
+        var key = new ConversationKey("told-1");
+        var started = await conversations.StartAsync(key, Request(EmulatorDefaults.SilentQueueName, "Told"));
+
+        await conversations.TellAsync(new SendTyping(key));
+        await conversations.TellAsync(new SendMessage(key, new string('x', 4001)));
+        await conversations.TellAsync(new End(key));
+
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await conversations.GetStatusAsync(key)).State != ConversationState.Ended && DateTime.UtcNow < deadline)
         {
-            var system = host.Services.GetRequiredService<ActorSystem>();
-            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
-            var deadLetters = new List<object>();
-            var listener = system.ActorOf(Props.Create(() => new DeadLetterListener(deadLetters)));
-            system.EventStream.Subscribe(listener, typeof(DeadLetter));
-            var key = new ConversationKey("told-1");
-            var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
-            {
-                OrganizationId = EmulatorDefaults.OrganizationId,
-                DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
-                MemberInfo = new GuestMemberInfo { DisplayName = "Told" },
-            });
-
-            await conversations.TellAsync(new SendTyping(key));
-            await conversations.TellAsync(new SendMessage(key, new string('x', 4001)));
-            await conversations.TellAsync(new End(key));
-
-            var deadline = DateTime.UtcNow + Patience;
-            while ((await conversations.GetStatusAsync(key)).State != ConversationState.Ended && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-
-            Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
-            await Task.Delay(200);
-            lock (deadLetters)
-            {
-                Assert.DoesNotContain(deadLetters, d => d is CommandAccepted or CommandRejected);
-            }
+            await Task.Delay(50);
         }
-        finally
+
+        Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
+        await Task.Delay(200);
+        lock (deadLetters)
         {
-            await host.StopAsync();
+            Assert.DoesNotContain(deadLetters, d => d is CommandAccepted or CommandRejected);
+        }
+    }
+
+    private static CreateWebChatConversationRequest Request(string queue, string displayName) => new()
+    {
+        OrganizationId = EmulatorDefaults.OrganizationId,
+        DeploymentId = EmulatorDefaults.DeploymentId,
+        RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = queue },
+        MemberInfo = new GuestMemberInfo { DisplayName = displayName },
+    };
+
+    /// <summary>A quick emulator and a started host with AddGuestChat pointed at it; disposing stops both.</summary>
+    private sealed class RunningHost : IAsyncDisposable
+    {
+        private RunningHost(GuestChatEmulator emulator, IHost host) => (Emulator, Host) = (emulator, host);
+
+        public GuestChatEmulator Emulator { get; }
+
+        public IHost Host { get; }
+
+        public static async Task<RunningHost> StartAsync(ConversationSettings? settings = null)
+        {
+            var emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) }, settings);
+            var host = builder.Build();
+            await host.StartAsync();
+            return new RunningHost(emulator, host);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.StopAsync();
+            Host.Dispose();
+            await Emulator.DisposeAsync();
         }
     }
 
