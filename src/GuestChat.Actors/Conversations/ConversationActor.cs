@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using GuestChat.Actors.Conversations.State;
 using GuestChat.Actors.EventStreams;
 using GuestChat.Client;
 using GuestChat.Client.Authentication;
@@ -39,12 +40,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private readonly IEventStreamFactory _streams;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly HashSet<IActorRef> _subscribers = [];
-    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _membersBeingResolved = new(StringComparer.Ordinal);
+    private readonly MemberDirectory _directory = new();
+    private readonly TranscriptState _transcript = new();
     private readonly Queue<PendingDelivery> _deliveries = new();
-    private readonly HashSet<string> _seenMessages = new(StringComparer.Ordinal);
     private readonly HashSet<string> _acceptedSends = new(StringComparer.Ordinal);
-    private readonly List<TranscriptLine> _transcript = [];
     private readonly Dictionary<string, MediaRequestState> _mediaRequests = new(StringComparer.Ordinal);
     private readonly List<(End Command, IActorRef Requester)> _endRequesters = [];
     private ConversationState _state = ConversationState.New;
@@ -200,20 +199,20 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
-    private void Reconnecting(Session session, int attempt, DateTimeOffset since, object message)
+    private void Reconnecting(Session session, ReconnectBackoff backoff, object message)
     {
         switch (message)
         {
             case ReconnectTick:
             {
-                if (Now - since > _settings.ReconnectWindow)
+                if (backoff.WindowClosed(Now, _settings.ReconnectWindow))
                 {
                     _log.Warning("Conversation {ConversationKey} could not reconnect within {ReconnectWindow}", _key, _settings.ReconnectWindow);
                     Finish(ConversationEndReason.Abandoned, null, failed: false);
                     break;
                 }
 
-                if (attempt % 5 == 0)
+                if (backoff.ChecksMembership)
                 {
                     // Sockets that keep failing may mean the chat is over; ask before trying on.
                     CheckOwnMember(session);
@@ -227,7 +226,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             {
                 RestartWatchdog(session);
                 Become(m => Backfilling(session, 1, m));
-                RequestBackfill(session, session.LastSeenMessageId);
+                RequestBackfill(session, _transcript.LastSeenMessageId);
                 break;
             }
 
@@ -239,7 +238,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                     CheckOwnMember(session);
                 }
 
-                ScheduleReconnect(session, attempt + 1, since);
+                ScheduleReconnect(session, backoff.Failed());
                 break;
             }
 
@@ -247,7 +246,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             {
                 Context.Unwatch(session.Stream);
                 Context.Stop(session.Stream);
-                ScheduleReconnect(session, attempt + 1, since);
+                ScheduleReconnect(session, backoff.Failed());
                 break;
             }
 
@@ -280,7 +279,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
                 if ((page.Result.Value.Entities?.Count ?? 0) >= _settings.BackfillPageSize)
                 {
-                    RequestBackfill(session, session.LastSeenMessageId);
+                    RequestBackfill(session, _transcript.LastSeenMessageId);
                     break;
                 }
 
@@ -301,7 +300,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case BackfillRetry:
             {
-                RequestBackfill(session, session.LastSeenMessageId);
+                RequestBackfill(session, _transcript.LastSeenMessageId);
                 break;
             }
 
@@ -316,14 +315,14 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
                 Context.Unwatch(session.Stream);
                 Context.Stop(session.Stream);
-                ScheduleReconnect(session, 1, Now);
+                ScheduleReconnect(session, ReconnectBackoff.Begin(Now));
                 break;
             }
 
             case Closed closed when closed.Incarnation == session.Incarnation:
             {
                 Context.Unwatch(session.Stream);
-                ScheduleReconnect(session, 1, Now);
+                ScheduleReconnect(session, ReconnectBackoff.Begin(Now));
                 break;
             }
 
@@ -372,7 +371,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 if (session.StreamLost)
                 {
                     session.StreamLost = false;
-                    ScheduleReconnect(session, 1, Now);
+                    ScheduleReconnect(session, ReconnectBackoff.Begin(Now));
                 }
                 else
                 {
@@ -478,7 +477,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case TypingWindowOpened:
             {
-                session.TypingPending = false;
+                session.Typing = session.Typing.TrailingSent(Now);
                 SendTypingNow(session);
                 return true;
             }
@@ -581,9 +580,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private void OnSendChecked(Session session, SendCheckCompleted check)
     {
         var sent = check.Send;
-        var found = check.Result.Value?.Entities?.FirstOrDefault(m =>
-            m.Sender?.Id == session.MemberId && m.Body == sent.Command.Body && m.Id is not null
-            && !_acceptedSends.Contains(m.Id) && m.Timestamp >= sent.StartedAt - TimeSpan.FromSeconds(5));
+        var found = TranscriptState.FindSend(check.Result.Value?.Entities ?? [], session.MemberId, sent.Command.Body, sent.StartedAt, _acceptedSends.Contains);
         if (found is not null)
         {
             Accept(session, sent.Command, sent.Requester, found);
@@ -608,27 +605,22 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private void OnTypingRequested(Session session)
     {
-        if (session.LastTypingSent is { } last && Now - last < _settings.TypingInterval)
+        // Coalesced: one trailing indicator when the window opens, however many were asked for.
+        var step = session.Typing.Request(Now, _settings.TypingInterval);
+        session.Typing = step.Next;
+        if (step.SendNow)
         {
-            // Coalesced: one trailing indicator when the window opens, however many were asked for.
-            if (!session.TypingPending)
-            {
-                session.TypingPending = true;
-                Timers.StartSingleTimer(TypingTimer, TypingWindowOpened.Instance, _settings.TypingInterval - (Now - last));
-            }
-
-            return;
+            SendTypingNow(session);
         }
-
-        SendTypingNow(session);
+        else if (step.SendAfter is { } after)
+        {
+            Timers.StartSingleTimer(TypingTimer, TypingWindowOpened.Instance, after);
+        }
     }
 
-    private void SendTypingNow(Session session)
-    {
-        session.LastTypingSent = Now;
+    private void SendTypingNow(Session session) =>
         _api.SendTypingAsync(session.Jwt, session.ConversationId, session.MemberId, _lifetime.Token)
             .PipeTo(Self, success: result => new TypingCompleted(result));
-    }
 
     private void AnswerMedia(Session session, string mediaRequestId, MediaRequestDecision decision, MediaAnswer? requested)
     {
@@ -759,48 +751,20 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
-        var known = _members.GetValueOrDefault(change.MemberId);
-        if (known is not null && known.State == change.State)
+        if (_directory.Observe(change.MemberId, change.State))
         {
-            return;
+            Deliver(change.MemberId, member => new MemberChanged(_key, _directory.ChangeState(member, change.State)), change.State);
         }
-
-        if (known is not null)
-        {
-            _members[change.MemberId] = known with { State = change.State };
-        }
-
-        Deliver(change.MemberId, member =>
-        {
-            var current = member with { State = change.State };
-            _members[member.Id] = current;
-            if (current.Role == MemberRole.Agent)
-            {
-                session.ConnectedAgents.Remove(member.Id);
-                if (change.State == MemberState.Connected)
-                {
-                    session.ConnectedAgents.Add(member.Id);
-                }
-            }
-
-            return new MemberChanged(_key, current);
-        }, change.State);
     }
 
     private void OnMessage(Session session, string? id, string? senderId, string? body, BodyType? bodyType, DateTimeOffset? timestamp)
     {
-        if (id is null || senderId is null || !_seenMessages.Add(id))
-        {
-            return;
-        }
-
         var type = bodyType ?? BodyType.Standard;
         var at = timestamp ?? Now;
-        AddToTranscript(new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _members.GetValueOrDefault(senderId)?.Role, body ?? "", type, at));
-        if (session.LastSeenAt is null || at >= session.LastSeenAt)
+        if (id is null || senderId is null
+            || !_transcript.Apply(new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _directory.Find(senderId)?.Role, body ?? "", type, at)))
         {
-            session.LastSeenAt = at;
-            session.LastSeenMessageId = id;
+            return;
         }
 
         if (senderId == session.MemberId)
@@ -825,22 +789,11 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
-    private void AddToTranscript(TranscriptLine line)
-    {
-        var index = _transcript.Count;
-        while (index > 0 && _transcript[index - 1].Timestamp > line.Timestamp)
-        {
-            index--;
-        }
-
-        _transcript.Insert(index, line);
-    }
-
     /// <summary>Queues an event that names a member; events go out in order once their members are resolved.</summary>
     private void Deliver(string memberId, Func<Member, object> make, MemberState? state = null)
     {
         _deliveries.Enqueue(new PendingDelivery(memberId, make));
-        if (!_members.ContainsKey(memberId) && _membersBeingResolved.Add(memberId) && CurrentSession is { } session)
+        if (_directory.NeedsLookUp(memberId) && CurrentSession is { } session)
         {
             var initialState = state ?? MemberState.Connected;
             _api.GetMemberAsync(session.Jwt, session.ConversationId, memberId, _lifetime.Token)
@@ -852,7 +805,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private void FlushDeliveries()
     {
-        while (_deliveries.TryPeek(out var next) && _members.TryGetValue(next.MemberId, out var member))
+        while (_deliveries.TryPeek(out var next) && _directory.Find(next.MemberId) is { } member)
         {
             _deliveries.Dequeue();
             Publish(next.Make(member));
@@ -875,19 +828,18 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private void RestartWatchdog(Session session) =>
         Timers.StartSingleTimer(WatchdogTimer, new WatchdogExpired(session.Incarnation), _settings.WatchdogTimeout);
 
-    private void ScheduleReconnect(Session session, int attempt, DateTimeOffset since)
+    private void ScheduleReconnect(Session session, ReconnectBackoff backoff)
     {
         Timers.Cancel(BackfillTimer);
-        var ceiling = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)));
-        var delay = TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+        var delay = backoff.Delay(_settings.ReconnectBaseDelay, _settings.ReconnectMaxDelay, Random.Shared.NextDouble());
         Timers.StartSingleTimer(ReconnectTimer, ReconnectTick.Instance, delay);
-        Publish(new Reconnecting(_key, attempt, delay));
+        Publish(new Reconnecting(_key, backoff.Attempt, delay));
         if (_state != ConversationState.Reconnecting)
         {
             Enter(ConversationState.Reconnecting);
         }
 
-        Become(m => Reconnecting(session, attempt, since, m));
+        Become(m => Reconnecting(session, backoff, m));
     }
 
     private void RequestBackfill(Session session, string? after) =>
@@ -932,7 +884,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                     CheckOwnMember(session);
                 }
 
-                ScheduleReconnect(session, 1, Now);
+                ScheduleReconnect(session, ReconnectBackoff.Begin(Now));
                 return true;
             }
 
@@ -941,14 +893,14 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 _log.Warning("Conversation {ConversationKey} heard nothing for {Timeout}; the socket is taken as dead", _key, _settings.WatchdogTimeout);
                 Context.Unwatch(session.Stream);
                 Context.Stop(session.Stream);
-                ScheduleReconnect(session, 1, Now);
+                ScheduleReconnect(session, ReconnectBackoff.Begin(Now));
                 return true;
             }
 
             case Terminated terminated when terminated.ActorRef.Equals(session.Stream):
             {
                 // A socket child that stopped without telling why (it crashed): treat it as lost.
-                ScheduleReconnect(session, 1, Now);
+                ScheduleReconnect(session, ReconnectBackoff.Begin(Now));
                 return true;
             }
 
@@ -958,9 +910,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
             case MemberResolved resolved:
             {
-                _membersBeingResolved.Remove(resolved.MemberId);
                 var info = resolved.Result.Value;
-                _members[resolved.MemberId] = new Member(resolved.MemberId, info?.Role, info?.DisplayName, info?.State ?? resolved.State);
+                _directory.Resolved(resolved.MemberId, info?.Role, info?.DisplayName, info?.State ?? resolved.State);
                 if (resolved.Result.Error is { } error)
                 {
                     _log.Warning("Conversation {ConversationKey} could not resolve member {MemberId}: {Code}", _key, resolved.MemberId, error.Code);
@@ -1023,14 +974,14 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     /// <summary>Back to Queued or Active (whichever the agents say), serving what waited meanwhile.</summary>
     private void BecomeAttached(Session session)
     {
-        Enter(session.AgentConnected ? ConversationState.Active : ConversationState.Queued);
+        Enter(_directory.AgentConnected ? ConversationState.Active : ConversationState.Queued);
         Become(m => Attached(session, m));
         Stash.UnstashAll();
     }
 
     private void UpdateAttachedState(Session session)
     {
-        var wanted = session.AgentConnected ? ConversationState.Active : ConversationState.Queued;
+        var wanted = _directory.AgentConnected ? ConversationState.Active : ConversationState.Queued;
         if (_state is ConversationState.Queued or ConversationState.Active && _state != wanted)
         {
             Enter(wanted);
@@ -1070,11 +1021,11 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 break;
 
             case GetStatus:
-                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _members.Values], _endReason, _endError?.Code, _subscribers.Count));
+                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _directory.Members], _endReason, _endError?.Code, _subscribers.Count));
                 break;
 
             case GetTranscript:
-                Sender.Tell(new Transcript(_key, [.. _transcript]));
+                Sender.Tell(new Transcript(_key, [.. _transcript.Lines]));
                 break;
 
             case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:
@@ -1165,23 +1116,13 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
         public bool GuestConnected { get; set; }
 
-        public HashSet<string> ConnectedAgents { get; } = new(StringComparer.Ordinal);
-
-        public bool AgentConnected => ConnectedAgents.Count > 0;
-
         public bool Leaving { get; set; }
 
         public int LeaveAttempts { get; set; }
 
         public bool StreamLost { get; set; }
 
-        public string? LastSeenMessageId { get; set; }
-
-        public DateTimeOffset? LastSeenAt { get; set; }
-
-        public DateTimeOffset? LastTypingSent { get; set; }
-
-        public bool TypingPending { get; set; }
+        public TypingThrottle Typing { get; set; }
     }
 
     private sealed record PendingDelivery(string MemberId, Func<Member, object> Make);

@@ -1,0 +1,64 @@
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+
+namespace GuestChat.Actors.Conversations.State;
+
+/// <summary>
+/// What a conversation has seen of its chat's messages: every line once, in timestamp order, and the
+/// newest one (where a backfill after a reconnect starts). Deterministic and free of I/O: the actor
+/// feeds it what arrives, from the socket, a backfill or an accepted send, in any order and any number
+/// of times.
+/// </summary>
+public sealed class TranscriptState
+{
+    private readonly List<TranscriptLine> _lines = [];
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>The lines in timestamp order (a line that arrives late is put in its place).</summary>
+    public IReadOnlyList<TranscriptLine> Lines => _lines;
+
+    /// <summary>The id of the newest message seen: what <c>GET /messages?after=</c> starts from.</summary>
+    public string? LastSeenMessageId { get; private set; }
+
+    /// <summary>When the newest message seen was sent.</summary>
+    public DateTimeOffset? LastSeenAt { get; private set; }
+
+    /// <summary>Whether a message with this id has been seen.</summary>
+    public bool Contains(string messageId) => _seen.Contains(messageId);
+
+    /// <summary>Takes a line in; false when its id was seen before (nothing changes then).</summary>
+    public bool Apply(TranscriptLine line)
+    {
+        if (!_seen.Add(line.MessageId))
+        {
+            return false;
+        }
+
+        var index = _lines.Count;
+        while (index > 0 && _lines[index - 1].Timestamp > line.Timestamp)
+        {
+            index--;
+        }
+
+        _lines.Insert(index, line);
+        if (LastSeenAt is null || line.Timestamp >= LastSeenAt)
+        {
+            LastSeenAt = line.Timestamp;
+            LastSeenMessageId = line.MessageId;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The guest's own message in <paramref name="recent"/> that a send whose outcome was unknown would
+    /// have made: same sender and body, sent no earlier than shortly before the send started, and not
+    /// already taken for another send. Null when the send did not arrive.
+    /// </summary>
+    public static WebChatMessage? FindSend(IEnumerable<WebChatMessage> recent, string memberId, string body, DateTimeOffset startedAt, Func<string, bool> alreadyTaken) =>
+        recent.FirstOrDefault(m => m.Sender?.Id == memberId && m.Body == body && m.Id is not null
+            && !alreadyTaken(m.Id) && m.Timestamp >= startedAt - ClockSkew);
+
+    /// <summary>How far the server's clock may be behind ours when a send is looked for.</summary>
+    public static TimeSpan ClockSkew { get; } = TimeSpan.FromSeconds(5);
+}

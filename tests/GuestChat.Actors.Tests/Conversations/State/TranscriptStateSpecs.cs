@@ -1,0 +1,66 @@
+using GuestChat.Actors.Conversations.State;
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+
+namespace GuestChat.Actors.Tests.Conversations.State;
+
+public sealed class TranscriptStateSpecs
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_message_seen_twice_is_kept_once_and_the_second_time_says_so()
+    {
+        var transcript = new TranscriptState();
+        Assert.True(transcript.Apply(Line("m-1", 0)));
+        Assert.False(transcript.Apply(Line("m-1", 0) with { Body = "changed" }));
+
+        Assert.Single(transcript.Lines);
+        Assert.Equal("hello", transcript.Lines[0].Body);
+    }
+
+    [Fact]
+    public void A_message_that_arrives_late_takes_its_place_by_timestamp_and_the_newest_stays_the_backfill_start()
+    {
+        var transcript = new TranscriptState();
+        transcript.Apply(Line("m-1", 0));
+        transcript.Apply(Line("m-3", 3));
+        transcript.Apply(Line("m-2", 2));
+
+        Assert.Equal(["m-1", "m-2", "m-3"], transcript.Lines.Select(l => l.MessageId));
+        Assert.Equal("m-3", transcript.LastSeenMessageId);
+        Assert.Equal(T0.AddSeconds(3), transcript.LastSeenAt);
+    }
+
+    [Fact]
+    public void Messages_with_the_same_timestamp_keep_their_arrival_order_and_the_later_one_is_the_newest()
+    {
+        var transcript = new TranscriptState();
+        transcript.Apply(Line("a", 1));
+        transcript.Apply(Line("b", 1));
+
+        Assert.Equal(["a", "b"], transcript.Lines.Select(l => l.MessageId));
+        Assert.Equal("b", transcript.LastSeenMessageId);
+    }
+
+    [Fact]
+    public void A_send_with_an_unknown_outcome_is_found_only_as_the_guests_own_recent_untaken_message()
+    {
+        WebChatMessage Message(string id, string sender, string body, int second) =>
+            new() { Id = id, Sender = new WebChatMemberInfo { Id = sender }, Body = body, Timestamp = T0.AddSeconds(second) };
+        var recent = new[]
+        {
+            Message("old", "guest", "hi", -60),
+            Message("agent", "agent-1", "hi", 1),
+            Message("taken", "guest", "hi", 1),
+            Message("mine", "guest", "hi", 2),
+        };
+
+        var found = TranscriptState.FindSend(recent, "guest", "hi", T0, id => id == "taken");
+        Assert.Equal("mine", found?.Id);
+        Assert.Null(TranscriptState.FindSend(recent, "guest", "bye", T0, _ => false));
+        Assert.Equal("old", TranscriptState.FindSend([recent[0]], "guest", "hi", T0.AddSeconds(-62), _ => false)?.Id);
+    }
+
+    private static TranscriptLine Line(string id, int second) => new(id, "agent-1", MemberRole.Agent, "hello", BodyType.Standard, T0.AddSeconds(second));
+}
