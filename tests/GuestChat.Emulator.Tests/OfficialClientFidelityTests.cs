@@ -15,18 +15,17 @@ public sealed class OfficialClientFidelityTests
     [Fact]
     public async Task The_official_javascript_client_cannot_tell_the_emulator_from_the_real_service()
     {
-        var folder = Path.Combine(ExternalProcess.RepositoryRoot(), "tests", "GuestChat.Emulator.Tests", "OfficialClient");
+        var folder = Path.Combine(Processes.RepositoryRoot(), "tests", "GuestChat.Emulator.Tests", "OfficialClient");
         await InstallPackagesAsync(folder);
         await using var emulator = await TestEmulator.StartAsync();
         await using var expiring = await TestEmulator.StartAsync(o => o.Timing.JwtLifetime = TimeSpan.FromSeconds(1));
 
-        var (exitCode, output) = await ExternalProcess.RunAsync("node", "--test --test-reporter=spec fidelity.test.mjs", folder,
-            new Dictionary<string, string>
+        var (exitCode, _, _, output) = await Processes.RunAsync("node", "--test --test-reporter=spec fidelity.test.mjs", SuiteDeadline, folder,
+            new Dictionary<string, string?>
             {
                 ["EMULATOR_URL"] = emulator.Emulator.BaseUrl.ToString().TrimEnd('/'),
                 ["EXPIRING_EMULATOR_URL"] = expiring.Emulator.BaseUrl.ToString().TrimEnd('/'),
-            },
-            SuiteDeadline);
+            });
 
         Assert.True(exitCode == 0, "The official client's fidelity suite failed:\n" + output);
         Assert.Contains("ℹ fail 0", output);
@@ -42,7 +41,7 @@ public sealed class OfficialClientFidelityTests
             return;
         }
 
-        var (exitCode, output) = await ExternalProcess.RunAsync("npm", "ci --no-audit --no-fund", folder, null, InstallDeadline);
+        var (exitCode, _, _, output) = await Processes.RunAsync("npm", "ci --no-audit --no-fund", InstallDeadline, folder);
         Assert.True(exitCode == 0, "npm ci failed:\n" + output);
     }
 }

@@ -80,5 +80,5 @@ public sealed class RunCommandTests
         Assert.Contains("--target", stdout, StringComparison.Ordinal);
     }
 
-    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string arguments) => HostProcess.RunAsync(arguments, TimeSpan.FromMinutes(3));
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string arguments) => HostExecutable.RunAsync(arguments, TimeSpan.FromMinutes(3));
 }

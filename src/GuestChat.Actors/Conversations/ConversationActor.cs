@@ -44,6 +44,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private readonly TranscriptState _transcript = new();
     private readonly Queue<PendingDelivery> _deliveries = new();
     private readonly HashSet<string> _acceptedSends = new(StringComparer.Ordinal);
+    private readonly SendQueue<(SendMessage Command, IActorRef Requester)> _sends = new();
     private readonly Dictionary<string, MediaRequestState> _mediaRequests = new(StringComparer.Ordinal);
     private readonly List<(End Command, IActorRef Requester)> _endRequesters = [];
     private ConversationState _state = ConversationState.New;
@@ -394,6 +395,13 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 break;
             }
 
+            case SendCompleted or SendCheckCompleted or MediaAnswerCompleted or MediaAnswerChecked or TypingCompleted:
+            {
+                // What was on its way when the guest asked to leave still gets its answer.
+                ServeCommand(session, message);
+                break;
+            }
+
             case Closed or WatchdogExpired:
             case Terminated terminated when terminated.ActorRef.Equals(session.Stream):
             {
@@ -430,6 +438,21 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 break;
             }
 
+            case SendCompleted { Result: { IsSuccess: true, Value: { Id: not null } posted } } late:
+            {
+                // Genesys took it just before the chat ended: it was sent, and the transcript shows it.
+                _acceptedSends.Add(posted.Id);
+                Answer(late.Requester, new MessageAccepted(_key, late.Command.ClientMessageId, posted.Id, posted.Timestamp ?? Now));
+                break;
+            }
+
+            case SendCompleted or SendCheckCompleted:
+            {
+                var (command, requester) = message is SendCompleted done ? (done.Command, done.Requester) : (((SendCheckCompleted)message).Send.Command, ((SendCheckCompleted)message).Send.Requester);
+                Answer(requester, new CommandRejected(_key, command, $"The conversation ended ({_endReason}) before the message was confirmed", _endError, RejectionKind.Ended));
+                break;
+            }
+
             case RetentionOver:
             {
                 // Its transcript and state have been readable for EndedRetention; a long-running service
@@ -452,7 +475,11 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         {
             case SendMessage send:
             {
-                StartSend(session, send, Sender, attempt: 1);
+                if (_sends.Offer((send, Sender)))
+                {
+                    StartSend(session, send, Sender, attempt: 1);
+                }
+
                 return true;
             }
 
@@ -575,6 +602,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
 
         Answer(completed.Requester, new CommandRejected(_key, completed.Command, $"Genesys refused the message: {error.Code}", error));
+        StartNextSend(session);
     }
 
     private void OnSendChecked(Session session, SendCheckCompleted check)
@@ -594,6 +622,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
 
         Answer(sent.Requester, new CommandRejected(_key, sent.Command, "The message could not be confirmed as sent", sent.Result.Error ?? check.Result.Error));
+        StartNextSend(session);
     }
 
     private void Accept(Session session, SendMessage command, IActorRef requester, WebChatMessage message)
@@ -601,6 +630,16 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         _acceptedSends.Add(message.Id!);
         OnMessage(session, message.Id, session.MemberId, message.Body, message.BodyType, message.Timestamp);
         Answer(requester, new MessageAccepted(_key, command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
+        StartNextSend(session);
+    }
+
+    /// <summary>The send in flight is done; the next waiting one goes now (one at a time keeps the guest's order).</summary>
+    private void StartNextSend(Session session)
+    {
+        if (_sends.TryNext(out var next))
+        {
+            StartSend(session, next.Command, next.Requester, attempt: 1);
+        }
     }
 
     private void OnTypingRequested(Session session)
@@ -1069,6 +1108,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
 
         _endRequesters.Clear();
+        foreach (var (command, requester) in _sends.Drain())
+        {
+            Answer(requester, new CommandRejected(_key, command, $"The conversation has ended ({reason})", error, RejectionKind.Ended));
+        }
         Enter(failed ? ConversationState.Failed : ConversationState.Ended);
         Publish(new Ended(_key, reason, error));
         Become(Finished);

@@ -141,7 +141,7 @@ public sealed class ConversationActorIntegrationTests : TestKit, IAsyncLifetime
         var conversation = Sys.ActorOf(ConversationActor.Props(key, _client, new ConversationSettings(), new EventStreamFactory()));
         conversation.Tell(new SendMessage(key, "first", ClientMessageId: "1"));
         conversation.Tell(new SendMessage(key, "second", ClientMessageId: "2"));
-        conversation.Tell(new Start(key, Request(EmulatorDefaults.SilentQueueName)));
+        conversation.Tell(new Start(key, ChatRequests.To(displayName: "Actor Guest", queue: EmulatorDefaults.SilentQueueName)));
 
         ExpectMsg<Started>(Patience);
         Assert.Equal("1", ExpectMsg<MessageAccepted>(Patience).ClientMessageId);
@@ -168,7 +168,7 @@ public sealed class ConversationActorIntegrationTests : TestKit, IAsyncLifetime
         var events = CreateTestProbe();
         var conversation = Sys.ActorOf(ConversationActor.Props(key, _client, new ConversationSettings(), new EventStreamFactory()));
         conversation.Tell(new Subscribe(key, events));
-        conversation.Tell(new Start(key, Request("No Such Queue")));
+        conversation.Tell(new Start(key, ChatRequests.To(displayName: "Actor Guest", queue: "No Such Queue")));
 
         var rejected = ExpectMsg<CommandRejected>(Patience);
         Assert.Equal(ErrorCodes.InvalidQueue, rejected.Error!.Code);
@@ -189,7 +189,7 @@ public sealed class ConversationActorIntegrationTests : TestKit, IAsyncLifetime
         var events = CreateTestProbe();
         var conversation = Sys.ActorOf(ConversationActor.Props(key, recording, new ConversationSettings(), new EventStreamFactory()));
         conversation.Tell(new Subscribe(key, events));
-        conversation.Tell(new Start(key, Request(EmulatorDefaults.QueueName)));
+        conversation.Tell(new Start(key, ChatRequests.To(displayName: "Actor Guest", queue: EmulatorDefaults.QueueName)));
         var started = ExpectMsg<Started>(Patience);
         events.FishForMessage<StateChanged>(s => s.State == ConversationState.Active, Patience);
         conversation.Tell(new SendMessage(key, "hello"));
@@ -218,15 +218,7 @@ public sealed class ConversationActorIntegrationTests : TestKit, IAsyncLifetime
         var events = CreateTestProbe();
         var conversation = Sys.ActorOf(ConversationActor.Props(key, _client, settings ?? new ConversationSettings(), new EventStreamFactory()));
         conversation.Tell(new Subscribe(key, events));
-        conversation.Tell(new Start(key, Request(queue)));
+        conversation.Tell(new Start(key, ChatRequests.To(displayName: "Actor Guest", queue: queue)));
         return (key, conversation, events);
     }
-
-    private static CreateWebChatConversationRequest Request(string queue) => new()
-    {
-        OrganizationId = EmulatorDefaults.OrganizationId,
-        DeploymentId = EmulatorDefaults.DeploymentId,
-        RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = queue },
-        MemberInfo = new GuestMemberInfo { DisplayName = "Actor Guest" },
-    };
 }

@@ -86,7 +86,7 @@ public sealed class ManyConversationsTests(ITestOutputHelper output) : TestKit("
     private static async Task<(ConversationKey Key, string ConversationId)> DriveAsync(IActorRef manager, ConcurrentDictionary<ConversationKey, ConcurrentQueue<object>> events, ConversationKey key)
     {
         var patience = TimeSpan.FromSeconds(120);
-        var started = await manager.Ask<Started>(new Start(key, Request()), patience);
+        var started = await manager.Ask<Started>(new Start(key, ChatRequests.To("Many", "Many Guest")), patience);
         for (var n = 1; n <= MessagesPerChat; n++)
         {
             var answer = await manager.Ask<object>(new SendMessage(key, $"{key} says {n}"), patience);
@@ -123,12 +123,4 @@ public sealed class ManyConversationsTests(ITestOutputHelper output) : TestKit("
         options.Timing.HeartbeatInterval = heartbeat;
         return options;
     }
-
-    private static CreateWebChatConversationRequest Request() => new()
-    {
-        OrganizationId = GuestChat.Emulator.Options.EmulatorDefaults.OrganizationId,
-        DeploymentId = GuestChat.Emulator.Options.EmulatorDefaults.DeploymentId,
-        RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = "Many" },
-        MemberInfo = new GuestMemberInfo { DisplayName = "Many Guest" },
-    };
 }

@@ -105,13 +105,7 @@ public sealed class EventStreamActorTests : TestKit, IAsyncLifetime
 
     private async Task<CreateWebChatConversationResponse> CreateChatAsync()
     {
-        var created = await _client.CreateConversationAsync(new CreateWebChatConversationRequest
-        {
-            OrganizationId = EmulatorDefaults.OrganizationId,
-            DeploymentId = EmulatorDefaults.DeploymentId,
-            RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = EmulatorDefaults.SilentQueueName },
-            MemberInfo = new GuestMemberInfo { DisplayName = "Actor Test" },
-        }, CancellationToken.None);
+        var created = await _client.CreateConversationAsync(ChatRequests.To(EmulatorDefaults.SilentQueueName, "Actor Test"), CancellationToken.None);
         Assert.True(created.IsSuccess);
         return created.Value!;
     }

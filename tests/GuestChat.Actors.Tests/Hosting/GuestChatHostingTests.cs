@@ -37,7 +37,7 @@ public sealed class GuestChatHostingTests
         {
             var manager = await host.Services.GetRequiredService<IRequiredActor<ConversationManager>>().GetAsync();
             var key = new ConversationKey("hosted-1");
-            var request = Request(EmulatorDefaults.SilentQueueName, "Hosted");
+            var request = ChatRequests.To(EmulatorDefaults.SilentQueueName, "Hosted");
             var system = host.Services.GetRequiredService<ActorSystem>();
             var inbox = Inbox.Create(system);
             manager.Tell(new SubscribeAll(inbox.Receiver));
@@ -65,13 +65,7 @@ public sealed class GuestChatHostingTests
             Assert.Equal(new ConversationSummary(key, ConversationState.Ended, ConversationEndReason.GuestLeft), list.Conversations.Single());
 
             // Past its retention the ended chat is gone and its key opens a new chat.
-            var retentionOver = DateTime.UtcNow + Patience;
-            while ((await manager.Ask<ConversationList>(new ListConversations(), Patience)).Conversations.Count > 0 && DateTime.UtcNow < retentionOver)
-            {
-                await Task.Delay(100);
-            }
-
-            Assert.Empty((await manager.Ask<ConversationList>(new ListConversations(), Patience)).Conversations);
+            await Eventually.TrueAsync(async () => (await manager.Ask<ConversationList>(new ListConversations(), Patience)).Conversations.Count == 0, "the ended chat gone after its retention", Patience);
             var again = await manager.Ask<Started>(new Start(key, request), Patience);
             Assert.NotEqual(started.ConversationId, again.ConversationId);
         }
@@ -89,7 +83,7 @@ public sealed class GuestChatHostingTests
         var conversations = host.Services.GetRequiredService<GuestChatConversations>();
         var key = new ConversationKey("facade-1");
         var ended = new TaskCompletionSource<Ended>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var request = Request(EmulatorDefaults.QueueName, "Facade");
+        var request = ChatRequests.To(EmulatorDefaults.QueueName, "Facade");
 
         var started = await conversations.StartAsync(key, request);
         using var subscription = await conversations.SubscribeAsync(key, e =>
@@ -122,7 +116,7 @@ public sealed class GuestChatHostingTests
         await using var running = await RunningHost.StartAsync(settings: new ConversationSettings { MaxConversations = 1 });
         var (emulator, host) = (running.Emulator, running.Host);
         var conversations = host.Services.GetRequiredService<GuestChatConversations>();
-        var request = Request(EmulatorDefaults.SilentQueueName, "Capacity");
+        var request = ChatRequests.To(EmulatorDefaults.SilentQueueName, "Capacity");
         await conversations.StartAsync(new ConversationKey("only"), request);
 
         var full = await Assert.ThrowsAsync<ConversationRejectedException>(() => conversations.StartAsync(new ConversationKey("one-too-many"), request));
@@ -145,7 +139,7 @@ public sealed class GuestChatHostingTests
         };
         var key = new ConversationKey("slow-1");
 
-        var slow = await Assert.ThrowsAsync<ConversationRejectedException>(() => impatient.StartAsync(key, Request(EmulatorDefaults.SilentQueueName, "Slow")));
+        var slow = await Assert.ThrowsAsync<ConversationRejectedException>(() => impatient.StartAsync(key, ChatRequests.To(EmulatorDefaults.SilentQueueName, "Slow")));
 
         Assert.Equal(RejectionKind.Unanswered, slow.Rejection.Kind);
         Assert.Equal(key, slow.Rejection.Key);
@@ -153,13 +147,7 @@ public sealed class GuestChatHostingTests
 
         // The conversation itself carried on: a patient caller sees it created.
         var patient = host.Services.GetRequiredService<GuestChatConversations>();
-        var deadline = DateTime.UtcNow + Patience;
-        while ((await patient.GetStatusAsync(key)).ConversationId is null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.NotNull((await patient.GetStatusAsync(key)).ConversationId);
+        await Eventually.TrueAsync(async () => (await patient.GetStatusAsync(key)).ConversationId is not null, "the chat created for the patient caller", Patience);
     }
 
     [Fact]
@@ -173,17 +161,13 @@ public sealed class GuestChatHostingTests
         var listener = system.ActorOf(Props.Create(() => new DeadLetterListener(deadLetters)));
         system.EventStream.Subscribe(listener, typeof(DeadLetter));
         var key = new ConversationKey("told-1");
-        var started = await conversations.StartAsync(key, Request(EmulatorDefaults.SilentQueueName, "Told"));
+        var started = await conversations.StartAsync(key, ChatRequests.To(EmulatorDefaults.SilentQueueName, "Told"));
 
         await conversations.TellAsync(new SendTyping(key));
         await conversations.TellAsync(new SendMessage(key, new string('x', 4001)));
         await conversations.TellAsync(new End(key));
 
-        var deadline = DateTime.UtcNow + Patience;
-        while ((await conversations.GetStatusAsync(key)).State != ConversationState.Ended && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Ended, "the told chat ended", Patience);
 
         Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
         await Task.Delay(200);
@@ -192,14 +176,6 @@ public sealed class GuestChatHostingTests
             Assert.DoesNotContain(deadLetters, d => d is CommandAccepted or CommandRejected);
         }
     }
-
-    private static CreateWebChatConversationRequest Request(string queue, string displayName) => new()
-    {
-        OrganizationId = EmulatorDefaults.OrganizationId,
-        DeploymentId = EmulatorDefaults.DeploymentId,
-        RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = queue },
-        MemberInfo = new GuestMemberInfo { DisplayName = displayName },
-    };
 
     /// <summary>A quick emulator and a started host with AddGuestChat pointed at it; disposing stops both.</summary>
     private sealed class RunningHost : IAsyncDisposable

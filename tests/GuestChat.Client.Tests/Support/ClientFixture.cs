@@ -40,34 +40,16 @@ internal sealed class ClientFixture : IAsyncDisposable
         return new ClientFixture(emulator, handler, client);
     }
 
-    public static CreateWebChatConversationRequest Request(string queue = EmulatorDefaults.QueueName) => new()
-    {
-        OrganizationId = EmulatorDefaults.OrganizationId,
-        DeploymentId = EmulatorDefaults.DeploymentId,
-        RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = queue },
-        MemberInfo = new GuestMemberInfo { DisplayName = "Client Test" },
-    };
-
     /// <summary>Creates a chat and attaches its socket, which routes it; returns the chat and the open socket.</summary>
     public async Task<(CreateWebChatConversationResponse Chat, GuestJwt Jwt, ClientWebSocket Socket)> OpenChatAsync(string queue = EmulatorDefaults.QueueName)
     {
-        var created = await Client.CreateConversationAsync(Request(queue), CancellationToken.None);
+        var created = await Client.CreateConversationAsync(ChatRequests.To(queue, "Client Test"), CancellationToken.None);
         Assert.True(created.IsSuccess, created.Error?.ToString());
         var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri(created.Value!.EventStreamUri!), CancellationToken.None);
         var jwt = new GuestJwt(created.Value.Jwt!);
-        await WaitUntilAsync(() => Emulator.Conversation(created.Value.Id!)!.Phase == GuestChat.Emulator.Chat.ChatPhase.Active);
+        await Eventually.TrueAsync(() => Emulator.Conversation(created.Value.Id!)!.Phase == GuestChat.Emulator.Chat.ChatPhase.Active, "the chat routed");
         return (created.Value, jwt, socket);
-    }
-
-    public static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(10);
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -31,5 +31,5 @@ public sealed class ServeCommandTests
         Assert.Contains("--log-format", stdout, StringComparison.Ordinal);
     }
 
-    private static Task<(int ExitCode, string Stdout, string Stderr)> ServeAsync(string arguments) => HostProcess.RunAsync(arguments, TimeSpan.FromSeconds(60));
+    private static Task<(int ExitCode, string Stdout, string Stderr)> ServeAsync(string arguments) => HostExecutable.RunAsync(arguments, TimeSpan.FromSeconds(60));
 }

@@ -61,18 +61,9 @@ public sealed class ServiceFixture : IAsyncLifetime
     /// <summary>GETs the chat until it is in <paramref name="state"/>, or fails after a deadline.</summary>
     public async Task<JsonObject> WaitForStateAsync(string key, string state)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var chat = (await Http.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!;
-            if (chat["state"]!.GetValue<string>() == state)
-            {
-                return chat;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"chat {key} still {chat["state"]} after {Patience}");
-            await Task.Delay(100);
-        }
+        JsonObject chat = [];
+        await Eventually.TrueAsync(async () => (chat = (await Http.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!)["state"]!.GetValue<string>() == state, $"chat {key} in {state}", Patience);
+        return chat;
     }
 
     /// <summary>Opens a server-sent-events stream and hands its events over as they come.</summary>

@@ -75,15 +75,8 @@ public sealed partial class ServiceLogTests
         Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]{10,}\.", text);
     }
 
-    private static async Task WaitForStateAsync(HttpClient http, string state)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!(await http.GetStringAsync("/chats/logged")).Contains($"\"state\":\"{state}\"", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the chat never reached {state}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForStateAsync(HttpClient http, string state) =>
+        Eventually.TrueAsync(async () => (await http.GetStringAsync("/chats/logged")).Contains($"\"state\":\"{state}\"", StringComparison.Ordinal), $"the chat in {state}");
 
     [GeneratedRegex(@"Now listening on: \\?""?(http://[0-9.:]+)")]
     private static partial Regex ListeningOn();
