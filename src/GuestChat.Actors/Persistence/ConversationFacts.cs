@@ -1,0 +1,38 @@
+using GuestChat.Actors.Conversations;
+using GuestChat.Client.Models;
+
+namespace GuestChat.Actors.Persistence;
+
+/// <summary>
+/// What a conversation journals: the facts it needs to resume its chat after the process died, in the
+/// order they happened. Each has a stable manifest in <see cref="ConversationFactSerializer"/>; a shape
+/// once written is never changed, only followed by a new one with a new manifest.
+/// </summary>
+public interface IConversationFact;
+
+/// <summary>A Start was taken: the create request, so a create cut short by a crash can be made again.</summary>
+public sealed record ChatRequested(CreateWebChatConversationRequest Request, DateTimeOffset At) : IConversationFact;
+
+/// <summary>Genesys created the chat. <paramref name="ProtectedJwt"/> is the JWT encrypted at rest (see <see cref="SecretProtector"/>), never the token itself.</summary>
+public sealed record ChatCreated(string ConversationId, string MemberId, string ProtectedJwt, string EventStreamUri, DateTimeOffset At) : IConversationFact;
+
+/// <summary>A message of the chat was seen (from the socket, a backfill, or an accepted send), once.</summary>
+public sealed record MessageSeen(string MessageId, string SenderId, MemberRole? SenderRole, string Body, BodyType BodyType, DateTimeOffset Timestamp) : IConversationFact;
+
+/// <summary>A member was resolved (role and name) or changed state.</summary>
+public sealed record MemberKnown(string MemberId, MemberRole? Role, string? DisplayName, MemberState State) : IConversationFact;
+
+/// <summary>A send is about to be posted: journaled before the POST, so after a crash its outcome is looked for, never guessed.</summary>
+public sealed record SendIntended(long SendId, string Body, BodyType BodyType, string? ClientMessageId, DateTimeOffset At) : IConversationFact;
+
+/// <summary>Genesys accepted the send as the message <paramref name="MessageId"/>.</summary>
+public sealed record SendAccepted(long SendId, string MessageId, DateTimeOffset Timestamp) : IConversationFact;
+
+/// <summary>The send was refused or could not be confirmed; it will not be tried again.</summary>
+public sealed record SendGivenUp(long SendId, string Reason) : IConversationFact;
+
+/// <summary>An agent's media request was seen, or its state changed (answered, timed out, cancelled).</summary>
+public sealed record MediaRequestKnown(string MediaRequestId, MediaRequestState State) : IConversationFact;
+
+/// <summary>The chat ended, once, with its reason and the Genesys error code if one ended it.</summary>
+public sealed record ChatEnded(ConversationEndReason Reason, string? ErrorCode, DateTimeOffset At) : IConversationFact;

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace GuestChat.Actors.Persistence;
+
+/// <summary>Source-generated JSON for the journaled facts: camelCase, enums by name, nulls left out.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ChatRequested))]
+[JsonSerializable(typeof(ChatCreated))]
+[JsonSerializable(typeof(MessageSeen))]
+[JsonSerializable(typeof(MemberKnown))]
+[JsonSerializable(typeof(SendIntended))]
+[JsonSerializable(typeof(SendAccepted))]
+[JsonSerializable(typeof(SendGivenUp))]
+[JsonSerializable(typeof(MediaRequestKnown))]
+[JsonSerializable(typeof(ChatEnded))]
+internal sealed partial class FactJsonContext : JsonSerializerContext;
