@@ -1,0 +1,72 @@
+namespace GuestChat.Actors.Persistence;
+
+/// <summary>Where conversations journal their facts.</summary>
+public enum PersistenceProvider
+{
+    /// <summary>In memory: nothing survives the process (what <c>run</c> uses).</summary>
+    None,
+
+    /// <summary>A SQLite file: one node.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL: the one several nodes share.</summary>
+    PostgreSql,
+}
+
+/// <summary>The <c>Persistence</c> settings: provider, connection string, and the key that protects JWTs at rest.</summary>
+public sealed record JournalSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Persistence";
+
+    /// <summary>The SQLite file used when no connection string is given, under the working directory.</summary>
+    public const string DefaultSqliteFile = "data/guestchat.db";
+
+    /// <summary>Where the journal lives.</summary>
+    public PersistenceProvider Provider { get; init; } = PersistenceProvider.None;
+
+    /// <summary>The database; for SQLite, <c>Data Source=data/guestchat.db</c> when not set.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>32 random bytes, base64: encrypts each chat's JWT in the journal. Required with a database provider; a secret, so never in a file.</summary>
+    public string? JwtKey { get; init; }
+
+    /// <summary>The connection string in force.</summary>
+    public string? EffectiveConnectionString => ConnectionString ?? (Provider == PersistenceProvider.Sqlite ? $"Data Source={DefaultSqliteFile}" : null);
+
+    /// <summary>What is wrong with these settings, each naming its setting; empty when they can be used.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (Provider == PersistenceProvider.None)
+        {
+            yield break;
+        }
+
+        if (Provider == PersistenceProvider.PostgreSql && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return $"{Section}:ConnectionString is required with {Section}:Provider=PostgreSql.";
+        }
+
+        if (string.IsNullOrWhiteSpace(JwtKey))
+        {
+            yield return $"{Section}:JwtKey is required with {Section}:Provider={Provider} (32 random bytes as base64, e.g. `openssl rand -base64 32`).";
+        }
+        else
+        {
+            string? problem = null;
+            try
+            {
+                SecretProtector.FromBase64(JwtKey);
+            }
+            catch (ArgumentException e)
+            {
+                problem = $"{Section}:JwtKey: {e.Message.Split(" (Parameter")[0]}";
+            }
+
+            if (problem is not null)
+            {
+                yield return problem;
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
+
+namespace GuestChat.Actors.Persistence;
+
+/// <summary>Wires the journal and snapshot store for conversations, and the facts' serializer, into an Akka.Hosting builder.</summary>
+public static class PersistenceHosting
+{
+    /// <summary>
+    /// In memory for <see cref="PersistenceProvider.None"/>; Akka.Persistence.Sql on SQLite or PostgreSQL
+    /// otherwise, with its tables created at start (and, for SQLite, the file's folder). The facts always
+    /// go through <see cref="ConversationFactSerializer"/>, never a default serializer.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithConversationPersistence(this AkkaConfigurationBuilder builder, JournalSettings settings)
+    {
+        if (settings.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(settings));
+        }
+
+        builder.WithCustomSerializer("conversation-facts", [typeof(IConversationFact)], system => new ConversationFactSerializer(system));
+        switch (settings.Provider)
+        {
+            case PersistenceProvider.None:
+                builder.WithInMemoryJournal().WithInMemorySnapshotStore();
+                break;
+
+            case PersistenceProvider.Sqlite:
+                EnsureFolder(settings.EffectiveConnectionString!);
+                builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.SQLiteMS, autoInitialize: true);
+                break;
+
+            case PersistenceProvider.PostgreSql:
+                builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.PostgreSQL15, autoInitialize: true);
+                break;
+        }
+
+        return builder;
+    }
+
+    private static void EnsureFolder(string connectionString)
+    {
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client.Models;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GuestChat.Actors.Tests.Persistence;
+
+/// <summary>The journal as the service wires it: a real SQLite file, written by one actor system and read by the next.</summary>
+public sealed class JournalWiringTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"guestchat-journal-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Facts_written_to_a_sqlite_journal_come_back_in_order_in_the_next_process_through_their_own_serializer()
+    {
+        var file = Path.Combine(_folder, "nested", "guestchat.db");
+        var settings = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={file}", JwtKey = SecretProtector.NewKey() };
+        var at = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        IConversationFact[] facts =
+        [
+            new ChatCreated("c-1", "m-1", SecretProtector.FromBase64(settings.JwtKey!).Protect("header.payload.signature"), "wss://example/chat/jwt/x", at),
+            new MessageSeen("msg-1", "agent-1", MemberRole.Agent, "Hello", BodyType.Standard, at),
+            new ChatEnded(ConversationEndReason.GuestLeft, null, at),
+        ];
+
+        using (var first = await StartAsync(settings))
+        {
+            var recorder = first.Services.GetRequiredService<ActorSystem>().ActorOf(Props.Create(() => new FactRecorder("wiring-1")));
+            Assert.Empty(await recorder.Ask<IReadOnlyList<IConversationFact>>(FactRecorder.Recovered.Instance, Patience));
+            Assert.Equal(facts.Length, await recorder.Ask<int>(new FactRecorder.Record(facts), Patience));
+            await first.StopAsync();
+        }
+
+        using (var second = await StartAsync(settings))
+        {
+            var recorder = second.Services.GetRequiredService<ActorSystem>().ActorOf(Props.Create(() => new FactRecorder("wiring-1")));
+            var recovered = await recorder.Ask<IReadOnlyList<IConversationFact>>(FactRecorder.Recovered.Instance, Patience);
+            Assert.Equal(facts, recovered);
+            await second.StopAsync();
+        }
+
+        // The rows carry the facts' own manifests and serializer, and no JWT in the clear.
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT manifest, identifier, message FROM journal ORDER BY ordering";
+        var rows = new List<(string Manifest, long Identifier, byte[] Payload)>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetInt64(1), (byte[])reader[2]));
+            }
+        }
+
+        Assert.Equal(["chat-created.v1", "message-seen.v1", "chat-ended.v1"], rows.Select(r => r.Manifest));
+        Assert.All(rows, r => Assert.Equal(ConversationFactSerializer.Id, r.Identifier));
+        Assert.DoesNotContain(rows, r => System.Text.Encoding.UTF8.GetString(r.Payload).Contains("payload", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_database_provider_without_a_jwt_key_or_postgresql_without_a_connection_string_is_refused_naming_the_setting()
+    {
+        Assert.Contains(new JournalSettings { Provider = PersistenceProvider.Sqlite }.Problems(), p => p.StartsWith("Persistence:JwtKey is required", StringComparison.Ordinal));
+        Assert.Contains(new JournalSettings { Provider = PersistenceProvider.Sqlite, JwtKey = "c2hvcnQ=" }.Problems(), p => p.Contains("32 bytes", StringComparison.Ordinal));
+        Assert.Contains(new JournalSettings { Provider = PersistenceProvider.PostgreSql, JwtKey = SecretProtector.NewKey() }.Problems(), p => p.StartsWith("Persistence:ConnectionString is required", StringComparison.Ordinal));
+        Assert.Empty(new JournalSettings().Problems());
+        Assert.Equal("Data Source=data/guestchat.db", new JournalSettings { Provider = PersistenceProvider.Sqlite }.EffectiveConnectionString);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private static async Task<IHost> StartAsync(JournalSettings settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAkka("journal-wiring", akka => akka.WithConversationPersistence(settings));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>A persistent actor that journals what it is given and answers with what it recovered.</summary>
+    private sealed class FactRecorder(string persistenceId) : UntypedPersistentActor
+    {
+        private readonly List<IConversationFact> _recovered = [];
+
+        public override string PersistenceId { get; } = persistenceId;
+
+        protected override void OnRecover(object message)
+        {
+            if (message is IConversationFact fact)
+            {
+                _recovered.Add(fact);
+            }
+        }
+
+        protected override void OnCommand(object message)
+        {
+            switch (message)
+            {
+                case Record record:
+                    var sender = Sender;
+                    PersistAll(record.Facts, _ => { });
+                    DeferAsync(record.Facts.Count, count => sender.Tell(count));
+                    break;
+                case Recovered:
+                    Sender.Tell((IReadOnlyList<IConversationFact>)[.. _recovered]);
+                    break;
+            }
+        }
+
+        public sealed record Record(IReadOnlyList<IConversationFact> Facts);
+
+        public sealed record Recovered
+        {
+            public static Recovered Instance { get; } = new();
+        }
+    }
+}
