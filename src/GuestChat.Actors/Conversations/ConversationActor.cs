@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Persistence;
 using GuestChat.Actors.Conversations.State;
 using GuestChat.Actors.EventStreams;
+using GuestChat.Actors.Persistence;
 using GuestChat.Client;
 using GuestChat.Client.Authentication;
 using GuestChat.Client.Errors;
@@ -23,7 +26,7 @@ namespace GuestChat.Actors.Conversations;
 /// policy, sends acknowledged only when accepted (an unknown outcome checked against the transcript
 /// before any retry), one end event with its reason, and no JWT in any log line.
 /// </summary>
-public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
+public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 {
     private const string WatchdogTimer = "heartbeat-watchdog";
     private const string ReconnectTimer = "reconnect";
@@ -38,41 +41,71 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     private readonly IGuestChatClient _api;
     private readonly ConversationSettings _settings;
     private readonly IEventStreamFactory _streams;
+    private readonly ConversationJournal _journal;
+    private readonly RecoveredChat _recovered = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly MemberDirectory _directory = new();
     private readonly TranscriptState _transcript = new();
     private readonly Queue<PendingDelivery> _deliveries = new();
     private readonly HashSet<string> _acceptedSends = new(StringComparer.Ordinal);
-    private readonly SendQueue<(SendMessage Command, IActorRef Requester)> _sends = new();
+    private readonly SendQueue<QueuedSend> _sends = new();
     private readonly Dictionary<string, MediaRequestState> _mediaRequests = new(StringComparer.Ordinal);
     private readonly List<(End Command, IActorRef Requester)> _endRequesters = [];
     private ConversationState _state = ConversationState.New;
     private ConversationEndReason? _endReason;
     private GuestChatError? _endError;
+    private DateTimeOffset? _endedAt;
+    private long _nextSendId = 1;
 
-    /// <summary>A conversation that waits for its <see cref="Start"/>.</summary>
-    public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams)
+    /// <summary>A conversation that waits for its <see cref="Start"/>, or resumes the chat its journal holds.</summary>
+    public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null)
     {
         _key = key;
         _api = api;
         _settings = settings;
         _streams = streams;
+        _journal = journal ?? ConversationJournal.InMemory;
+        PersistenceId = PersistenceIdOf(key);
         Become(New);
     }
 
     /// <inheritdoc />
+    public override string PersistenceId { get; }
+
+    /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <inheritdoc />
-    public IStash Stash { get; set; } = null!;
-
     /// <summary>Props for one conversation.</summary>
-    public static Props Props(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams) =>
-        Akka.Actor.Props.Create(() => new ConversationActor(key, api, settings, streams));
+    public static Props Props(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null) =>
+        Akka.Actor.Props.Create(() => new ConversationActor(key, api, settings, streams, journal));
+
+    /// <summary>The journal's id for a conversation's facts.</summary>
+    public static string PersistenceIdOf(ConversationKey key) => "conversation-" + key.Value;
 
     /// <inheritdoc />
-    protected override void OnReceive(object message) => Unhandled(message);
+    protected override void OnCommand(object message) => Unhandled(message);
+
+    /// <inheritdoc />
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case MessageSeen seen:
+                _transcript.Apply(new TranscriptLine(seen.MessageId, seen.SenderId, seen.SenderRole, seen.Body, seen.BodyType, seen.Timestamp));
+                break;
+            case SendAccepted accepted:
+                _acceptedSends.Add(accepted.MessageId);
+                _recovered.Apply(accepted);
+                break;
+            case IConversationFact fact:
+                _recovered.Apply(fact);
+                break;
+            case RecoveryCompleted:
+                Resume();
+                break;
+        }
+    }
 
     /// <inheritdoc />
     protected override bool AroundReceive(Receive receive, object message)
@@ -102,7 +135,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         {
             case Start start:
             {
-                Create(start, Sender, attempt: 1);
+                var starter = Sender;
+                Record(new ChatRequested(start.Request, Now), _ => Create(start, starter, attempt: 1));
                 Enter(ConversationState.Creating);
                 Become(Creating);
                 break;
@@ -123,12 +157,16 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 var chat = created.Result.Value!;
                 var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(new Uri(chat.EventStreamUri!)));
                 _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
-                Answer(created.Starter, new Started(_key, session.ConversationId, session.MemberId));
-                Publish(new Started(_key, session.ConversationId, session.MemberId));
-                StartJwtTimers(session);
-                OpenStream(session);
                 Enter(ConversationState.Connecting);
                 Become(m => Connecting(session, m));
+                Record(new ChatCreated(session.ConversationId, session.MemberId, _journal.Secrets.Protect(chat.Jwt!), chat.EventStreamUri!, Now), _ =>
+                {
+                    // Only once the chat is written down is it announced: a restart then resumes it, never loses it.
+                    Answer(created.Starter, new Started(_key, session.ConversationId, session.MemberId));
+                    Publish(new Started(_key, session.ConversationId, session.MemberId));
+                    StartJwtTimers(session);
+                    OpenStream(session);
+                });
                 break;
             }
 
@@ -328,7 +366,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             }
 
             default:
-                if (message is GetStatus or GetTranscript or Subscribe or Unsubscribe or Terminated or MemberResolved or JwtWarning or JwtExpired)
+                if (message is GetStatus or GetTranscript or Subscribe or Unsubscribe or Terminated or MemberResolved or MembersRefreshed or JwtWarning or JwtExpired)
                 {
                     HandleStreamAndCommon(session, message);
                     ServeCommon(message);
@@ -442,21 +480,37 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             {
                 // Genesys took it just before the chat ended: it was sent, and the transcript shows it.
                 _acceptedSends.Add(posted.Id);
-                Answer(late.Requester, new MessageAccepted(_key, late.Command.ClientMessageId, posted.Id, posted.Timestamp ?? Now));
+                Record(new SendAccepted(late.SendId, posted.Id, posted.Timestamp ?? Now), _ =>
+                    Answer(late.Requester, new MessageAccepted(_key, late.Command.ClientMessageId, posted.Id, posted.Timestamp ?? Now)));
                 break;
             }
 
             case SendCompleted or SendCheckCompleted:
             {
-                var (command, requester) = message is SendCompleted done ? (done.Command, done.Requester) : (((SendCheckCompleted)message).Send.Command, ((SendCheckCompleted)message).Send.Requester);
-                Answer(requester, new CommandRejected(_key, command, $"The conversation ended ({_endReason}) before the message was confirmed", _endError, RejectionKind.Ended));
+                var sent = message as SendCompleted ?? ((SendCheckCompleted)message).Send;
+                GiveUpSend(null, sent, new CommandRejected(_key, sent.Command, $"The conversation ended ({_endReason}) before the message was confirmed", _endError, RejectionKind.Ended));
+                break;
+            }
+
+            case RetentionOver when _journal.Durable:
+            {
+                // Its transcript and state have been readable for EndedRetention; then its facts go too,
+                // so the database does not grow without bound, and the actor stops.
+                DeleteMessages(LastSequenceNr);
                 break;
             }
 
             case RetentionOver:
+            case DeleteMessagesSuccess:
             {
-                // Its transcript and state have been readable for EndedRetention; a long-running service
-                // would otherwise hold every chat it ever had.
+                // A long-running service would otherwise hold every chat it ever had.
+                Context.Stop(Self);
+                break;
+            }
+
+            case DeleteMessagesFailure failure:
+            {
+                _log.Warning("Conversation {ConversationKey} could not delete its journal: {Reason}", _key, failure.Cause.Message);
                 Context.Stop(Self);
                 break;
             }
@@ -475,9 +529,10 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         {
             case SendMessage send:
             {
-                if (_sends.Offer((send, Sender)))
+                var queued = new QueuedSend(send, Sender, Interrupted: null);
+                if (_sends.Offer(queued))
                 {
-                    StartSend(session, send, Sender, attempt: 1);
+                    BeginSend(session, queued);
                 }
 
                 return true;
@@ -569,18 +624,61 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
             .PipeTo(Self, success: result => new LeaveCompleted(result));
     }
 
-    private void StartSend(Session session, SendMessage send, IActorRef requester, int attempt)
+    /// <summary>
+    /// A send's turn has come. A new one is written down as intended before it is posted; one the
+    /// journal held without an outcome (the process died meanwhile) is looked for in the transcript first.
+    /// </summary>
+    private void BeginSend(Session session, QueuedSend queued)
     {
-        var startedAt = Now;
+        if (queued.Interrupted is { } intent)
+        {
+            _log.Info("Conversation {ConversationKey} looks for send {SendId}, cut short by a restart, before sending it again", _key, intent.SendId);
+            var unknown = GuestChatResult<WebChatMessage>.Failure(new GuestChatError
+            {
+                Operation = "postWebchatGuestConversationMemberMessages",
+                Kind = FailureKind.OutcomeUnknown,
+                Code = "service.restarted",
+                Message = "The service stopped before the send's outcome was written.",
+            });
+            CheckSend(session, new SendCompleted(queued.Command, queued.Requester, intent.SendId, 1, intent.At, unknown));
+            return;
+        }
+
+        var sendId = _nextSendId++;
+        var command = queued.Command;
+        Record(new SendIntended(sendId, command.Body, command.BodyType, command.ClientMessageId, Now), intended =>
+            StartSend(session, command, queued.Requester, sendId, attempt: 1, intended.At));
+    }
+
+    private void StartSend(Session session, SendMessage send, IActorRef requester, long sendId, int attempt, DateTimeOffset? firstTried = null)
+    {
+        var startedAt = firstTried ?? Now;
         _api.SendMessageAsync(session.Jwt, session.ConversationId, session.MemberId, new CreateWebChatMessageRequest { Body = send.Body, BodyType = send.BodyType }, _lifetime.Token)
-            .PipeTo(Self, success: result => new SendCompleted(send, requester, attempt, startedAt, result));
+            .PipeTo(Self, success: result => new SendCompleted(send, requester, sendId, attempt, startedAt, result));
+    }
+
+    private void CheckSend(Session session, SendCompleted completed) =>
+        _api.GetMessagesAsync(session.Jwt, session.ConversationId, new MessagePageQuery(Descending: true, MaxResults: _settings.SendCheckDepth), _lifetime.Token)
+            .PipeTo(Self, success: result => new SendCheckCompleted(completed, result));
+
+    /// <summary>A send will not be tried again: written down, answered, and the next one may go.</summary>
+    private void GiveUpSend(Session? session, SendCompleted sent, CommandRejected rejection)
+    {
+        Record(new SendGivenUp(sent.SendId, rejection.Error?.Code ?? rejection.Kind.ToString()), _ =>
+        {
+            Answer(sent.Requester, rejection);
+            if (session is not null && _state is not (ConversationState.Ended or ConversationState.Failed))
+            {
+                StartNextSend(session);
+            }
+        });
     }
 
     private void OnSendCompleted(Session session, SendCompleted completed)
     {
         if (completed.Result is { IsSuccess: true, Value: var message })
         {
-            Accept(session, completed.Command, completed.Requester, message!);
+            Accept(session, completed, message!);
             return;
         }
 
@@ -589,20 +687,18 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         {
             // Promise 6: look before sending again, so the agent never sees it twice.
             _log.Info("Conversation {ConversationKey} send outcome unknown ({Code}); checking the transcript", _key, error.Code);
-            _api.GetMessagesAsync(session.Jwt, session.ConversationId, new MessagePageQuery(Descending: true, MaxResults: _settings.SendCheckDepth), _lifetime.Token)
-                .PipeTo(Self, success: result => new SendCheckCompleted(completed, result));
+            CheckSend(session, completed);
             return;
         }
 
         if (IsExpiredJwt(error))
         {
-            Answer(completed.Requester, new CommandRejected(_key, completed.Command, "The JWT has expired", error));
+            GiveUpSend(null, completed, new CommandRejected(_key, completed.Command, "The JWT has expired", error));
             Finish(ConversationEndReason.JwtExpired, error, failed: false);
             return;
         }
 
-        Answer(completed.Requester, new CommandRejected(_key, completed.Command, $"Genesys refused the message: {error.Code}", error));
-        StartNextSend(session);
+        GiveUpSend(session, completed, new CommandRejected(_key, completed.Command, $"Genesys refused the message: {error.Code}", error));
     }
 
     private void OnSendChecked(Session session, SendCheckCompleted check)
@@ -611,26 +707,28 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         var found = TranscriptState.FindSend(check.Result.Value?.Entities ?? [], session.MemberId, sent.Command.Body, sent.StartedAt, _acceptedSends.Contains);
         if (found is not null)
         {
-            Accept(session, sent.Command, sent.Requester, found);
+            Accept(session, sent, found);
             return;
         }
 
         if (check.Result.IsSuccess && sent.Attempt < _settings.SendAttempts)
         {
-            StartSend(session, sent.Command, sent.Requester, sent.Attempt + 1);
+            StartSend(session, sent.Command, sent.Requester, sent.SendId, sent.Attempt + 1);
             return;
         }
 
-        Answer(sent.Requester, new CommandRejected(_key, sent.Command, "The message could not be confirmed as sent", sent.Result.Error ?? check.Result.Error));
-        StartNextSend(session);
+        GiveUpSend(session, sent, new CommandRejected(_key, sent.Command, "The message could not be confirmed as sent", sent.Result.Error ?? check.Result.Error));
     }
 
-    private void Accept(Session session, SendMessage command, IActorRef requester, WebChatMessage message)
+    private void Accept(Session session, SendCompleted sent, WebChatMessage message)
     {
         _acceptedSends.Add(message.Id!);
         OnMessage(session, message.Id, session.MemberId, message.Body, message.BodyType, message.Timestamp);
-        Answer(requester, new MessageAccepted(_key, command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
-        StartNextSend(session);
+        Record(new SendAccepted(sent.SendId, message.Id!, message.Timestamp ?? Now), _ =>
+        {
+            Answer(sent.Requester, new MessageAccepted(_key, sent.Command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
+            StartNextSend(session);
+        });
     }
 
     /// <summary>The send in flight is done; the next waiting one goes now (one at a time keeps the guest's order).</summary>
@@ -638,7 +736,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     {
         if (_sends.TryNext(out var next))
         {
-            StartSend(session, next.Command, next.Requester, attempt: 1);
+            BeginSend(session, next);
         }
     }
 
@@ -800,12 +898,20 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
     {
         var type = bodyType ?? BodyType.Standard;
         var at = timestamp ?? Now;
-        if (id is null || senderId is null
-            || !_transcript.Apply(new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _directory.Find(senderId)?.Role, body ?? "", type, at)))
+        var line = id is null || senderId is null ? null : new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _directory.Find(senderId)?.Role, body ?? "", type, at);
+        if (line is null || !_transcript.Apply(line))
         {
             return;
         }
 
+        // Written before it is told: a restart backfills from the newest message written, so what
+        // subscribers heard is in the journal, and what is not in it is fetched again.
+        Record(new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp), _ => Announce(session, line));
+    }
+
+    private void Announce(Session session, TranscriptLine line)
+    {
+        var (id, senderId, body, type, at) = (line.MessageId, line.SenderId, line.Body, line.BodyType, line.Timestamp);
         if (senderId == session.MemberId)
         {
             return;
@@ -961,6 +1067,23 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 return true;
             }
 
+            case MembersRefreshed refreshed:
+            {
+                // After a restart: who is in the chat now, so the state is Active again if an agent is.
+                foreach (var info in refreshed.Result.Value?.Entities ?? [])
+                {
+                    if (info.Id is { } id && id != session.MemberId)
+                    {
+                        var member = _directory.Resolved(id, info.Role, info.DisplayName, info.State ?? MemberState.Connected);
+                        _directory.ChangeState(member, member.State);
+                    }
+                }
+
+                FlushDeliveries();
+                UpdateAttachedState(session);
+                return true;
+            }
+
             case MediaRequestRead read:
             {
                 if (read.Result.Value is { Id: { } id } request && !_mediaRequests.ContainsKey(id))
@@ -1071,7 +1194,7 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
                 break;
 
             case CreateCompleted or SendCompleted or SendCheckCompleted or TypingCompleted or MediaAnswerCompleted or MediaAnswerChecked or LeaveCompleted
-                or BackfillCompleted or MemberResolved or MediaRequestRead or OwnMemberChecked or JwtWarning or JwtExpired:
+                or BackfillCompleted or MemberResolved or MembersRefreshed or MediaRequestRead or OwnMemberChecked or JwtWarning or JwtExpired:
                 break;
 
             default:
@@ -1089,6 +1212,8 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
         _endReason = reason;
         _endError = error;
+        _endedAt = Now;
+        Record(new ChatEnded(reason, error?.Code, _endedAt.Value), _ => { });
         foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer, BackfillTimer })
         {
             Timers.Cancel(timer);
@@ -1108,15 +1233,96 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
         }
 
         _endRequesters.Clear();
-        foreach (var (command, requester) in _sends.Drain())
+        foreach (var waiting in _sends.Drain())
         {
-            Answer(requester, new CommandRejected(_key, command, $"The conversation has ended ({reason})", error, RejectionKind.Ended));
+            Answer(waiting.Requester, new CommandRejected(_key, waiting.Command, $"The conversation has ended ({reason})", error, RejectionKind.Ended));
         }
+
         Enter(failed ? ConversationState.Failed : ConversationState.Ended);
         Publish(new Ended(_key, reason, error));
         Become(Finished);
         Stash.UnstashAll();
         Timers.StartSingleTimer(RetentionTimer, RetentionOver.Instance, _settings.EndedRetention);
+    }
+
+    /// <summary>Writes a fact, then carries on; with an in-memory journal there is nothing to write and it carries on at once.</summary>
+    private void Record<T>(T fact, Action<T> then)
+        where T : IConversationFact
+    {
+        if (_journal.Durable)
+        {
+            Persist(fact, then);
+        }
+        else
+        {
+            then(fact);
+        }
+    }
+
+    /// <summary>
+    /// Recovery is over: carry on where the journal left the chat. An ended chat stays readable for what
+    /// is left of its retention; a live one re-attaches a socket with its JWT, backfills after the newest
+    /// message written, refreshes its members, checks that the guest is still in the chat, and settles the
+    /// sends whose outcome was never written; a chat whose create was cut short is created again.
+    /// </summary>
+    private void Resume()
+    {
+        _nextSendId = _recovered.NextSendId;
+        if (_recovered.Ended is { } ended)
+        {
+            _endReason = ended.Reason;
+            _endedAt = ended.At;
+            _state = ended.Reason == ConversationEndReason.Failed ? ConversationState.Failed : ConversationState.Ended;
+            Become(Finished);
+            var left = _settings.EndedRetention - (Now - ended.At);
+            Timers.StartSingleTimer(RetentionTimer, RetentionOver.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            return;
+        }
+
+        if (_recovered.Created is { } created)
+        {
+            string jwt;
+            try
+            {
+                jwt = _journal.Secrets.Unprotect(created.ProtectedJwt);
+            }
+            catch (CryptographicException)
+            {
+                _log.Error("Conversation {ConversationKey} cannot read its JWT from the journal (was Persistence:JwtKey changed?)", _key);
+                Finish(ConversationEndReason.Failed, null, failed: true);
+                return;
+            }
+
+            var session = new Session(created.ConversationId, created.MemberId, new GuestJwt(jwt), new EventStreamAddress(new Uri(created.EventStreamUri)));
+            _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _recovered.UnresolvedSends.Count);
+            CurrentSession = session;
+            _state = ConversationState.Reconnecting;
+            StartJwtTimers(session);
+            CheckOwnMember(session);
+            _api.GetMembersAsync(session.Jwt, session.ConversationId, new MemberPageQuery(PageSize: 100, ExcludeDisconnectedMembers: true), _lifetime.Token)
+                .PipeTo(Self, success: result => new MembersRefreshed(result));
+            foreach (var intent in _recovered.UnresolvedSends)
+            {
+                var queued = new QueuedSend(new SendMessage(_key, intent.Body, intent.BodyType, intent.ClientMessageId), ActorRefs.Nobody, intent);
+                if (_sends.Offer(queued))
+                {
+                    BeginSend(session, queued);
+                }
+            }
+
+            OpenStream(session);
+            Become(m => Reconnecting(session, ReconnectBackoff.Begin(Now), m));
+            return;
+        }
+
+        if (_recovered.Requested is { } requested)
+        {
+            // Cut short before Genesys answered: creating again is safe, as an unattached chat is never routed.
+            _log.Info("Conversation {ConversationKey} was being created when the service stopped; creating it again", _key);
+            Create(new Start(_key, requested.Request), ActorRefs.Nobody, attempt: 1);
+            _state = ConversationState.Creating;
+            Become(Creating);
+        }
     }
 
     private void Enter(ConversationState state)
@@ -1172,7 +1378,12 @@ public sealed class ConversationActor : UntypedActor, IWithTimers, IWithStash
 
     private sealed record CreateCompleted(GuestChatResult<CreateWebChatConversationResponse> Result, IActorRef Starter, Start Command, int Attempt);
 
-    private sealed record SendCompleted(SendMessage Command, IActorRef Requester, int Attempt, DateTimeOffset StartedAt, GuestChatResult<WebChatMessage> Result);
+    private sealed record SendCompleted(SendMessage Command, IActorRef Requester, long SendId, int Attempt, DateTimeOffset StartedAt, GuestChatResult<WebChatMessage> Result);
+
+    /// <summary>A send waiting its turn; <paramref name="Interrupted"/> when the journal held it without an outcome.</summary>
+    private sealed record QueuedSend(SendMessage Command, IActorRef Requester, SendIntended? Interrupted);
+
+    private sealed record MembersRefreshed(GuestChatResult<WebChatMemberInfoEntityList> Result);
 
     private sealed record SendCheckCompleted(SendCompleted Send, GuestChatResult<WebChatMessageEntityList> Result);
 

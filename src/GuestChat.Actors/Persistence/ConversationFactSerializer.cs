@@ -27,6 +27,9 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
         Shape.Of("send-given-up.v1", Json.SendGivenUp),
         Shape.Of("media-request-known.v1", Json.MediaRequestKnown),
         Shape.Of("chat-ended.v1", Json.ChatEnded),
+        Shape.Of("conversation-opened.v1", Json.ConversationOpened),
+        Shape.Of("conversation-closed.v1", Json.ConversationClosed),
+        Shape.Of("registry-snapshot.v1", Json.RegistrySnapshot),
     }.ToDictionary(s => s.Type);
 
     private static readonly Dictionary<string, Shape> ByManifest = ByType.Values.ToDictionary(s => s.Manifest, StringComparer.Ordinal);

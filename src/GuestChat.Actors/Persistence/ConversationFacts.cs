@@ -36,3 +36,12 @@ public sealed record MediaRequestKnown(string MediaRequestId, MediaRequestState 
 
 /// <summary>The chat ended, once, with its reason and the Genesys error code if one ended it.</summary>
 public sealed record ChatEnded(ConversationEndReason Reason, string? ErrorCode, DateTimeOffset At) : IConversationFact;
+
+/// <summary>The manager took a conversation in: after a crash it is started again, and recovers itself from its own journal.</summary>
+public sealed record ConversationOpened(string Key, DateTimeOffset At) : IConversationFact;
+
+/// <summary>A conversation is gone (ended and past its retention, or failed): it is not started again.</summary>
+public sealed record ConversationClosed(string Key, DateTimeOffset At) : IConversationFact;
+
+/// <summary>The manager's registry at one point: the keys of the conversations to start again.</summary>
+public sealed record RegistrySnapshot(IReadOnlyList<string> OpenKeys) : IConversationFact;

@@ -16,4 +16,7 @@ namespace GuestChat.Actors.Persistence;
 [JsonSerializable(typeof(SendGivenUp))]
 [JsonSerializable(typeof(MediaRequestKnown))]
 [JsonSerializable(typeof(ChatEnded))]
+[JsonSerializable(typeof(ConversationOpened))]
+[JsonSerializable(typeof(ConversationClosed))]
+[JsonSerializable(typeof(RegistrySnapshot))]
 internal sealed partial class FactJsonContext : JsonSerializerContext;

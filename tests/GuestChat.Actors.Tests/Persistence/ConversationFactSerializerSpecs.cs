@@ -25,6 +25,9 @@ public sealed class ConversationFactSerializerSpecs : TestKit
         { "send-given-up.v1", """{"sendId":7,"reason":"constraint.validation"}""" },
         { "media-request-known.v1", """{"mediaRequestId":"mr-1","state":"ACCEPTED"}""" },
         { "chat-ended.v1", """{"reason":"AgentEnded","at":"2026-11-25T12:00:00.123+00:00"}""" },
+        { "conversation-opened.v1", """{"key":"order-4711","at":"2026-11-25T12:00:00.123+00:00"}""" },
+        { "conversation-closed.v1", """{"key":"order-4711","at":"2026-11-25T12:00:00.123+00:00"}""" },
+        { "registry-snapshot.v1", """{"openKeys":["order-4711","order-4712"]}""" },
     };
 
     public static TheoryData<IConversationFact> Facts() =>
@@ -44,6 +47,9 @@ public sealed class ConversationFactSerializerSpecs : TestKit
         new SendGivenUp(7, "constraint.validation"),
         new MediaRequestKnown("mr-1", MediaRequestState.Accepted),
         new ChatEnded(ConversationEndReason.AgentEnded, null, T0),
+        new ConversationOpened("order-4711", T0),
+        new ConversationClosed("order-4711", T0),
+        new RegistrySnapshot(["order-4711", "order-4712"]),
     ];
 
     private ConversationFactSerializer Serializer => new((ExtendedActorSystem)Sys);
