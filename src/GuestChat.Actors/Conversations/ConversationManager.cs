@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Persistence;
 using GuestChat.Actors.EventStreams;
+using GuestChat.Actors.Persistence;
 using GuestChat.Client;
 using static GuestChat.Actors.Conversations.ConversationCommands;
 using static GuestChat.Actors.Conversations.ConversationEvents;
@@ -14,32 +16,45 @@ namespace GuestChat.Actors.Conversations;
 /// subscribers every conversation's events, ends included. Later replaced by a shard region that
 /// takes the same messages.
 /// </summary>
-public sealed class ConversationManager : UntypedActor, IWithTimers
+public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
 {
+    /// <summary>The journal's id for the registry of live conversations.</summary>
+    public const string RegistryPersistenceId = "conversation-registry";
+
+    /// <summary>Facts written between two snapshots of the registry (after which the older facts are deleted).</summary>
+    private const int SnapshotEvery = 500;
+
     private const string SchedulerWarmUpTimer = "scheduler-warm-up";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IGuestChatClient _api;
     private readonly ConversationSettings _settings;
     private readonly IEventStreamFactory _streams;
+    private readonly ConversationJournal _journal;
+    private readonly HashSet<string> _registry = new(StringComparer.Ordinal);
+    private int _factsSinceSnapshot;
     private readonly Dictionary<ConversationKey, Entry> _conversations = [];
     private readonly Dictionary<IActorRef, ConversationKey> _keysByActor = [];
     private readonly HashSet<IActorRef> _subscribers = [];
 
     /// <summary>A manager whose conversations share one client (and so one rate limiter per host).</summary>
-    public ConversationManager(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams)
+    public ConversationManager(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null)
     {
         _api = api;
         _settings = settings;
         _streams = streams;
+        _journal = journal ?? ConversationJournal.InMemory;
     }
+
+    /// <inheritdoc />
+    public override string PersistenceId => RegistryPersistenceId;
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the manager.</summary>
-    public static Props Props(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams) =>
-        Akka.Actor.Props.Create(() => new ConversationManager(api, settings, streams));
+    public static Props Props(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null) =>
+        Akka.Actor.Props.Create(() => new ConversationManager(api, settings, streams, journal));
 
     /// <inheritdoc />
     protected override void PreStart() =>
@@ -51,13 +66,48 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>
-        // A restarted conversation would start empty: its JWT, member id and seen messages live in the
-        // actor, so it could not resume its chat. Until conversations are persisted, a crash stops the
-        // conversation and is reported as its end (Failed), which is honest; restarting would not be.
-        new OneForOneStrategy(_ => Directive.Stop);
+        // With a durable journal a restarted conversation recovers its chat from its facts, so a crash
+        // restarts it (a few times, not forever). Without one it would start empty and could not resume
+        // its chat: then a crash stops it and is reported as its end (Failed), which is honest.
+        _journal.Durable
+            ? new OneForOneStrategy(maxNrOfRetries: 5, withinTimeRange: TimeSpan.FromMinutes(1), _ => Directive.Restart)
+            : new OneForOneStrategy(_ => Directive.Stop);
 
     /// <inheritdoc />
-    protected override void OnReceive(object message)
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case SnapshotOffer { Snapshot: RegistrySnapshot snapshot }:
+                _registry.Clear();
+                _registry.UnionWith(snapshot.OpenKeys);
+                break;
+            case ConversationOpened opened:
+                _registry.Add(opened.Key);
+                _factsSinceSnapshot++;
+                break;
+            case ConversationClosed closed:
+                _registry.Remove(closed.Key);
+                _factsSinceSnapshot++;
+                break;
+            case RecoveryCompleted:
+                // Every conversation that was live when the service stopped starts again and resumes its chat from its own journal.
+                foreach (var key in _registry)
+                {
+                    Create(new ConversationKey(key));
+                }
+
+                if (_registry.Count > 0)
+                {
+                    _log.Info("Resuming {Count} conversations from the journal", _registry.Count);
+                }
+
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnCommand(object message)
     {
         switch (message)
         {
@@ -82,9 +132,33 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
 
             case Start start:
             {
-                Create(start.Key).Forward(start);
+                var actor = Create(start.Key);
+                if (_journal.Durable)
+                {
+                    var sender = Sender;
+                    _registry.Add(start.Key.Value);
+                    Persist(new ConversationOpened(start.Key.Value, Context.System.Scheduler.Now), _ =>
+                    {
+                        actor.Tell(start, sender);
+                        SnapshotNowAndThen();
+                    });
+                }
+                else
+                {
+                    actor.Forward(start);
+                }
+
                 break;
             }
+
+            case SaveSnapshotSuccess saved:
+            {
+                DeleteMessages(saved.Metadata.SequenceNr);
+                break;
+            }
+
+            case SaveSnapshotFailure or DeleteMessagesSuccess or DeleteMessagesFailure:
+                break;
 
             case IToConversation addressed:
             {
@@ -164,7 +238,7 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
 
     private IActorRef Create(ConversationKey key)
     {
-        var actor = Context.ActorOf(ConversationActor.Props(key, _api, _settings, _streams), key.Value);
+        var actor = Context.ActorOf(ConversationActor.Props(key, _api, _settings, _streams, _journal), key.Value);
         Context.Watch(actor);
         actor.Tell(new Subscribe(key, Self));
         _conversations[key] = new Entry(actor, ConversationState.New, null);
@@ -181,11 +255,26 @@ public sealed class ConversationManager : UntypedActor, IWithTimers
 
         // Gone either way: ended and past its retention, or crashed (told as a failed end); the key is free again.
         _conversations.Remove(key, out var entry);
+        if (_journal.Durable && _registry.Remove(key.Value))
+        {
+            Persist(new ConversationClosed(key.Value, Context.System.Scheduler.Now), _ => SnapshotNowAndThen());
+        }
+
         if (entry!.EndReason is null)
         {
             _log.Error("Conversation {ConversationKey} stopped unexpectedly in {State}", key, entry.State);
             Publish(new StateChanged(key, ConversationState.Failed));
             Publish(new Ended(key, ConversationEndReason.Failed));
+        }
+    }
+
+    /// <summary>Every <see cref="SnapshotEvery"/> facts the registry is written whole and the facts before it deleted, so it never grows with the chats it once had.</summary>
+    private void SnapshotNowAndThen()
+    {
+        if (++_factsSinceSnapshot >= SnapshotEvery)
+        {
+            _factsSinceSnapshot = 0;
+            SaveSnapshot(new RegistrySnapshot([.. _registry]));
         }
     }
 

@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.EventStreams;
+using GuestChat.Actors.Persistence;
 using GuestChat.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,15 +15,16 @@ public static class GuestChatHosting
 
     /// <summary>Registers one <see cref="GuestChatClient"/> (one connection pool and rate limiter for the host), an actor system with the manager, and the <see cref="GuestChatConversations"/> facade.</summary>
     public static IServiceCollection AddGuestChat(this IServiceCollection services, GuestChatClientOptions client, ConversationSettings? settings = null,
-        string systemName = "guestchat", Action<AkkaConfigurationBuilder>? configureAkka = null) =>
-        services.AddGuestChat(_ => client, _ => settings ?? new ConversationSettings(), systemName, (builder, _) => configureAkka?.Invoke(builder));
+        string systemName = "guestchat", Action<AkkaConfigurationBuilder>? configureAkka = null, JournalSettings? journal = null) =>
+        services.AddGuestChat(_ => client, _ => settings ?? new ConversationSettings(), systemName, (builder, _) => configureAkka?.Invoke(builder), journal is null ? null : _ => journal);
 
     /// <summary>
     /// The same, with the client options and settings made from the services when the actor system starts
     /// (after options validation, and after hosted services registered earlier, such as an embedded emulator, have started).
     /// </summary>
     public static IServiceCollection AddGuestChat(this IServiceCollection services, Func<IServiceProvider, GuestChatClientOptions> client,
-        Func<IServiceProvider, ConversationSettings> settings, string systemName = "guestchat", Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null)
+        Func<IServiceProvider, ConversationSettings> settings, string systemName = "guestchat", Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null,
+        Func<IServiceProvider, JournalSettings>? journal = null)
     {
         services.AddSingleton(provider => new GuestChatClient(client(provider)));
         services.AddSingleton<IGuestChatClient>(provider => provider.GetRequiredService<GuestChatClient>());
@@ -30,16 +32,24 @@ public static class GuestChatHosting
         return services.AddAkka(systemName, (builder, provider) =>
         {
             configureAkka?.Invoke(builder, provider);
-            builder.WithGuestChat(settings(provider));
+            builder.WithGuestChat(settings(provider), journal: journal?.Invoke(provider));
         });
     }
 
-    /// <summary>Starts the <see cref="ConversationManager"/> under <see cref="ManagerName"/> and registers it; needs an <see cref="IGuestChatClient"/> in the services.</summary>
-    public static AkkaConfigurationBuilder WithGuestChat(this AkkaConfigurationBuilder builder, ConversationSettings settings, IEventStreamFactory? streams = null) =>
-        builder.WithActors((system, registry, resolver) =>
+    /// <summary>
+    /// Starts the <see cref="ConversationManager"/> under <see cref="ManagerName"/> and registers it; needs an
+    /// <see cref="IGuestChatClient"/> in the services. <paramref name="journal"/> says where conversations
+    /// journal their facts (in memory when not given: nothing survives the process).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithGuestChat(this AkkaConfigurationBuilder builder, ConversationSettings settings, IEventStreamFactory? streams = null, JournalSettings? journal = null)
+    {
+        journal ??= new JournalSettings();
+        var conversationJournal = ConversationJournal.For(journal);
+        return builder.WithConversationPersistence(journal).WithActors((system, registry, resolver) =>
         {
             var api = resolver.GetService<IGuestChatClient>();
-            var manager = system.ActorOf(ConversationManager.Props(api, settings, streams ?? new EventStreamFactory()), ManagerName);
+            var manager = system.ActorOf(ConversationManager.Props(api, settings, streams ?? new EventStreamFactory(), conversationJournal), ManagerName);
             registry.Register<ConversationManager>(manager);
         });
+    }
 }

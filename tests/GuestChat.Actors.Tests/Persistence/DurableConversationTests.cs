@@ -1,0 +1,174 @@
+using System.Net.Http.Json;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client;
+using GuestChat.Client.Models;
+using GuestChat.Emulator;
+using GuestChat.Emulator.Options;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+
+namespace GuestChat.Actors.Tests.Persistence;
+
+/// <summary>Conversations on a SQLite journal: a service that stops and starts again resumes every live chat, against the real emulator.</summary>
+public sealed class DurableConversationTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"guestchat-durable-{Guid.NewGuid():N}");
+    private GuestChatEmulator _emulator = null!;
+    private HttpClient _control = null!;
+    private JournalSettings _journal = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
+        _control = new HttpClient { BaseAddress = _emulator.BaseUrl };
+        _journal = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "guestchat.db")}", JwtKey = SecretProtector.NewKey() };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _control.Dispose();
+        await _emulator.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_live_chat_resumes_after_the_service_stops_with_what_was_said_meanwhile_once_and_nothing_sent_twice()
+    {
+        var key = new ConversationKey("durable-1");
+        string conversationId;
+        using (var first = await StartServiceAsync())
+        {
+            var conversations = first.Services.GetRequiredService<GuestChatConversations>();
+            conversationId = (await conversations.StartAsync(key, ChatRequests.To(EmulatorDefaults.QueueName, "Durable Guest"))).ConversationId;
+            await Eventually.TrueAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Active, "the chat active", Patience);
+            await conversations.SendMessageAsync(key, "before the restart", clientMessageId: "b-1");
+            await Eventually.TrueAsync(async () => (await conversations.GetTranscriptAsync(key)).Lines.Any(l => l.SenderRole == MemberRole.Agent), "the agent's echo", Patience);
+            await first.StopAsync();
+        }
+
+        // While the service is away, the agent speaks.
+        (await _control.PostAsJsonAsync($"/emulator/conversations/{conversationId}/agent/messages", new { body = "said while you were away" })).EnsureSuccessStatusCode();
+
+        using var second = await StartServiceAsync();
+        var resumed = second.Services.GetRequiredService<GuestChatConversations>();
+        await Eventually.TrueAsync(async () => (await resumed.ListAsync()).Conversations.Any(c => c.Key == key), "the chat back in the service", Patience);
+        await Eventually.TrueAsync(async () => (await resumed.GetStatusAsync(key)).State == ConversationState.Active, "the chat active again", Patience);
+        await Eventually.TrueAsync(async () => (await resumed.GetTranscriptAsync(key)).Lines.Any(l => l.Body == "said while you were away"), "the message said meanwhile backfilled", Patience);
+
+        var status = await resumed.GetStatusAsync(key);
+        Assert.Equal(conversationId, status.ConversationId);
+        var accepted = await resumed.SendMessageAsync(key, "after the restart", clientMessageId: "a-1");
+
+        var transcript = await resumed.GetTranscriptAsync(key);
+        Assert.Single(transcript.Lines, l => l.Body == "said while you were away");
+        Assert.Single(transcript.Lines, l => l.Body == "before the restart" && l.SenderRole == MemberRole.Customer);
+        Assert.Contains(transcript.Lines, l => l.MessageId == accepted.MessageId);
+        var atGenesys = _emulator.Conversation(conversationId)!.Transcript!;
+        Assert.Single(atGenesys, e => e.Body == "before the restart" && e.SenderRole == MemberRole.Customer);
+        Assert.Single(atGenesys, e => e.Body == "after the restart" && e.SenderRole == MemberRole.Customer);
+        Assert.Equal(2, _emulator.Counters[GuestChat.Emulator.Control.EmulatorCounter.SocketsOpened]);
+        await second.StopAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_send_cut_short_by_a_crash_is_looked_for_before_it_is_sent_again_so_the_agent_sees_it_exactly_once(bool reachedGenesys)
+    {
+        // A chat that was live, and a send journaled as intended whose outcome was never written.
+        using var client = new GuestChatClient(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl) });
+        var created = (await client.CreateConversationAsync(ChatRequests.To(EmulatorDefaults.SilentQueueName, "Crashed Guest"), CancellationToken.None)).Value!;
+        var jwt = new GuestChat.Client.Authentication.GuestJwt(created.Jwt!);
+        using (var socket = new System.Net.WebSockets.ClientWebSocket())
+        {
+            await socket.ConnectAsync(new Uri(created.EventStreamUri!), CancellationToken.None);
+            await Eventually.TrueAsync(() => _emulator.Conversation(created.Id!)!.Phase == GuestChat.Emulator.Chat.ChatPhase.Active, "the chat routed", Patience);
+            if (reachedGenesys)
+            {
+                Assert.True((await client.SendMessageAsync(jwt, created.Id!, created.Member!.Id!, new CreateWebChatMessageRequest { Body = "in flight" }, CancellationToken.None)).IsSuccess);
+            }
+        }
+
+        var key = new ConversationKey("crashed-1");
+        var now = DateTimeOffset.UtcNow;
+        using (var writer = await StartJournalOnlyAsync())
+        {
+            var system = writer.Services.GetRequiredService<ActorSystem>();
+            await Write(system, ConversationActor.PersistenceIdOf(key),
+                new ChatRequested(ChatRequests.To(EmulatorDefaults.SilentQueueName, "Crashed Guest"), now),
+                new ChatCreated(created.Id!, created.Member!.Id!, SecretProtector.FromBase64(_journal.JwtKey!).Protect(created.Jwt!), created.EventStreamUri!, now),
+                new SendIntended(1, "in flight", BodyType.Standard, "c-1", now.AddSeconds(-1)));
+            await Write(system, ConversationManager.RegistryPersistenceId, new ConversationOpened(key.Value, now));
+            await writer.StopAsync();
+        }
+
+        using var service = await StartServiceAsync();
+        var conversations = service.Services.GetRequiredService<GuestChatConversations>();
+        await Eventually.TrueAsync(async () => (await conversations.ListAsync()).Conversations.Any(c => c.Key == key), "the crashed chat back", Patience);
+        await Eventually.TrueAsync(async () => (await conversations.GetTranscriptAsync(key)).Lines.Any(l => l.Body == "in flight"), "the send settled", Patience);
+        await conversations.SendMessageAsync(key, "next", clientMessageId: "c-2");
+
+        var atGenesys = _emulator.Conversation(created.Id!)!.Transcript!;
+        Assert.Single(atGenesys, e => e.Body == "in flight");
+        Assert.Single(atGenesys, e => e.Body == "next");
+        Assert.True(atGenesys.ToList().FindIndex(e => e.Body == "in flight") < atGenesys.ToList().FindIndex(e => e.Body == "next"), "the resumed send went before the next one");
+        await service.StopAsync();
+    }
+
+    private async Task<IHost> StartServiceAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl) }, journal: _journal);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private async Task<IHost> StartJournalOnlyAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAkka("journal-writer", akka => akka.WithConversationPersistence(_journal));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task Write(ActorSystem system, string persistenceId, params IConversationFact[] facts)
+    {
+        var writer = system.ActorOf(Props.Create(() => new FactWriter(persistenceId)));
+        await writer.Ask<Done>(facts, Patience);
+    }
+
+    /// <summary>Writes facts under a persistence id, as a crashed service would have left them.</summary>
+    private sealed class FactWriter(string persistenceId) : UntypedPersistentActor
+    {
+        public override string PersistenceId { get; } = persistenceId;
+
+        protected override void OnRecover(object message)
+        {
+        }
+
+        protected override void OnCommand(object message)
+        {
+            if (message is IConversationFact[] facts)
+            {
+                var sender = Sender;
+                PersistAll(facts, _ => { });
+                DeferAsync(Done.Instance, done => sender.Tell(done));
+            }
+        }
+    }
+}
