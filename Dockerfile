@@ -18,6 +18,9 @@ RUN dotnet publish src/GuestChat.Host/GuestChat.Host.csproj -c Release --no-rest
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# Conversations journal to data/guestchat.db under the working directory: a volume, so a new container resumes the chats.
+RUN mkdir -p /app/data && chown "$APP_UID" /app/data
+VOLUME /app/data
 ENV GUESTCHAT_Urls=http://0.0.0.0:8080 \
     GUESTCHAT_Service__LogFormat=json
 # The base image's non-root user.

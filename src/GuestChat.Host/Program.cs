@@ -67,7 +67,8 @@ var logFormat = new Option<string?>("--log-format") { Description = "console (de
 var serveTarget = new Option<string?>("--target") { Description = "embedded (default), a region (mypurecloud.ie) or a base URL." };
 var serveFaults = new Option<string?>("--faults") { Description = "The embedded emulator's fault profile: none, chaos, flaky or slow." };
 var serve = new Command("serve", "Run the long-running service: an HTTP API (API key in X-Api-Key) to create and drive chats, server-sent events, /healthz and /metrics. "
-    + "Settings come from config/appsettings.json, then GUESTCHAT_ environment variables (GUESTCHAT_Service__ApiKey is required), then --Section:Key=value arguments.")
+    + "Conversations are journaled to SQLite (data/guestchat.db) and resumed after a restart; GUESTCHAT_Persistence__JwtKey (32 random bytes, base64) encrypts their JWTs at rest. "
+    + "Settings come from config/appsettings.json, then GUESTCHAT_ environment variables (GUESTCHAT_Service__ApiKey and GUESTCHAT_Persistence__JwtKey are required), then --Section:Key=value arguments.")
 {
     urls, logFormat, serveTarget, serveFaults,
 };

@@ -7,7 +7,7 @@ internal static class HostExecutable
     {
         // The settings under test are the arguments, not whatever the machine running the tests has set.
         var finished = await Processes.RunAsync(Path.Combine(AppContext.BaseDirectory, "GuestChat.Host"), arguments, deadline,
-            environment: new Dictionary<string, string?> { ["GUESTCHAT_Service__ApiKey"] = null });
+            environment: new Dictionary<string, string?> { ["GUESTCHAT_Service__ApiKey"] = null, ["GUESTCHAT_Persistence__JwtKey"] = null });
         return (finished.ExitCode, finished.Stdout, finished.Stderr);
     }
 }

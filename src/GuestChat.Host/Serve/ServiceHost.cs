@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
+using GuestChat.Actors.Persistence;
 using GuestChat.Client;
 using GuestChat.Client.Http;
 using GuestChat.Host.Api;
@@ -51,6 +52,8 @@ internal static class ServiceHost
         builder.Services.AddOptions<TargetOptions>().Bind(builder.Configuration.GetSection(TargetOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServiceOptions>, OptionsValidation>();
         builder.Services.AddSingleton<IValidateOptions<TargetOptions>, OptionsValidation>();
+        builder.Services.AddOptions<JournalSettings>().Bind(builder.Configuration.GetSection(JournalSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<JournalSettings>, OptionsValidation>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -72,7 +75,8 @@ internal static class ServiceHost
                 loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
-            }));
+            }),
+            journal: services => services.GetRequiredService<IOptions<JournalSettings>>().Value);
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddHostedService<MetricsSubscription>();

@@ -12,6 +12,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 {
     public const string ApiKey = "host-tests-key-0123456789";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly TempFolder _data = new("guestchat-serve");
     private WebApplication? _app;
 
     /// <summary>A client that sends the API key.</summary>
@@ -25,7 +26,9 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Service:EventStreamBuffer=64", "--Serilog:MinimumLevel:Default=Warning"]);
+        // The service as it ships: conversations journaled to SQLite (a database of the test's own).
+        _app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Service:EventStreamBuffer=64", "--Serilog:MinimumLevel:Default=Warning",
+            $"--Persistence:ConnectionString={_data.SqliteConnectionString()}", $"--Persistence:JwtKey={GuestChat.Actors.Persistence.SecretProtector.NewKey()}"]);
         await _app.StartAsync();
         var baseUrl = new Uri(_app.Urls.First());
         Http.BaseAddress = baseUrl;
@@ -44,6 +47,9 @@ public sealed class ServiceFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Dispose();
     }
 
     /// <summary>POSTs JSON text as it is (so a test can send anything).</summary>

@@ -1,57 +1,29 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace GuestChat.Host.Tests.Serve;
 
 /// <summary>What the service writes to its log, read from the real executable at its most verbose.</summary>
-public sealed partial class ServiceLogTests
+public sealed class ServiceLogTests
 {
     private const string ApiKey = "log-test-key-0123456789abcdef";
+    private static readonly string JwtKey = GuestChat.Actors.Persistence.SecretProtector.NewKey();
 
     [Fact]
     public async Task At_verbose_level_a_whole_chat_logs_neither_a_jwt_nor_the_api_key()
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "GuestChat.Host"),
-            "serve --urls http://127.0.0.1:0 --log-format json --Serilog:MinimumLevel:Default=Verbose --Serilog:MinimumLevel:Override:Microsoft.AspNetCore=Verbose")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["GUESTCHAT_Service__ApiKey"] = ApiKey;
-        using var process = Process.Start(start)!;
-        var log = new StringBuilder();
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
+        using var data = new TempFolder("guestchat-log");
+        var serve = await ServeProcess.StartAsync("--log-format json --Serilog:MinimumLevel:Default=Verbose --Serilog:MinimumLevel:Override:Microsoft.AspNetCore=Verbose",
+            new Dictionary<string, string>
             {
-                return;
-            }
-
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-
-            if (ListeningOn().Match(e.Data) is { Success: true } match)
-            {
-                listening.TrySetResult(new Uri(match.Groups[1].Value));
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
+                ["GUESTCHAT_Service__ApiKey"] = ApiKey,
+                ["GUESTCHAT_Persistence__ConnectionString"] = data.SqliteConnectionString(),
+                ["GUESTCHAT_Persistence__JwtKey"] = JwtKey,
+            },
+            TimeSpan.FromSeconds(30));
+        await using (serve)
         {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30)) };
+            using var http = new HttpClient { BaseAddress = serve.BaseUrl };
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
             var created = await http.PostAsync("/chats", new StringContent("""{"key":"logged","memberInfo":{"displayName":"Quiet"}}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -60,16 +32,12 @@ public sealed partial class ServiceLogTests
             Assert.Equal(HttpStatusCode.OK, (await http.DeleteAsync("/chats/logged")).StatusCode);
             await WaitForStateAsync(http, "Ended");
         }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
 
-        var text = log.ToString();
+        var text = serve.Log;
         // Akka's log lines arrive through Serilog with their named properties.
         Assert.Contains("\"ConversationKey\":\"logged\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain(ApiKey, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(JwtKey, text, StringComparison.Ordinal);
 
         // Every JWT starts with the base64 of {"alg" or {"typ": eyJ.
         Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]{10,}\.", text);
@@ -77,7 +45,4 @@ public sealed partial class ServiceLogTests
 
     private static Task WaitForStateAsync(HttpClient http, string state) =>
         Eventually.TrueAsync(async () => (await http.GetStringAsync("/chats/logged")).Contains($"\"state\":\"{state}\"", StringComparison.Ordinal), $"the chat in {state}");
-
-    [GeneratedRegex(@"Now listening on: \\?""?(http://[0-9.:]+)")]
-    private static partial Regex ListeningOn();
 }

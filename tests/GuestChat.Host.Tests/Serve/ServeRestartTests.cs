@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using GuestChat.Emulator;
+using GuestChat.Emulator.Options;
+
+namespace GuestChat.Host.Tests.Serve;
+
+/// <summary>
+/// The service killed with SIGKILL in the middle of traffic and started again on the same SQLite
+/// journal, with the emulator in a process of its own (it outlives the service, as Genesys would).
+/// </summary>
+public sealed class ServeRestartTests : IAsyncLifetime
+{
+    private const string ApiKey = "restart-test-key-0123456789";
+    private const int Chats = 12;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly TempFolder _data = new("guestchat-restart");
+    private readonly string _jwtKey = GuestChat.Actors.Persistence.SecretProtector.NewKey();
+    private EmulatorProcess _emulator = null!;
+
+    public async Task InitializeAsync() =>
+        _emulator = await EmulatorProcess.StartAsync(["--Emulator:Timing:AgentAlertDelay=00:00:00.100", "--Emulator:Timing:AgentAnswerDelay=00:00:00.100"], TimeSpan.FromSeconds(60));
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task A_service_killed_mid_traffic_resumes_every_chat_and_nothing_is_lost_or_sent_twice()
+    {
+        var keys = Enumerable.Range(1, Chats).Select(i => $"restart-{i}").ToList();
+        var serve = await StartServeAsync();
+        using (var http = Client(serve))
+        {
+            await Task.WhenAll(keys.Select(async key =>
+            {
+                var created = await http.PostAsync("/chats", Json(new JsonObject { ["key"] = key, ["memberInfo"] = new JsonObject { ["displayName"] = $"Guest {key}" } }.ToJsonString()));
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                await WaitForStateAsync(http, key, "Active");
+                Assert.Equal(HttpStatusCode.Created, (await http.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} one"}"""))).StatusCode);
+            }));
+
+            // Sends in flight when the process dies: each may or may not have reached Genesys.
+            var inFlight = keys.Select(key => http.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} two"}"""))).ToList();
+            await Task.Delay(15);
+            await serve.KillAsync();
+            await Task.WhenAll(inFlight.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+
+        var killedAt = DateTime.UtcNow;
+        await using var again = await StartServeAsync();
+        using var resumed = Client(again);
+        foreach (var key in keys)
+        {
+            await WaitForStateAsync(resumed, key, "Active");
+        }
+
+        var backIn = DateTime.UtcNow - killedAt;
+        foreach (var key in keys)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await resumed.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} three"}"""))).StatusCode);
+        }
+
+        foreach (var key in keys)
+        {
+            var chat = (await resumed.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!;
+            var conversationId = chat["conversationId"]!.GetValue<string>();
+
+            // At Genesys: every guest message once. "two" was in flight: at most once, whether it was posted
+            // before the kill, settled from the journal after it, or never reached the service at all.
+            var atGenesys = (await _emulator.ConversationAsync(conversationId, CancellationToken.None))!.Transcript!;
+            var mine = atGenesys.Where(e => e.SenderRole == GuestChat.Client.Models.MemberRole.Customer && e.BodyType == GuestChat.Client.Models.BodyType.Standard).Select(e => e.Body).ToList();
+            Assert.Single(mine, b => b == $"{key} one");
+            Assert.Single(mine, b => b == $"{key} three");
+            Assert.InRange(mine.Count(b => b == $"{key} two"), 0, 1);
+            Assert.Equal(mine.Count, mine.Distinct().Count());
+
+            // In the service: every agent message of the chat once (the echoes of all three, the one said meanwhile included).
+            var agentIds = atGenesys.Where(e => e.SenderRole == GuestChat.Client.Models.MemberRole.Agent && e.BodyType == GuestChat.Client.Models.BodyType.Standard).Select(e => e.Id).ToList();
+            await Eventually.TrueAsync(async () =>
+            {
+                var lines = (await resumed.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["transcript"]!.AsArray().Select(l => l!["messageId"]!.GetValue<string>()).ToList();
+                return agentIds.All(id => lines.Count(l => l == id) == 1) && lines.Count == lines.Distinct().Count();
+            }, $"every agent message of {key} in the service's transcript once", Patience);
+        }
+
+        Assert.True(backIn < TimeSpan.FromSeconds(30), $"the chats were Active again {backIn.TotalSeconds:F1} s after the kill");
+    }
+
+    private Task<ServeProcess> StartServeAsync() => ServeProcess.StartAsync(
+        $"--target {_emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{EmulatorDefaults.QueueName}\" --Serilog:MinimumLevel:Default=Warning",
+        new Dictionary<string, string>
+        {
+            ["GUESTCHAT_Service__ApiKey"] = ApiKey,
+            ["GUESTCHAT_Persistence__ConnectionString"] = _data.SqliteConnectionString(),
+            ["GUESTCHAT_Persistence__JwtKey"] = _jwtKey,
+        },
+        TimeSpan.FromSeconds(30));
+
+    private static HttpClient Client(ServeProcess serve)
+    {
+        var http = new HttpClient { BaseAddress = serve.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return http;
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static Task WaitForStateAsync(HttpClient http, string key, string state) =>
+        Eventually.TrueAsync(async () =>
+        {
+            using var response = await http.GetAsync($"/chats/{key}");
+            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>() == state;
+        }, $"{key} {state}", Patience);
+}
