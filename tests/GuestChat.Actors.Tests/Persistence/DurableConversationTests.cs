@@ -18,7 +18,29 @@ using static GuestChat.Actors.Conversations.ConversationEvents;
 namespace GuestChat.Actors.Tests.Persistence;
 
 /// <summary>Conversations on a SQLite journal: a service that stops and starts again resumes every live chat, against the real emulator.</summary>
-public sealed class DurableConversationTests : IAsyncLifetime
+public sealed class SqliteDurableConversationTests : DurableConversationTests
+{
+    protected override Task<JournalSettings> JournalAsync(string folder) => Task.FromResult(new JournalSettings
+    {
+        Provider = PersistenceProvider.Sqlite,
+        ConnectionString = $"Data Source={Path.Combine(folder, "guestchat.db")}",
+        JwtKey = SecretProtector.NewKey(),
+    });
+}
+
+/// <summary>The same on PostgreSQL 15 (Debian's package, started by scripts/postgres.sh), a database per test.</summary>
+public sealed class PostgreSqlDurableConversationTests(PostgresFixture postgres) : DurableConversationTests, IClassFixture<PostgresFixture>
+{
+    protected override async Task<JournalSettings> JournalAsync(string folder) => new()
+    {
+        Provider = PersistenceProvider.PostgreSql,
+        ConnectionString = await postgres.Server.CreateDatabaseAsync(),
+        JwtKey = SecretProtector.NewKey(),
+    };
+}
+
+/// <summary>What a service on a durable journal promises across a restart, whatever the database.</summary>
+public abstract class DurableConversationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"guestchat-durable-{Guid.NewGuid():N}");
@@ -28,16 +50,21 @@ public sealed class DurableConversationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Directory.CreateDirectory(_folder);
+        _journal = await JournalAsync(_folder);
         _emulator = await GuestChatEmulator.StartAsync(EmulatorOptions.Quick());
         _control = new HttpClient { BaseAddress = _emulator.BaseUrl };
-        _journal = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "guestchat.db")}", JwtKey = SecretProtector.NewKey() };
     }
+
+    /// <summary>The journal the test's services share (a database of the test's own).</summary>
+    protected abstract Task<JournalSettings> JournalAsync(string folder);
 
     public async Task DisposeAsync()
     {
         _control.Dispose();
         await _emulator.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
