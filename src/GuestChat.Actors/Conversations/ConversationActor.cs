@@ -92,7 +92,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         switch (message)
         {
             case MessageSeen seen:
-                _transcript.Apply(new TranscriptLine(seen.MessageId, seen.SenderId, seen.SenderRole, seen.Body, seen.BodyType, seen.Timestamp));
+                _transcript.Apply(new TranscriptLine(seen.MessageId, seen.SenderId, seen.SenderRole, seen.Body, seen.BodyType, seen.Timestamp), fromStream: seen.Posted != true);
                 break;
             case SendAccepted accepted:
                 _acceptedSends.Add(accepted.MessageId);
@@ -265,7 +265,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             {
                 RestartWatchdog(session);
                 Become(m => Backfilling(session, 1, m));
-                RequestBackfill(session, _transcript.LastSeenMessageId);
+                RequestBackfill(session, _transcript.BackfillAfterMessageId);
                 break;
             }
 
@@ -318,7 +318,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
                 if ((page.Result.Value.Entities?.Count ?? 0) >= _settings.BackfillPageSize)
                 {
-                    RequestBackfill(session, _transcript.LastSeenMessageId);
+                    RequestBackfill(session, _transcript.BackfillAfterMessageId);
                     break;
                 }
 
@@ -339,7 +339,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
             case BackfillRetry:
             {
-                RequestBackfill(session, _transcript.LastSeenMessageId);
+                RequestBackfill(session, _transcript.BackfillAfterMessageId);
                 break;
             }
 
@@ -723,7 +723,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private void Accept(Session session, SendCompleted sent, WebChatMessage message)
     {
         _acceptedSends.Add(message.Id!);
-        OnMessage(session, message.Id, session.MemberId, message.Body, message.BodyType, message.Timestamp);
+        OnMessage(session, message.Id, session.MemberId, message.Body, message.BodyType, message.Timestamp, fromStream: false);
         Record(new SendAccepted(sent.SendId, message.Id!, message.Timestamp ?? Now), _ =>
         {
             Answer(sent.Requester, new MessageAccepted(_key, sent.Command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
@@ -894,19 +894,19 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         }
     }
 
-    private void OnMessage(Session session, string? id, string? senderId, string? body, BodyType? bodyType, DateTimeOffset? timestamp)
+    private void OnMessage(Session session, string? id, string? senderId, string? body, BodyType? bodyType, DateTimeOffset? timestamp, bool fromStream = true)
     {
         var type = bodyType ?? BodyType.Standard;
         var at = timestamp ?? Now;
         var line = id is null || senderId is null ? null : new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _directory.Find(senderId)?.Role, body ?? "", type, at);
-        if (line is null || !_transcript.Apply(line))
+        if (line is null || !_transcript.Apply(line, fromStream))
         {
             return;
         }
 
         // Written before it is told: a restart backfills from the newest message written, so what
         // subscribers heard is in the journal, and what is not in it is fetched again.
-        Record(new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp), _ => Announce(session, line));
+        Record(new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, fromStream ? null : true), _ => Announce(session, line));
     }
 
     private void Announce(Session session, TranscriptLine line)

@@ -16,8 +16,11 @@ public sealed record ChatRequested(CreateWebChatConversationRequest Request, Dat
 /// <summary>Genesys created the chat. <paramref name="ProtectedJwt"/> is the JWT encrypted at rest (see <see cref="SecretProtector"/>), never the token itself.</summary>
 public sealed record ChatCreated(string ConversationId, string MemberId, string ProtectedJwt, string EventStreamUri, DateTimeOffset At) : IConversationFact;
 
-/// <summary>A message of the chat was seen (from the socket, a backfill, or an accepted send), once.</summary>
-public sealed record MessageSeen(string MessageId, string SenderId, MemberRole? SenderRole, string Body, BodyType BodyType, DateTimeOffset Timestamp) : IConversationFact;
+/// <summary>
+/// A message of the chat was seen, once: from the stream (a socket frame or a backfill page), or, with
+/// <paramref name="Posted"/> true, from the answer to the guest's own send (which does not move the backfill start).
+/// </summary>
+public sealed record MessageSeen(string MessageId, string SenderId, MemberRole? SenderRole, string Body, BodyType BodyType, DateTimeOffset Timestamp, bool? Posted = null) : IConversationFact;
 
 /// <summary>A member was resolved (role and name) or changed state.</summary>
 public sealed record MemberKnown(string MemberId, MemberRole? Role, string? DisplayName, MemberState State) : IConversationFact;

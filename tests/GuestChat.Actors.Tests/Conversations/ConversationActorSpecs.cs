@@ -384,6 +384,22 @@ public sealed class ConversationActorSpecs : TestKit
         Assert.Equal(3, _api.Calls.Count(c => c.StartsWith("messages after", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void An_agent_message_lost_in_a_drop_is_backfilled_although_the_guests_own_send_was_accepted_after_it()
+    {
+        var conversation = Attached();
+        _api.Post(Agent, "on its way when the socket died");
+        conversation.Tell(new SendMessage(Key, "mine"));
+        ExpectMsg<MessageAccepted>();
+
+        conversation.Tell(new Closed(1, CloseReason.Lost, null, "drop"));
+        Scheduler.Advance(_events.FishForMessage<Reconnecting>(_ => true).Delay);
+        AwaitCondition(() => _streams.Opened.ContainsKey(2));
+        conversation.Tell(new Opened(2));
+
+        Assert.Equal("on its way when the socket died", _events.FishForMessage<MessageReceived>(_ => true).Body);
+    }
+
     private IActorRef Begin(ConversationSettings? settings = null)
     {
         var conversation = Sys.ActorOf(ConversationActor.Props(Key, _api, settings ?? Settings, _streams));

@@ -14,7 +14,7 @@ namespace GuestChat.Host.Tests.Serve;
 public sealed class ServeRestartTests : IAsyncLifetime
 {
     private const string ApiKey = "restart-test-key-0123456789";
-    private const int Chats = 12;
+    private const int Chats = 100;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempFolder _data = new("guestchat-restart");
     private readonly string _jwtKey = GuestChat.Actors.Persistence.SecretProtector.NewKey();
@@ -81,11 +81,20 @@ public sealed class ServeRestartTests : IAsyncLifetime
 
             // In the service: every agent message of the chat once (the echoes of all three, the one said meanwhile included).
             var agentIds = atGenesys.Where(e => e.SenderRole == GuestChat.Client.Models.MemberRole.Agent && e.BodyType == GuestChat.Client.Models.BodyType.Standard).Select(e => e.Id).ToList();
-            await Eventually.TrueAsync(async () =>
+            var lines = new List<string>();
+            try
             {
-                var lines = (await resumed.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["transcript"]!.AsArray().Select(l => l!["messageId"]!.GetValue<string>()).ToList();
-                return agentIds.All(id => lines.Count(l => l == id) == 1) && lines.Count == lines.Distinct().Count();
-            }, $"every agent message of {key} in the service's transcript once", Patience);
+                await Eventually.TrueAsync(async () =>
+                {
+                    lines = [.. (await resumed.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["transcript"]!.AsArray().Select(l => l!["messageId"]!.GetValue<string>())];
+                    return agentIds.All(id => lines.Count(l => l == id) == 1) && lines.Count == lines.Distinct().Count();
+                }, $"every agent message of {key} in the service's transcript once", Patience);
+            }
+            catch (TimeoutException e)
+            {
+                var chatNow = (await resumed.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!.ToJsonString();
+                throw new TimeoutException($"{e.Message}\nat Genesys: {string.Join(", ", atGenesys.Select(a => $"{a.Id}:{a.SenderRole}:{a.BodyType}:{a.Body}@{a.Timestamp:HH:mm:ss.fff}"))}\nin the service: {chatNow}", e);
+            }
         }
 
         Assert.True(backIn < TimeSpan.FromSeconds(30), $"the chats were Active again {backIn.TotalSeconds:F1} s after the kill");

@@ -4,10 +4,15 @@ using static GuestChat.Actors.Conversations.ConversationQueries;
 namespace GuestChat.Actors.Conversations.State;
 
 /// <summary>
-/// What a conversation has seen of its chat's messages: every line once, in timestamp order, and the
-/// newest one (where a backfill after a reconnect starts). Deterministic and free of I/O: the actor
-/// feeds it what arrives, from the socket, a backfill or an accepted send, in any order and any number
-/// of times.
+/// What a conversation has seen of its chat's messages: every line once, in timestamp order, and where a
+/// backfill after a reconnect starts. Deterministic and free of I/O: the actor feeds it what arrives,
+/// from the socket, a backfill or an accepted send, in any order and any number of times.
+/// <para>
+/// The backfill starts after the newest message learned <i>from the chat's stream</i> (socket frames and
+/// backfill pages, which come in order), never after one learned from a POST's answer: the guest's own
+/// message can be accepted while an earlier agent message is still on its way through a socket that is
+/// about to drop, and a backfill after the guest's message would skip it.
+/// </para>
 /// </summary>
 public sealed class TranscriptState
 {
@@ -17,18 +22,27 @@ public sealed class TranscriptState
     /// <summary>The lines in timestamp order (a line that arrives late is put in its place).</summary>
     public IReadOnlyList<TranscriptLine> Lines => _lines;
 
-    /// <summary>The id of the newest message seen: what <c>GET /messages?after=</c> starts from.</summary>
-    public string? LastSeenMessageId { get; private set; }
+    /// <summary>The id of the newest message learned from the stream: what <c>GET /messages?after=</c> starts from.</summary>
+    public string? BackfillAfterMessageId { get; private set; }
 
-    /// <summary>When the newest message seen was sent.</summary>
-    public DateTimeOffset? LastSeenAt { get; private set; }
+    /// <summary>When that message was sent.</summary>
+    public DateTimeOffset? BackfillAfterAt { get; private set; }
 
     /// <summary>Whether a message with this id has been seen.</summary>
     public bool Contains(string messageId) => _seen.Contains(messageId);
 
-    /// <summary>Takes a line in; false when its id was seen before (nothing changes then).</summary>
-    public bool Apply(TranscriptLine line)
+    /// <summary>
+    /// Takes a line in; false when its id was seen before (the transcript keeps the first). A line from
+    /// the stream moves the backfill start forward even when it was known already (from a POST's answer).
+    /// </summary>
+    public bool Apply(TranscriptLine line, bool fromStream = true)
     {
+        if (fromStream && (BackfillAfterAt is null || line.Timestamp >= BackfillAfterAt))
+        {
+            BackfillAfterAt = line.Timestamp;
+            BackfillAfterMessageId = line.MessageId;
+        }
+
         if (!_seen.Add(line.MessageId))
         {
             return false;
@@ -41,12 +55,6 @@ public sealed class TranscriptState
         }
 
         _lines.Insert(index, line);
-        if (LastSeenAt is null || line.Timestamp >= LastSeenAt)
-        {
-            LastSeenAt = line.Timestamp;
-            LastSeenMessageId = line.MessageId;
-        }
-
         return true;
     }
 

@@ -28,8 +28,8 @@ public sealed class TranscriptStateSpecs
         transcript.Apply(Line("m-2", 2));
 
         Assert.Equal(["m-1", "m-2", "m-3"], transcript.Lines.Select(l => l.MessageId));
-        Assert.Equal("m-3", transcript.LastSeenMessageId);
-        Assert.Equal(T0.AddSeconds(3), transcript.LastSeenAt);
+        Assert.Equal("m-3", transcript.BackfillAfterMessageId);
+        Assert.Equal(T0.AddSeconds(3), transcript.BackfillAfterAt);
     }
 
     [Fact]
@@ -40,7 +40,22 @@ public sealed class TranscriptStateSpecs
         transcript.Apply(Line("b", 1));
 
         Assert.Equal(["a", "b"], transcript.Lines.Select(l => l.MessageId));
-        Assert.Equal("b", transcript.LastSeenMessageId);
+        Assert.Equal("b", transcript.BackfillAfterMessageId);
+    }
+
+    [Fact]
+    public void The_guests_own_message_known_from_its_post_does_not_move_the_backfill_start_until_the_stream_brings_it()
+    {
+        var transcript = new TranscriptState();
+        transcript.Apply(Line("agent-1", 1));
+        Assert.True(transcript.Apply(Line("mine", 5) with { SenderId = "guest" }, fromStream: false));
+
+        // An agent message sent at 3 s may still be on its way: the backfill must start before it.
+        Assert.Equal("agent-1", transcript.BackfillAfterMessageId);
+
+        // Once the stream brings the guest's message (its echo), everything before it has come too.
+        Assert.False(transcript.Apply(Line("mine", 5) with { SenderId = "guest" }));
+        Assert.Equal("mine", transcript.BackfillAfterMessageId);
     }
 
     [Fact]
