@@ -167,7 +167,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         run.ConversationId = started.ConversationId;
         if (!await CompletesWithin(run.Active.Task, AnswerTimeout) || run.Ended.Task.IsCompleted)
         {
-            Fail(run.Ended.Task.IsCompleted ? $"ended before an agent answered ({run.Ended.Task.Result.Reason})" : "no agent answered");
+            Fail(run.Ended.Task.IsCompleted ? $"ended before an agent answered ({run.Ended.Task.Result.Reason})" : $"no agent answered (still {(await conversations.GetStatusAsync(run.Key)).State})");
             return false;
         }
 
