@@ -57,6 +57,8 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private GuestChatError? _endError;
     private DateTimeOffset? _endedAt;
     private long _nextSendId = 1;
+    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+    private long _lastSequence;
 
     /// <summary>A conversation that waits for its <see cref="Start"/>, or resumes the chat its journal holds.</summary>
     public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null)
@@ -93,6 +95,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         {
             case MessageSeen seen:
                 _transcript.Apply(new TranscriptLine(seen.MessageId, seen.SenderId, seen.SenderRole, seen.Body, seen.BodyType, seen.Timestamp), fromStream: seen.Posted != true);
+                _sequences[seen.MessageId] = _lastSequence = LastSequenceNr;
                 break;
             case SendAccepted accepted:
                 _acceptedSends.Add(accepted.MessageId);
@@ -906,7 +909,12 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
         // Written before it is told: a restart backfills from the newest message written, so what
         // subscribers heard is in the journal, and what is not in it is fetched again.
-        Record(new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, fromStream ? null : true), _ => Announce(session, line));
+        Record(new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, fromStream ? null : true), _ =>
+        {
+            // Its place in the journal when there is one (so it survives a restart), a count otherwise.
+            _sequences[line.MessageId] = _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;
+            Announce(session, line);
+        });
     }
 
     private void Announce(Session session, TranscriptLine line)
@@ -920,7 +928,8 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         switch (type)
         {
             case BodyType.Standard or BodyType.Notice:
-                Deliver(senderId, member => new MessageReceived(_key, id, member, body ?? "", type, at));
+                var sequence = _sequences.GetValueOrDefault(id);
+                Deliver(senderId, member => new MessageReceived(_key, id, member, body ?? "", type, at, sequence));
                 break;
 
             case BodyType.MediaRequest when body is { Length: > 0 } mediaRequestId:
@@ -932,6 +941,15 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
                 // member-join and member-leave repeat member-change events, which are the ones acted on.
                 break;
         }
+    }
+
+    /// <summary>The messages subscribers were told (from other members, standard or notice) after a sequence number, in order.</summary>
+    private List<MessageReceived> MessagesAfter(long sequence)
+    {
+        return [.. _transcript.Lines
+            .Where(l => l.SenderRole != MemberRole.Customer && l.BodyType is BodyType.Standard or BodyType.Notice && _sequences.GetValueOrDefault(l.MessageId) > sequence)
+            .Select(l => new MessageReceived(_key, l.MessageId, _directory.Find(l.SenderId) ?? new Member(l.SenderId, l.SenderRole, null, MemberState.Connected), l.Body, l.BodyType, l.Timestamp, _sequences[l.MessageId]))
+            .OrderBy(m => m.Sequence)];
     }
 
     /// <summary>Queues an event that names a member; events go out in order once their members are resolved.</summary>
@@ -1188,6 +1206,10 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
             case GetTranscript:
                 Sender.Tell(new Transcript(_key, [.. _transcript.Lines]));
+                break;
+
+            case GetMessagesSince since:
+                Sender.Tell(new MessagesSince(_key, MessagesAfter(since.Sequence)));
                 break;
 
             case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:

@@ -18,8 +18,13 @@ public static class ConversationEvents
     /// <summary>A member joined, changed state or left (an agent leaving while the guest stays is a transfer).</summary>
     public sealed record MemberChanged(ConversationKey Key, Member Member) : IWithConversationKey;
 
-    /// <summary>A message from another member (agent, workflow, system), delivered once, in timestamp order.</summary>
-    public sealed record MessageReceived(ConversationKey Key, string MessageId, Member Sender, string Body, BodyType BodyType, DateTimeOffset Timestamp) : IWithConversationKey;
+    /// <summary>
+    /// A message from another member (agent, workflow, system), delivered once, in timestamp order.
+    /// <paramref name="Sequence"/> orders the chat's messages and survives a restart with a durable
+    /// journal (it is the message's place in the journal): a reader that saw up to N asks for the rest
+    /// with <see cref="ConversationQueries.GetMessagesSince"/>.
+    /// </summary>
+    public sealed record MessageReceived(ConversationKey Key, string MessageId, Member Sender, string Body, BodyType BodyType, DateTimeOffset Timestamp, long Sequence = 0) : IWithConversationKey;
 
     /// <summary>Another member is typing, until <see cref="ExpiresAt"/> or that member's next message.</summary>
     public sealed record Typing(ConversationKey Key, Member Member, DateTimeOffset ExpiresAt) : IWithConversationKey;

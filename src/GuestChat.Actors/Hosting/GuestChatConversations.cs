@@ -52,6 +52,10 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
     public Task<Transcript> GetTranscriptAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
         AskAsync<Transcript>(new GetTranscript(key), cancellationToken);
 
+    /// <summary>The messages from other members after <paramref name="sequence"/> (see <see cref="MessageReceived.Sequence"/>), in order.</summary>
+    public Task<MessagesSince> GetMessagesSinceAsync(ConversationKey key, long sequence, CancellationToken cancellationToken = default) =>
+        AskAsync<MessagesSince>(new GetMessagesSince(key, sequence), cancellationToken);
+
     /// <summary>Every conversation and where it stands.</summary>
     public Task<ConversationList> ListAsync(CancellationToken cancellationToken = default) =>
         AskAsync<ConversationList>(new ListConversations(), cancellationToken);

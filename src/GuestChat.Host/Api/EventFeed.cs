@@ -13,6 +13,12 @@ namespace GuestChat.Host.Api;
 /// are buffered per reader up to a bound; a reader that falls further behind gets an <c>overflow</c>
 /// event and its stream is closed, rather than the service holding an unbounded backlog for it.
 /// A comment line every 15 s keeps proxies from closing a quiet stream.
+/// <para>
+/// A chat's stream gives each message event an <c>id</c> (its sequence number in the chat). A reader
+/// that reconnects with <c>Last-Event-ID</c> (or <c>?lastEventId=</c>) first gets every message it
+/// missed, from the conversation (which, with a durable journal, holds them across a restart too), then
+/// the live events, with no message twice.
+/// </para>
 /// </summary>
 internal static class EventFeed
 {
@@ -31,6 +37,12 @@ internal static class EventFeed
             }
         }, cancellationToken);
 
+        // Subscribed first, then asked: a message told in between is in both, and written once.
+        var replay = key is { } chat && LastEventId(context.Request) is { } since
+            ? (await conversations.GetMessagesSinceAsync(chat, since, cancellationToken)).Messages
+            : [];
+        var lastSequence = replay.Count > 0 ? replay[^1].Sequence : LastEventId(context.Request) ?? 0;
+
         var response = context.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
@@ -39,6 +51,11 @@ internal static class EventFeed
         try
         {
             await response.WriteAsync(": connected\n\n", cancellationToken);
+            foreach (var missed in replay)
+            {
+                await response.WriteAsync(Format(EventViews.Of(missed)!.Value, key is null ? null : missed.Sequence), cancellationToken);
+            }
+
             await response.Body.FlushAsync(cancellationToken);
             var first = true;
             while (true)
@@ -66,9 +83,19 @@ internal static class EventFeed
                 {
                     var over = key is not null && (message is Ended || (first && message is StateChanged { State: ConversationState.Ended or ConversationState.Failed }));
                     first = false;
-                    if (EventViews.Of(message) is var (name, data))
+                    if (message is MessageReceived { Sequence: > 0 } told && key is not null)
                     {
-                        await response.WriteAsync(Format(name, data), cancellationToken);
+                        if (told.Sequence <= lastSequence)
+                        {
+                            continue;
+                        }
+
+                        lastSequence = told.Sequence;
+                    }
+
+                    if (EventViews.Of(message) is { } view)
+                    {
+                        await response.WriteAsync(Format(view, key is not null && message is MessageReceived m ? m.Sequence : null), cancellationToken);
                     }
 
                     if (over)
@@ -83,7 +110,7 @@ internal static class EventFeed
 
             if (Volatile.Read(ref overflowed) == 1)
             {
-                await response.WriteAsync(Format("overflow", new { buffer, message = $"This reader fell more than {buffer} events behind; reconnect and read the chats' state with GET /chats" }), cancellationToken);
+                await response.WriteAsync(Format(("overflow", new { buffer, message = $"This reader fell more than {buffer} events behind; reconnect (a chat's stream with Last-Event-ID) and read the chats' state with GET /chats" }), null), cancellationToken);
                 await response.Body.FlushAsync(cancellationToken);
             }
         }
@@ -97,9 +124,22 @@ internal static class EventFeed
         }
     }
 
-    private static string Format(string name, object data)
+    /// <summary>The sequence number a reconnecting reader last saw, from <c>Last-Event-ID</c> or <c>?lastEventId=</c>; null when none or not a number.</summary>
+    private static long? LastEventId(HttpRequest request)
     {
+        var value = request.Headers["Last-Event-ID"].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
+        return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
+    }
+
+    private static string Format((string Name, object Data) view, long? id)
+    {
+        var (name, data) = view;
         var text = new StringBuilder();
+        if (id is { } sequence)
+        {
+            text.Append("id: ").Append(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        }
+
         text.Append("event: ").Append(name).Append('\n');
         text.Append("data: ").Append(JsonSerializer.Serialize(data, ApiJson.Options)).Append("\n\n");
         return text.ToString();

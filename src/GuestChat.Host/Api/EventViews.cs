@@ -20,6 +20,7 @@ internal static class EventViews
             body = e.Body,
             bodyType = e.BodyType,
             timestamp = e.Timestamp,
+            sequence = e.Sequence,
         }),
         Typing e => ("typing", new { key = e.Key.Value, member = ChatViews.MemberView.Of(e.Member), expiresAt = e.ExpiresAt }),
         MediaRequested e => ("mediaRequest", new { key = e.Key.Value, request = e.Request }),

@@ -55,6 +55,40 @@ public sealed class ChatApiTests(ServiceFixture service) : IClassFixture<Service
     }
 
     [Fact]
+    public async Task A_reader_that_reconnects_with_last_event_id_gets_every_message_it_missed_once_then_the_live_ones()
+    {
+        var chat = await service.CreateActiveChatAsync("api-replay");
+        var conversationId = chat["conversationId"]!.GetValue<string>();
+        using var emulator = new HttpClient { BaseAddress = service.EmulatorUrl };
+        long seen;
+        using (var events = await service.OpenEventsAsync("/chats/api-replay/events"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await service.PostAsync("/chats/api-replay/messages", """{"body":"one"}""")).StatusCode);
+            seen = (await events.NextAsync("message", m => m["body"]!.GetValue<string>().Contains("one", StringComparison.Ordinal)))["sequence"]!.GetValue<long>();
+            Assert.True(seen > 0);
+        }
+
+        // The reader is gone; the agent speaks twice.
+        foreach (var body in new[] { "while you were away 1", "while you were away 2" })
+        {
+            (await emulator.PostAsJsonAsync($"/emulator/conversations/{conversationId}/agent/messages", new { body })).EnsureSuccessStatusCode();
+        }
+
+        await Eventually.TrueAsync(async () => (await service.Http.GetStringAsync("/chats/api-replay")).Contains("while you were away 2", StringComparison.Ordinal), "the agent's messages in the service");
+        using var again = await service.OpenEventsAsync("/chats/api-replay/events", lastEventId: seen);
+        var first = await again.NextAsync("message");
+        var second = await again.NextAsync("message");
+        Assert.Equal(["while you were away 1", "while you were away 2"], new[] { first, second }.Select(m => m["body"]!.GetValue<string>()));
+        Assert.True(first["sequence"]!.GetValue<long>() > seen && second["sequence"]!.GetValue<long>() > first["sequence"]!.GetValue<long>());
+
+        // Then the live ones, and nothing of before twice.
+        Assert.Equal(HttpStatusCode.Created, (await service.PostAsync("/chats/api-replay/messages", """{"body":"three"}""")).StatusCode);
+        var live = await again.NextAsync("message");
+        Assert.Contains("three", live["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(live["sequence"]!.GetValue<long>() > second["sequence"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task An_agents_media_request_is_streamed_and_answered_over_http()
     {
         var chat = await service.CreateActiveChatAsync("api-media");

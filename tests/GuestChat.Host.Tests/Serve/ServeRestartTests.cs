@@ -15,6 +15,7 @@ public sealed class ServeRestartTests : IAsyncLifetime
 {
     private const string ApiKey = "restart-test-key-0123456789";
     private const int Chats = 100;
+    private const int Readers = 5;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempFolder _data = new("guestchat-restart");
     private readonly string _jwtKey = GuestChat.Actors.Persistence.SecretProtector.NewKey();
@@ -44,6 +45,12 @@ public sealed class ServeRestartTests : IAsyncLifetime
                 Assert.Equal(HttpStatusCode.Created, (await http.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} one"}"""))).StatusCode);
             }));
 
+            // Readers of the first chats' event streams, as a client of the service would hold them.
+            foreach (var key in keys.Take(Readers))
+            {
+                _readers[key] = await OpenEventsAsync(http, key, lastEventId: null);
+            }
+
             // Sends in flight when the process dies: each may or may not have reached Genesys.
             var inFlight = keys.Select(key => http.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} two"}"""))).ToList();
             await Task.Delay(15);
@@ -60,6 +67,19 @@ public sealed class ServeRestartTests : IAsyncLifetime
         }
 
         var backIn = DateTime.UtcNow - killedAt;
+
+        // The readers lost their streams with the process; each reconnects with the last id it saw.
+        var heard = new Dictionary<string, List<JsonObject>>();
+        var reconnected = new Dictionary<string, ServiceFixture.EventReader>();
+        foreach (var (key, reader) in _readers)
+        {
+            await reader.Completion.WaitAsync(Patience);
+            heard[key] = reader.Drain("message");
+            reader.Dispose();
+            var last = heard[key].Select(m => m["sequence"]!.GetValue<long>()).DefaultIfEmpty(0).Max();
+            reconnected[key] = await OpenEventsAsync(resumed, key, last);
+        }
+
         foreach (var key in keys)
         {
             Assert.Equal(HttpStatusCode.Created, (await resumed.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} three"}"""))).StatusCode);
@@ -97,7 +117,39 @@ public sealed class ServeRestartTests : IAsyncLifetime
             }
         }
 
+        // Every agent message reached each reader exactly once, across the kill.
+        foreach (var (key, reader) in reconnected)
+        {
+            var chat = (await resumed.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!;
+            var atGenesys = (await _emulator.ConversationAsync(chat["conversationId"]!.GetValue<string>(), CancellationToken.None))!.Transcript!;
+            var agentIds = atGenesys.Where(e => e.SenderRole == GuestChat.Client.Models.MemberRole.Agent && e.BodyType == GuestChat.Client.Models.BodyType.Standard).Select(e => e.Id!).ToHashSet();
+            var received = heard[key];
+            await Eventually.TrueAsync(() =>
+            {
+                received.AddRange(reader.Drain("message"));
+                return agentIds.IsSubsetOf(received.Select(m => m["messageId"]!.GetValue<string>()));
+            }, $"every agent message of {key} at its reader", Patience);
+            var ids = received.Select(m => m["messageId"]!.GetValue<string>()).ToList();
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            reader.Dispose();
+        }
+
         Assert.True(backIn < TimeSpan.FromSeconds(30), $"the chats were Active again {backIn.TotalSeconds:F1} s after the kill");
+    }
+
+    private readonly Dictionary<string, ServiceFixture.EventReader> _readers = [];
+
+    private static async Task<ServiceFixture.EventReader> OpenEventsAsync(HttpClient http, string key, long? lastEventId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/chats/{key}/events");
+        if (lastEventId is { } id)
+        {
+            request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new ServiceFixture.EventReader(response);
     }
 
     private Task<ServeProcess> StartServeAsync() => ServeProcess.StartAsync(

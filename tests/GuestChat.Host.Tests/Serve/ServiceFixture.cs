@@ -73,9 +73,15 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>Opens a server-sent-events stream and hands its events over as they come.</summary>
-    public async Task<EventReader> OpenEventsAsync(string path)
+    public async Task<EventReader> OpenEventsAsync(string path, long? lastEventId = null)
     {
-        var response = await Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (lastEventId is { } id)
+        {
+            request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return new EventReader(response);
     }
@@ -108,6 +114,21 @@ public sealed class ServiceFixture : IAsyncLifetime
                     return data;
                 }
             }
+        }
+
+        /// <summary>Every event of this name received and not yet read, in order (without waiting).</summary>
+        public List<JsonObject> Drain(string name)
+        {
+            var drained = new List<JsonObject>();
+            while (_events.Reader.TryRead(out var next))
+            {
+                if (next.Name == name)
+                {
+                    drained.Add(next.Data);
+                }
+            }
+
+            return drained;
         }
 
         public void Dispose() => _response.Dispose();
