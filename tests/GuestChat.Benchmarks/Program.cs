@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using GuestChat.Benchmarks.Actors;
 using GuestChat.Benchmarks.Client;
 using GuestChat.Benchmarks.EmulatorCapacity;
+using GuestChat.Benchmarks.Persistence;
 
 const string usage = """
     GuestChat benchmarks. Each writes its results under bench-results/.
@@ -10,6 +11,7 @@ const string usage = """
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- emulator [options]   emulator capacity (see below)
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- client [--filter *]  BenchmarkDotNet: frame parsing, request round trip
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- actors [options]     memory per live conversation, delivery latency
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- durable [options]    durable conversations: send latency, facts/s, journal size, recovery time
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -17,6 +19,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
     Console.WriteLine(usage);
     Console.WriteLine(CapacityOptions.Usage);
     Console.WriteLine(ConversationBenchmark.Usage);
+    Console.WriteLine(DurableBenchmark.Usage);
     return 0;
 }
 
@@ -28,6 +31,8 @@ try
             return await CapacityBenchmark.RunAsync(CapacityOptions.Parse(args[1..]));
         case "actors":
             return await ConversationBenchmark.RunAsync(args[1..]);
+        case "durable":
+            return await DurableBenchmark.RunAsync(args[1..]);
         case "client":
             var config = DefaultConfig.Instance.WithArtifactsPath(Path.GetFullPath(Path.Combine("bench-results", "client")));
             var rest = args[1..];

@@ -727,11 +727,12 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     {
         _acceptedSends.Add(message.Id!);
         OnMessage(session, message.Id, session.MemberId, message.Body, message.BodyType, message.Timestamp, fromStream: false);
-        Record(new SendAccepted(sent.SendId, message.Id!, message.Timestamp ?? Now), _ =>
-        {
-            Answer(sent.Requester, new MessageAccepted(_key, sent.Command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
-            StartNextSend(session);
-        });
+
+        // Genesys has it, which is the fact that matters: the caller hears it now, and the write follows.
+        // Should the process die before it is written, recovery finds the message in the transcript.
+        Answer(sent.Requester, new MessageAccepted(_key, sent.Command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
+        RecordAfter(new SendAccepted(sent.SendId, message.Id!, message.Timestamp ?? Now));
+        StartNextSend(session);
     }
 
     /// <summary>The send in flight is done; the next waiting one goes now (one at a time keeps the guest's order).</summary>
@@ -909,7 +910,15 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
         // Written before it is told: a restart backfills from the newest message written, so what
         // subscribers heard is in the journal, and what is not in it is fetched again.
-        Record(new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, fromStream ? null : true), _ =>
+        var seen = new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, fromStream ? null : true);
+        if (!fromStream)
+        {
+            // The guest's own message, from its POST's answer: nobody is told, so nothing waits for the write.
+            RecordAfter(seen);
+            return;
+        }
+
+        Record(seen, _ =>
         {
             // Its place in the journal when there is one (so it survives a restart), a count otherwise.
             _sequences[line.MessageId] = _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;
@@ -1278,6 +1287,16 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         else
         {
             then(fact);
+        }
+    }
+
+    /// <summary>Writes a fact that nothing waits for: later commands are not held back while it is written.</summary>
+    private void RecordAfter<T>(T fact)
+        where T : IConversationFact
+    {
+        if (_journal.Durable)
+        {
+            PersistAsync(fact, _ => { });
         }
     }
 

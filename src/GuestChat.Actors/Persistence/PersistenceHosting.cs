@@ -28,7 +28,7 @@ public static class PersistenceHosting
                 break;
 
             case PersistenceProvider.Sqlite:
-                EnsureFolder(settings.EffectiveConnectionString!);
+                PrepareSqlite(settings.EffectiveConnectionString!);
                 builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.SQLiteMS, autoInitialize: true);
                 break;
 
@@ -40,12 +40,23 @@ public static class PersistenceHosting
         return builder;
     }
 
-    private static void EnsureFolder(string connectionString)
+    /// <summary>
+    /// Creates the file's folder, and puts the database in write-ahead-log mode (a setting the file keeps):
+    /// a commit is then one append and one sync instead of a rollback journal's several, which is what a
+    /// journal of many small writes needs.
+    /// </summary>
+    private static void PrepareSqlite(string connectionString)
     {
         var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
         if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
         {
             Directory.CreateDirectory(folder);
         }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        connection.Open();
+        using var wal = connection.CreateCommand();
+        wal.CommandText = "PRAGMA journal_mode=WAL;";
+        wal.ExecuteNonQuery();
     }
 }

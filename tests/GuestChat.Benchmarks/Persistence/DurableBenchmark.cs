@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Akka.Hosting;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client;
+using GuestChat.Client.Http;
+using GuestChat.Client.Models;
+using GuestChat.Emulator;
+using GuestChat.Emulator.Options;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GuestChat.Benchmarks.Persistence;
+
+/// <summary>
+/// What durable conversations cost and how fast they come back: opens N chats on a SQLite journal
+/// against the emulator in its own process, sends messages (timing each send with the journal against
+/// the same sends in memory), stops the service, measures the journal, starts the service again and
+/// times until every chat is Active, and reports the memory per live chat after recovery.
+/// </summary>
+internal static class DurableBenchmark
+{
+    public const string Usage = """
+        durable [--chats 1000] [--messages 3] [--out bench-results/durable-1000.json]
+
+          Opens --chats conversations on a SQLite journal (emulator in its own process), sends --messages
+          each, and reports send latency with the journal and without, facts written per second, the
+          journal's size per chat, the time from a restart until every chat is Active again, and memory
+          per live chat after recovery.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var chats = 1000;
+        var messages = 3;
+        string? output = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--chats": chats = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--messages": messages = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--out": output = Value(); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}");
+            }
+        }
+
+        output ??= Path.Combine("bench-results", $"durable-{chats}.json");
+        var folder = Path.Combine(Path.GetTempPath(), $"guestchat-durable-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var database = Path.Combine(folder, "guestchat.db");
+        var journal = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={database}", JwtKey = SecretProtector.NewKey() };
+        await using var emulator = await EmulatorProcess.StartAsync(
+        [
+            "--Emulator:Timing:AgentAlertDelay=00:00:00.2",
+            "--Emulator:Timing:AgentAnswerDelay=00:00:00.2",
+            "--Emulator:Timing:GraceWindow=00:10:00",
+            "--Emulator:Queues:0:Name=Bench Queue",
+            "--Emulator:Queues:0:Agent:Reply=Silent",
+        ], TimeSpan.FromSeconds(60));
+
+        Console.WriteLine($"Sends in memory ({chats} chats x {messages})...");
+        var inMemory = await OpenAndSendAsync(emulator, new JournalSettings(), chats, messages, "memory");
+        Console.WriteLine($"Sends on SQLite ({chats} chats x {messages})...");
+        var durable = await OpenAndSendAsync(emulator, journal, chats, messages, "durable");
+
+        long facts;
+        await using (var connection = new SqliteConnection(journal.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM journal";
+            facts = (long)(await count.ExecuteScalarAsync())!;
+        }
+
+        SqliteConnection.ClearAllPools();
+        var databaseBytes = new FileInfo(database).Length + (File.Exists(database + "-wal") ? new FileInfo(database + "-wal").Length : 0);
+        Console.WriteLine($"Restarting on the journal ({databaseBytes / 1024.0:F0} KiB)...");
+        var baseline = Process.GetCurrentProcess().WorkingSet64;
+        var recovery = Stopwatch.StartNew();
+        using var host = await StartAsync(emulator, journal);
+        var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+        while (true)
+        {
+            var list = await conversations.ListAsync();
+            if (list.Conversations.Count(c => c.Key.Value.StartsWith("durable-", StringComparison.Ordinal) && c.State == ConversationState.Active) >= chats)
+            {
+                break;
+            }
+
+            if (recovery.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException($"Only {list.Conversations.Count(c => c.State == ConversationState.Active)} of {chats} chats Active 5 minutes after the restart.");
+            }
+
+            await Task.Delay(100);
+        }
+
+        var recovered = recovery.Elapsed;
+        GC.Collect();
+        var afterRecovery = Process.GetCurrentProcess().WorkingSet64;
+        await host.StopAsync();
+
+        var result = new
+        {
+            chats,
+            messagesPerChat = messages,
+            sendP50MsInMemory = inMemory.P50,
+            sendP99MsInMemory = inMemory.P99,
+            sendP50MsDurable = durable.P50,
+            sendP99MsDurable = durable.P99,
+            factsWritten = facts,
+            factsPerSecond = Math.Round(facts / durable.Seconds, 1),
+            openAndSendSecondsDurable = Math.Round(durable.Seconds, 2),
+            openAndSendSecondsInMemory = Math.Round(inMemory.Seconds, 2),
+            journalBytesPerChat = databaseBytes / chats,
+            recoverySeconds = Math.Round(recovered.TotalSeconds, 2),
+            memoryPerLiveChatAfterRecoveryBytes = Math.Max(0, afterRecovery - baseline) / chats,
+        };
+        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(json);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        await File.WriteAllTextAsync(output, json);
+        Directory.Delete(folder, recursive: true);
+        return 0;
+    }
+
+    private static async Task<(double P50, double P99, double Seconds)> OpenAndSendAsync(EmulatorProcess emulator, JournalSettings journal, int chats, int messages, string prefix)
+    {
+        using var host = await StartAsync(emulator, journal);
+        var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+        var keys = Enumerable.Range(0, chats).Select(i => new ConversationKey($"{prefix}-{i}")).ToList();
+        var open = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (key, _) =>
+            await conversations.StartAsync(key, new CreateWebChatConversationRequest
+            {
+                OrganizationId = EmulatorDefaults.OrganizationId,
+                DeploymentId = EmulatorDefaults.DeploymentId,
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = "Bench Queue" },
+                MemberInfo = new GuestMemberInfo { DisplayName = "Bench Guest" },
+            }));
+        while ((await conversations.ListAsync()).Conversations.Count(c => c.State == ConversationState.Active) < chats)
+        {
+            await Task.Delay(100);
+        }
+
+        var latencies = new List<double>();
+        var sending = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (key, _) =>
+        {
+            for (var n = 0; n < messages; n++)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                await conversations.SendMessageAsync(key, $"message {n}");
+                lock (latencies)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
+            }
+        });
+        var seconds = open.Elapsed.TotalSeconds;
+
+        // The service goes away without leaving its chats (as a killed process would): nothing is written on the way out.
+        await host.StopAsync();
+        latencies.Sort();
+
+        return (Math.Round(latencies[latencies.Count / 2], 2), Math.Round(latencies[(int)(latencies.Count * 0.99)], 2), seconds);
+    }
+
+    private static async Task<IHost> StartAsync(EmulatorProcess emulator, JournalSettings journal)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddGuestChat(
+            new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl), RateLimit = new RateLimitOptions { RequestsPerSecond = 0 } },
+            new ConversationSettings(),
+            configureAkka: akka => akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel),
+            journal: journal);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
