@@ -38,33 +38,11 @@ internal static class ConversationBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var chats = 1000;
-        var rate = 200;
-        var seconds = 20;
-        string? output = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--chats": chats = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--rate": rate = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--seconds": seconds = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--out": output = Value(); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}");
-            }
-        }
-
-        output ??= Path.Combine("bench-results", $"actors-{chats}.json");
+        var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "1000", ["--rate"] = "200", ["--seconds"] = "20", ["--out"] = "" });
+        var (chats, rate, seconds) = (options.Number("--chats"), options.Number("--rate"), options.Number("--seconds"));
+        var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"actors-{chats}.json");
         ThreadPool.SetMinThreads(32, 32);
-        await using var emulator = await EmulatorProcess.StartAsync(
-        [
-            "--Emulator:Timing:AgentAlertDelay=00:00:00.2",
-            "--Emulator:Timing:AgentAnswerDelay=00:00:00.2",
-            "--Emulator:Timing:GraceWindow=00:10:00",
-            "--Emulator:Queues:0:Name=Bench Queue",
-            "--Emulator:Queues:0:Agent:Reply=Silent",
-        ], TimeSpan.FromSeconds(60));
+        await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
         using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
         using var client = new GuestChatClient(new GuestChatClientOptions
         {
@@ -89,7 +67,7 @@ internal static class ConversationBenchmark
             {
                 OrganizationId = EmulatorDefaults.OrganizationId,
                 DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = "Bench Queue" },
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = BenchmarkArguments.QueueName },
                 MemberInfo = new GuestMemberInfo { DisplayName = "Bench" },
             }), TimeSpan.FromSeconds(60));
             ids[i] = started.ConversationId;

@@ -35,34 +35,14 @@ internal static class DurableBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var chats = 1000;
-        var messages = 3;
-        string? output = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--chats": chats = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--messages": messages = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--out": output = Value(); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}");
-            }
-        }
-
-        output ??= Path.Combine("bench-results", $"durable-{chats}.json");
+        var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "1000", ["--messages"] = "3", ["--out"] = "" });
+        var (chats, messages) = (options.Number("--chats"), options.Number("--messages"));
+        var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"durable-{chats}.json");
         var folder = Path.Combine(Path.GetTempPath(), $"guestchat-durable-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var database = Path.Combine(folder, "guestchat.db");
         var journal = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={database}", JwtKey = SecretProtector.NewKey() };
-        await using var emulator = await EmulatorProcess.StartAsync(
-        [
-            "--Emulator:Timing:AgentAlertDelay=00:00:00.2",
-            "--Emulator:Timing:AgentAnswerDelay=00:00:00.2",
-            "--Emulator:Timing:GraceWindow=00:10:00",
-            "--Emulator:Queues:0:Name=Bench Queue",
-            "--Emulator:Queues:0:Agent:Reply=Silent",
-        ], TimeSpan.FromSeconds(60));
+        await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
 
         Console.WriteLine($"Sends in memory ({chats} chats x {messages})...");
         var inMemory = await OpenAndSendAsync(emulator, new JournalSettings(), chats, messages, "memory");
@@ -141,7 +121,7 @@ internal static class DurableBenchmark
             {
                 OrganizationId = EmulatorDefaults.OrganizationId,
                 DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = "Bench Queue" },
+                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = BenchmarkArguments.QueueName },
                 MemberInfo = new GuestMemberInfo { DisplayName = "Bench Guest" },
             }));
         while ((await conversations.ListAsync()).Conversations.Count(c => c.State == ConversationState.Active) < chats)

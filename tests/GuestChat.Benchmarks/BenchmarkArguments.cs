@@ -1,0 +1,41 @@
+using System.Globalization;
+using GuestChat.Emulator;
+
+namespace GuestChat.Benchmarks;
+
+/// <summary>What the conversation benchmarks share: their options (<c>--name value</c>) and an emulator of their own.</summary>
+internal static class BenchmarkArguments
+{
+    /// <summary>The queue of the benchmark emulator: agents that answer quickly and say nothing unless told.</summary>
+    public const string QueueName = "Bench Queue";
+
+    /// <summary>Reads <c>--name value</c> pairs; every name must be one of <paramref name="defaults"/>, whose values are the defaults.</summary>
+    public static Dictionary<string, string> Parse(string[] args, Dictionary<string, string> defaults)
+    {
+        var values = new Dictionary<string, string>(defaults, StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!defaults.ContainsKey(args[i]))
+            {
+                throw new ArgumentException($"Unknown option {args[i]}");
+            }
+
+            values[args[i]] = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+        }
+
+        return values;
+    }
+
+    /// <summary>An option's value as a number.</summary>
+    public static int Number(this Dictionary<string, string> values, string name) => int.Parse(values[name], CultureInfo.InvariantCulture);
+
+    /// <summary>The emulator in its own process, agents alerted and answering within 0.2 s, a 10-minute grace window, one silent queue.</summary>
+    public static Task<EmulatorProcess> StartEmulatorAsync() => EmulatorProcess.StartAsync(
+    [
+        "--Emulator:Timing:AgentAlertDelay=00:00:00.2",
+        "--Emulator:Timing:AgentAnswerDelay=00:00:00.2",
+        "--Emulator:Timing:GraceWindow=00:10:00",
+        $"--Emulator:Queues:0:Name={QueueName}",
+        "--Emulator:Queues:0:Agent:Reply=Silent",
+    ], TimeSpan.FromSeconds(60));
+}
