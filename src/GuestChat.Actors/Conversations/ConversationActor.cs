@@ -1140,6 +1140,15 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
                 return true;
             }
 
+            case OwnMemberChecked { Result.Error: { Kind: FailureKind.Final, Status: 401 or 403 or 404 } refused }:
+            {
+                // Genesys no longer knows this guest in this chat (gone while the service was down, say):
+                // reconnecting cannot help, so the chat ends now rather than when the window closes.
+                _log.Warning("Conversation {ConversationKey} is refused by Genesys ({Code}); it cannot go on", _key, refused.Code);
+                Finish(ConversationEndReason.Failed, refused, failed: true);
+                return true;
+            }
+
             case OwnMemberChecked:
                 return true;
 

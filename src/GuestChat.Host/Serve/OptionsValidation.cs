@@ -1,4 +1,3 @@
-using GuestChat.Actors.Persistence;
 using GuestChat.Client;
 using GuestChat.Emulator.Options;
 using Microsoft.Extensions.Options;
@@ -6,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace GuestChat.Host.Serve;
 
 /// <summary>Checks the service's options at start, naming each bad setting by its configuration path.</summary>
-internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IValidateOptions<TargetOptions>, IValidateOptions<JournalSettings>
+internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IValidateOptions<TargetOptions>
 {
     /// <summary>The shortest API key accepted: long enough that guessing it is hopeless.</summary>
     public const int MinimumApiKeyLength = 16;
@@ -35,9 +34,6 @@ internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IVal
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    public ValidateOptionsResult Validate(string? name, JournalSettings options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 
     public ValidateOptionsResult Validate(string? name, TargetOptions options)
     {

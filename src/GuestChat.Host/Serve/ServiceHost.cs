@@ -52,8 +52,13 @@ internal static class ServiceHost
         builder.Services.AddOptions<TargetOptions>().Bind(builder.Configuration.GetSection(TargetOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServiceOptions>, OptionsValidation>();
         builder.Services.AddSingleton<IValidateOptions<TargetOptions>, OptionsValidation>();
-        builder.Services.AddOptions<JournalSettings>().Bind(builder.Configuration.GetSection(JournalSettings.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<JournalSettings>, OptionsValidation>();
+        // Checked here, before anything starts: the actor system is configured from it while the host starts.
+        var journal = builder.Configuration.GetSection(JournalSettings.Section).Get<JournalSettings>() ?? new JournalSettings();
+        if (journal.Problems().ToList() is { Count: > 0 } journalProblems)
+        {
+            throw new OptionsValidationException(JournalSettings.Section, typeof(JournalSettings), journalProblems);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -76,7 +81,7 @@ internal static class ServiceHost
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             }),
-            journal: services => services.GetRequiredService<IOptions<JournalSettings>>().Value);
+            journal: _ => journal);
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddHostedService<MetricsSubscription>();

@@ -400,6 +400,19 @@ public sealed class ConversationActorSpecs : TestKit
         Assert.Equal("on its way when the socket died", _events.FishForMessage<MessageReceived>(_ => true).Body);
     }
 
+    [Fact]
+    public void A_chat_genesys_no_longer_knows_ends_at_once_instead_of_reconnecting_until_the_window_closes()
+    {
+        var conversation = Attached();
+        _api.Members.Remove(Me);
+
+        conversation.Tell(new Closed(1, CloseReason.ClosedByServer, null, "closed"));
+
+        var ended = _events.FishForMessage<Ended>(_ => true);
+        Assert.Equal(ConversationEndReason.Failed, ended.Reason);
+        Assert.Equal(404, ended.Error!.Status);
+    }
+
     private IActorRef Begin(ConversationSettings? settings = null)
     {
         var conversation = Sys.ActorOf(ConversationActor.Props(Key, _api, settings ?? Settings, _streams));
