@@ -58,6 +58,8 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private DateTimeOffset? _endedAt;
     private long _nextSendId = 1;
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SendAccepted> _acceptedByClientId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<IActorRef>> _repeatsWaiting = new(StringComparer.Ordinal);
     private long _lastSequence;
 
     /// <summary>A conversation that waits for its <see cref="Start"/>, or resumes the chat its journal holds.</summary>
@@ -530,8 +532,27 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     {
         switch (message)
         {
+            case SendMessage { ClientMessageId: { } clientId } repeat when _acceptedByClientId.TryGetValue(clientId, out var done):
+            {
+                // The same send again (a caller retrying after a lost answer or a restart): answered as
+                // the first was, and not posted twice.
+                Answer(Sender, new MessageAccepted(_key, clientId, done.MessageId, done.Timestamp));
+                return true;
+            }
+
+            case SendMessage { ClientMessageId: { } clientId } when _repeatsWaiting.TryGetValue(clientId, out var waiting):
+            {
+                waiting.Add(Sender);
+                return true;
+            }
+
             case SendMessage send:
             {
+                if (send.ClientMessageId is { } newClientId)
+                {
+                    _repeatsWaiting[newClientId] = [];
+                }
+
                 var queued = new QueuedSend(send, Sender, Interrupted: null);
                 if (_sends.Offer(queued))
                 {
@@ -670,6 +691,11 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         Record(new SendGivenUp(sent.SendId, rejection.Error?.Code ?? rejection.Kind.ToString()), _ =>
         {
             Answer(sent.Requester, rejection);
+            if (sent.Command.ClientMessageId is { } clientId && _repeatsWaiting.Remove(clientId, out var repeats))
+            {
+                repeats.ForEach(r => Answer(r, rejection));
+            }
+
             if (session is not null && _state is not (ConversationState.Ended or ConversationState.Failed))
             {
                 StartNextSend(session);
@@ -730,8 +756,19 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
         // Genesys has it, which is the fact that matters: the caller hears it now, and the write follows.
         // Should the process die before it is written, recovery finds the message in the transcript.
-        Answer(sent.Requester, new MessageAccepted(_key, sent.Command.ClientMessageId, message.Id!, message.Timestamp ?? Now));
-        RecordAfter(new SendAccepted(sent.SendId, message.Id!, message.Timestamp ?? Now));
+        var accepted = new SendAccepted(sent.SendId, message.Id!, message.Timestamp ?? Now);
+        var answer = new MessageAccepted(_key, sent.Command.ClientMessageId, message.Id!, message.Timestamp ?? Now);
+        Answer(sent.Requester, answer);
+        if (sent.Command.ClientMessageId is { } clientId)
+        {
+            _acceptedByClientId[clientId] = accepted;
+            if (_repeatsWaiting.Remove(clientId, out var repeats))
+            {
+                repeats.ForEach(r => Answer(r, answer));
+            }
+        }
+
+        RecordAfter(accepted);
         StartNextSend(session);
     }
 
@@ -1275,7 +1312,12 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         _endRequesters.Clear();
         foreach (var waiting in _sends.Drain())
         {
-            Answer(waiting.Requester, new CommandRejected(_key, waiting.Command, $"The conversation has ended ({reason})", error, RejectionKind.Ended));
+            var rejection = new CommandRejected(_key, waiting.Command, $"The conversation has ended ({reason})", error, RejectionKind.Ended);
+            Answer(waiting.Requester, rejection);
+            if (waiting.Command.ClientMessageId is { } clientId && _repeatsWaiting.Remove(clientId, out var repeats))
+            {
+                repeats.ForEach(r => Answer(r, rejection));
+            }
         }
 
         Enter(failed ? ConversationState.Failed : ConversationState.Ended);
@@ -1318,6 +1360,11 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private void Resume()
     {
         _nextSendId = _recovered.NextSendId;
+        foreach (var (clientId, accepted) in _recovered.AcceptedByClientId)
+        {
+            _acceptedByClientId[clientId] = accepted;
+        }
+
         if (_recovered.Ended is { } ended)
         {
             _endReason = ended.Reason;
@@ -1354,6 +1401,12 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             foreach (var intent in _recovered.UnresolvedSends)
             {
                 var queued = new QueuedSend(new SendMessage(_key, intent.Body, intent.BodyType, intent.ClientMessageId), ActorRefs.Nobody, intent);
+                if (intent.ClientMessageId is { } clientId)
+                {
+                    // A caller that repeats this send after the restart waits for its outcome instead of posting it again.
+                    _repeatsWaiting[clientId] = [];
+                }
+
                 if (_sends.Offer(queued))
                 {
                     BeginSend(session, queued);

@@ -8,6 +8,7 @@ namespace GuestChat.Actors.Persistence;
 public sealed class RecoveredChat
 {
     private readonly SortedDictionary<long, SendIntended> _unresolved = [];
+    private readonly Dictionary<long, string> _clientIdsBySend = [];
 
     /// <summary>The Start's create request, if one was taken.</summary>
     public ChatRequested? Requested { get; private set; }
@@ -20,6 +21,9 @@ public sealed class RecoveredChat
 
     /// <summary>Sends journaled as intended with no outcome after them, oldest first: each may or may not have reached Genesys.</summary>
     public IReadOnlyCollection<SendIntended> UnresolvedSends => _unresolved.Values;
+
+    /// <summary>Sends that carried a client message id and were accepted: the id Genesys gave each, so a caller that repeats one gets the same answer.</summary>
+    public Dictionary<string, SendAccepted> AcceptedByClientId { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The id for the next send (one above the highest seen).</summary>
     public long NextSendId { get; private set; } = 1;
@@ -38,9 +42,19 @@ public sealed class RecoveredChat
             case SendIntended intended:
                 _unresolved[intended.SendId] = intended;
                 NextSendId = Math.Max(NextSendId, intended.SendId + 1);
+                if (intended.ClientMessageId is { } clientId)
+                {
+                    _clientIdsBySend[intended.SendId] = clientId;
+                }
+
                 break;
             case SendAccepted accepted:
                 _unresolved.Remove(accepted.SendId);
+                if (_clientIdsBySend.TryGetValue(accepted.SendId, out var acceptedClientId))
+                {
+                    AcceptedByClientId[acceptedClientId] = accepted;
+                }
+
                 break;
             case SendGivenUp givenUp:
                 _unresolved.Remove(givenUp.SendId);

@@ -413,6 +413,23 @@ public sealed class ConversationActorSpecs : TestKit
         Assert.Equal(404, ended.Error!.Status);
     }
 
+    [Fact]
+    public void A_send_repeated_with_its_client_message_id_is_answered_as_the_first_and_posted_once()
+    {
+        var conversation = Attached();
+        conversation.Tell(new SendMessage(Key, "once", ClientMessageId: "c-1"));
+        conversation.Tell(new SendMessage(Key, "once", ClientMessageId: "c-1"));
+        var first = ExpectMsg<MessageAccepted>();
+        var second = ExpectMsg<MessageAccepted>();
+
+        conversation.Tell(new SendMessage(Key, "once", ClientMessageId: "c-1"));
+        var third = ExpectMsg<MessageAccepted>();
+
+        Assert.Equal(first.MessageId, second.MessageId);
+        Assert.Equal(first.MessageId, third.MessageId);
+        Assert.Single(_api.Calls, c => c == "send once");
+    }
+
     private IActorRef Begin(ConversationSettings? settings = null)
     {
         var conversation = Sys.ActorOf(ConversationActor.Props(Key, _api, settings ?? Settings, _streams));

@@ -76,12 +76,13 @@ public abstract class DurableConversationTests : IAsyncLifetime
     {
         var key = new ConversationKey("durable-1");
         string conversationId;
+        MessageAccepted firstAccepted;
         using (var first = await StartServiceAsync())
         {
             var conversations = first.Services.GetRequiredService<GuestChatConversations>();
             conversationId = (await conversations.StartAsync(key, ChatRequests.To(EmulatorDefaults.QueueName, "Durable Guest"))).ConversationId;
             await Eventually.TrueAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Active, "the chat active", Patience);
-            await conversations.SendMessageAsync(key, "before the restart", clientMessageId: "b-1");
+            firstAccepted = await conversations.SendMessageAsync(key, "before the restart", clientMessageId: "b-1");
             await Eventually.TrueAsync(async () => (await conversations.GetTranscriptAsync(key)).Lines.Any(l => l.SenderRole == MemberRole.Agent), "the agent's echo", Patience);
             await first.StopAsync();
         }
@@ -97,6 +98,10 @@ public abstract class DurableConversationTests : IAsyncLifetime
 
         var status = await resumed.GetStatusAsync(key);
         Assert.Equal(conversationId, status.ConversationId);
+
+        // A caller that repeats a send accepted before the restart gets the same answer, and nothing is posted.
+        var repeated = await resumed.SendMessageAsync(key, "before the restart", clientMessageId: "b-1");
+        Assert.Equal(firstAccepted.MessageId, repeated.MessageId);
         var accepted = await resumed.SendMessageAsync(key, "after the restart", clientMessageId: "a-1");
 
         var transcript = await resumed.GetTranscriptAsync(key);
