@@ -26,7 +26,7 @@ internal sealed class ServiceMetrics
     private readonly Histogram _agentJoinWait;
     private readonly Gauge _eventStreams;
 
-    public ServiceMetrics(CollectorRegistry registry, GuestChatConversations conversations, GuestChatClient client)
+    public ServiceMetrics(CollectorRegistry registry, GuestChatConversations conversations, GuestChatClient client, GuestChat.Actors.Persistence.JournalSettings journal)
     {
         Registry = registry;
         var metrics = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -47,6 +47,7 @@ internal sealed class ServiceMetrics
         var rate = metrics.CreateGauge("guestchat_client_rate_limit", "The request rate the client allows itself now (requests/s); lower than configured while a budget holds it down.");
         var background = metrics.CreateGauge("guestchat_client_background_throttle_share", "The share of 429s the client takes as background (not caused by its own rate), 0..1.");
         var waiting = metrics.CreateGauge("guestchat_client_waiting", "Calls waiting for the request budget, by lane.", "lane");
+        var journalBytes = metrics.CreateGauge("guestchat_journal_bytes", "The conversations' journal on disk, in bytes (divide by guestchat_chats for the size per chat).");
         DotNetStats.Register(Registry);
 
         Registry.AddBeforeCollectCallback(async cancellationToken =>
@@ -61,6 +62,11 @@ internal sealed class ServiceMetrics
             foreach (var lane in Enum.GetValues<RequestPriority>())
             {
                 waiting.WithLabels(lane.ToString().ToLowerInvariant()).Set(client.RateLimiter.Waiting(lane));
+            }
+
+            if (await GuestChat.Actors.Persistence.JournalSize.BytesAsync(journal, cancellationToken) is { } bytes)
+            {
+                journalBytes.Set(bytes);
             }
 
             var list = await conversations.ListAsync(cancellationToken);

@@ -83,6 +83,7 @@ internal static class ServiceHost
             }),
             journal: _ => journal);
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+        builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddHostedService<MetricsSubscription>();
 

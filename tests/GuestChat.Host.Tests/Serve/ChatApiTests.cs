@@ -165,6 +165,7 @@ public sealed class ChatApiTests(ServiceFixture service) : IClassFixture<Service
         Assert.Matches(@"(?m)^guestchat_client_requests_total [1-9]", metrics);
         Assert.Contains("guestchat_client_throttled_total", metrics, StringComparison.Ordinal);
         Assert.Contains("guestchat_client_rate_limit 1000", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^guestchat_journal_bytes [1-9]", metrics);
         Assert.Contains("guestchat_client_waiting{lane=\"recovery\"} 0", metrics, StringComparison.Ordinal);
         Assert.Contains("guestchat_reconnects_total", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("api-metrics", metrics, StringComparison.Ordinal);
