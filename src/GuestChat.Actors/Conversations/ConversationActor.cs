@@ -55,7 +55,6 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private ConversationState _state = ConversationState.New;
     private ConversationEndReason? _endReason;
     private GuestChatError? _endError;
-    private DateTimeOffset? _endedAt;
     private long _nextSendId = 1;
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SendAccepted> _acceptedByClientId = new(StringComparer.Ordinal);
@@ -141,7 +140,9 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             case Start start:
             {
                 var starter = Sender;
-                Record(new ChatRequested(start.Request, Now), _ => Create(start, starter, attempt: 1));
+                // An authenticated guest's token is a credential: written only encrypted, like the JWT.
+                var atRest = start.Request.MemberAuthToken is { } token ? start.Request with { MemberAuthToken = _journal.Secrets.Protect(token) } : start.Request;
+                Record(new ChatRequested(atRest, Now), _ => Create(start, starter, attempt: 1));
                 Enter(ConversationState.Creating);
                 Become(Creating);
                 break;
@@ -1289,8 +1290,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
         _endReason = reason;
         _endError = error;
-        _endedAt = Now;
-        Record(new ChatEnded(reason, error?.Code, _endedAt.Value), _ => { });
+        Record(new ChatEnded(reason, error?.Code, Now), _ => { });
         foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer, BackfillTimer })
         {
             Timers.Cancel(timer);
@@ -1368,7 +1368,6 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         if (_recovered.Ended is { } ended)
         {
             _endReason = ended.Reason;
-            _endedAt = ended.At;
             _state = ended.Reason == ConversationEndReason.Failed ? ConversationState.Failed : ConversationState.Ended;
             Become(Finished);
             var left = _settings.EndedRetention - (Now - ended.At);
@@ -1422,7 +1421,22 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         {
             // Cut short before Genesys answered: creating again is safe, as an unattached chat is never routed.
             _log.Info("Conversation {ConversationKey} was being created when the service stopped; creating it again", _key);
-            Create(new Start(_key, requested.Request), ActorRefs.Nobody, attempt: 1);
+            var request = requested.Request;
+            if (request.MemberAuthToken is { } sealedToken)
+            {
+                try
+                {
+                    request = request with { MemberAuthToken = _journal.Secrets.Unprotect(sealedToken) };
+                }
+                catch (CryptographicException)
+                {
+                    _log.Error("Conversation {ConversationKey} cannot read its member auth token from the journal (was Persistence:JwtKey changed?)", _key);
+                    Finish(ConversationEndReason.Failed, null, failed: true);
+                    return;
+                }
+            }
+
+            Create(new Start(_key, request), ActorRefs.Nobody, attempt: 1);
             _state = ConversationState.Creating;
             Become(Creating);
         }

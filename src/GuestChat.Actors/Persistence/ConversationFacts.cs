@@ -10,7 +10,7 @@ namespace GuestChat.Actors.Persistence;
 /// </summary>
 public interface IConversationFact;
 
-/// <summary>A Start was taken: the create request, so a create cut short by a crash can be made again.</summary>
+/// <summary>A Start was taken: the create request, so a create cut short by a crash can be made again (its <c>memberAuthToken</c>, if any, encrypted as the JWT is).</summary>
 public sealed record ChatRequested(CreateWebChatConversationRequest Request, DateTimeOffset At) : IConversationFact;
 
 /// <summary>Genesys created the chat. <paramref name="ProtectedJwt"/> is the JWT encrypted at rest (see <see cref="SecretProtector"/>), never the token itself.</summary>

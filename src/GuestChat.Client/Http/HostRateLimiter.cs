@@ -130,7 +130,7 @@ public sealed class HostRateLimiter : IDisposable
                 lane.Pass = Math.Max(lane.Pass, _virtualTime);
             }
 
-            waiter = new Waiter(lane);
+            waiter = new Waiter(this, lane);
             waiter.Node = lane.Waiters.AddLast(waiter);
             _waiting++;
             ArmTimer();
@@ -138,7 +138,7 @@ public sealed class HostRateLimiter : IDisposable
 
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((HostRateLimiter)((object[])state!)[0]).Abandon((Waiter)((object[])state!)[1], token), new object[] { this, waiter });
+            waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Abandon(token), waiter);
         }
 
         return new ValueTask(waiter.Task);
@@ -335,9 +335,11 @@ public sealed class HostRateLimiter : IDisposable
         public LinkedList<Waiter> Waiters { get; } = new();
     }
 
-    private sealed class Waiter(Lane lane) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    private sealed class Waiter(HostRateLimiter limiter, Lane lane) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public Lane Lane { get; } = lane;
+
+        public void Abandon(CancellationToken token) => limiter.Abandon(this, token);
 
         public LinkedListNode<Waiter>? Node { get; set; }
 

@@ -170,7 +170,9 @@ public sealed class GuestChatHostingTests
         await Eventually.TrueAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Ended, "the told chat ended", Patience);
 
         Assert.Equal(GuestChat.Emulator.Chat.ChatEndReason.GuestLeft, emulator.Conversation(started.ConversationId)!.EndReason);
-        await Task.Delay(200);
+        // Every answer was sent before the chat was Ended; a marker dead-lettered now arrives after any of them.
+        system.DeadLetters.Tell("marker");
+        await Eventually.TrueAsync(() => { lock (deadLetters) { return deadLetters.Contains("marker"); } }, "the marker dead letter", Patience);
         lock (deadLetters)
         {
             Assert.DoesNotContain(deadLetters, d => d is CommandAccepted or CommandRejected);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence;
 using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
 using GuestChat.Actors.Persistence;
 using GuestChat.Client.Models;
 using Microsoft.Data.Sqlite;
@@ -46,22 +47,43 @@ public sealed class JournalWiringTests : IDisposable
         }
 
         // The rows carry the facts' own manifests and serializer, and no JWT in the clear.
-        await using var connection = new SqliteConnection($"Data Source={file}");
-        await connection.OpenAsync();
-        await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT manifest, identifier, message FROM journal ORDER BY ordering";
-        var rows = new List<(string Manifest, long Identifier, byte[] Payload)>();
-        await using (var reader = await query.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                rows.Add((reader.GetString(0), reader.GetInt64(1), (byte[])reader[2]));
-            }
-        }
+        var rows = await ReadJournalAsync(file);
 
         Assert.Equal(["chat-created.v1", "message-seen.v1", "chat-ended.v1"], rows.Select(r => r.Manifest));
         Assert.All(rows, r => Assert.Equal(ConversationFactSerializer.Id, r.Identifier));
         Assert.DoesNotContain(rows, r => System.Text.Encoding.UTF8.GetString(r.Payload).Contains("payload", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_authenticated_guests_member_auth_token_is_journaled_only_encrypted()
+    {
+        const string token = "signed-data-token-that-must-stay-secret";
+        var file = Path.Combine(_folder, "auth.db");
+        var settings = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={file}", JwtKey = SecretProtector.NewKey() };
+        await using var emulator = await GuestChat.Emulator.GuestChatEmulator.StartAsync(GuestChat.Emulator.Options.EmulatorOptions.Quick());
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddGuestChat(new GuestChat.Client.GuestChatClientOptions { Environment = GuestChat.Client.GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl) }, journal: settings);
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+            var request = ChatRequests.To() with { MemberAuthToken = token };
+            try
+            {
+                await conversations.StartAsync(new ConversationKey("authenticated-1"), request);
+            }
+            catch (ConversationRejectedException)
+            {
+                // Whether Genesys takes this token does not matter here: the request was journaled first.
+            }
+
+            await host.StopAsync();
+        }
+
+        var rows = await ReadJournalAsync(file);
+        var requested = Assert.Single(rows, r => r.Manifest == "chat-requested.v1");
+        Assert.DoesNotContain(token, System.Text.Encoding.UTF8.GetString(requested.Payload), StringComparison.Ordinal);
+        Assert.Contains("\"memberAuthToken\":\"v1.", System.Text.Encoding.UTF8.GetString(requested.Payload), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,6 +103,22 @@ public sealed class JournalWiringTests : IDisposable
         {
             Directory.Delete(_folder, recursive: true);
         }
+    }
+
+    private static async Task<List<(string Manifest, long Identifier, byte[] Payload)>> ReadJournalAsync(string file)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT manifest, identifier, message FROM journal ORDER BY ordering";
+        var rows = new List<(string Manifest, long Identifier, byte[] Payload)>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1), (byte[])reader[2]));
+        }
+
+        return rows;
     }
 
     private static async Task<IHost> StartAsync(JournalSettings settings)

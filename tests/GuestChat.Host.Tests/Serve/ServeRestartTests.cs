@@ -48,7 +48,7 @@ public sealed class ServeRestartTests : IAsyncLifetime
             // Readers of the first chats' event streams, as a client of the service would hold them.
             foreach (var key in keys.Take(Readers))
             {
-                _readers[key] = await OpenEventsAsync(http, key, lastEventId: null);
+                _readers[key] = await ServiceFixture.OpenEventsAsync(http, $"/chats/{key}/events");
             }
 
             // Sends in flight when the process dies: each may or may not have reached Genesys.
@@ -77,7 +77,7 @@ public sealed class ServeRestartTests : IAsyncLifetime
             heard[key] = reader.Drain("message");
             reader.Dispose();
             var last = heard[key].Select(m => m["sequence"]!.GetValue<long>()).DefaultIfEmpty(0).Max();
-            reconnected[key] = await OpenEventsAsync(resumed, key, last);
+            reconnected[key] = await ServiceFixture.OpenEventsAsync(resumed, $"/chats/{key}/events", last);
         }
 
         foreach (var key in keys)
@@ -138,19 +138,6 @@ public sealed class ServeRestartTests : IAsyncLifetime
     }
 
     private readonly Dictionary<string, ServiceFixture.EventReader> _readers = [];
-
-    private static async Task<ServiceFixture.EventReader> OpenEventsAsync(HttpClient http, string key, long? lastEventId)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/chats/{key}/events");
-        if (lastEventId is { } id)
-        {
-            request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return new ServiceFixture.EventReader(response);
-    }
 
     private Task<ServeProcess> StartServeAsync() => ServeProcess.StartAsync(
         $"--target {_emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{EmulatorDefaults.QueueName}\" --Serilog:MinimumLevel:Default=Warning",

@@ -73,7 +73,10 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>Opens a server-sent-events stream and hands its events over as they come.</summary>
-    public async Task<EventReader> OpenEventsAsync(string path, long? lastEventId = null)
+    public Task<EventReader> OpenEventsAsync(string path, long? lastEventId = null) => OpenEventsAsync(Http, path, lastEventId);
+
+    /// <summary>Opens a server-sent-events stream with <paramref name="http"/>, resuming after <paramref name="lastEventId"/> when given.</summary>
+    public static async Task<EventReader> OpenEventsAsync(HttpClient http, string path, long? lastEventId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (lastEventId is { } id)
@@ -81,7 +84,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return new EventReader(response);
     }
