@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Akka.Persistence.Journal;
 using GuestChat.Actors.Conversations.State;
 using GuestChat.Actors.EventStreams;
 using GuestChat.Actors.Persistence;
@@ -34,6 +35,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private const string JwtWarningTimer = "jwt-warning";
     private const string JwtExpiryTimer = "jwt-expiry";
     private const string RetentionTimer = "retention";
+    private const string PersistenceIdPrefix = "conversation-";
     private const string BackfillTimer = "backfill-retry";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -84,7 +86,11 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         Akka.Actor.Props.Create(() => new ConversationActor(key, api, settings, streams, journal));
 
     /// <summary>The journal's id for a conversation's facts.</summary>
-    public static string PersistenceIdOf(ConversationKey key) => "conversation-" + key.Value;
+    public static string PersistenceIdOf(ConversationKey key) => PersistenceIdPrefix + key.Value;
+
+    /// <summary>The key of the conversation a persistence id belongs to; null for another actor's.</summary>
+    public static ConversationKey? KeyOf(string persistenceId) =>
+        persistenceId.StartsWith(PersistenceIdPrefix, StringComparison.Ordinal) ? new ConversationKey(persistenceId[PersistenceIdPrefix.Length..]) : null;
 
     /// <inheritdoc />
     protected override void OnCommand(object message) => Unhandled(message);
@@ -956,7 +962,9 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             return;
         }
 
-        Record(seen, _ =>
+        // A message subscribers will be told is tagged, so a reader of every chat can follow them in the journal (MessageLog).
+        var told = line.SenderId != session.MemberId && line.BodyType is BodyType.Standard or BodyType.Notice;
+        Record(seen, told ? MessageLog.Tag : null, _ =>
         {
             // Its place in the journal when there is one (so it survives a restart), a count otherwise.
             _sequences[line.MessageId] = _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;
@@ -1265,7 +1273,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
                 break;
 
             case GetMessagesSince since:
-                Sender.Tell(new MessagesSince(_key, MessagesAfter(since.Sequence)));
+                Sender.Tell(new MessagesSince(_key, MessagesAfter(since.Sequence), _lastSequence));
                 break;
 
             case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:
@@ -1329,9 +1337,17 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
     /// <summary>Writes a fact, then carries on; with an in-memory journal there is nothing to write and it carries on at once.</summary>
     private void Record<T>(T fact, Action<T> then)
+        where T : IConversationFact => Record(fact, null, then);
+
+    /// <summary>The same, with the fact tagged for readers of the journal (see <see cref="MessageLog"/>).</summary>
+    private void Record<T>(T fact, string? tag, Action<T> then)
         where T : IConversationFact
     {
-        if (_journal.Durable)
+        if (_journal.Durable && tag is not null)
+        {
+            Persist(new Tagged(fact, [tag]), _ => then(fact));
+        }
+        else if (_journal.Durable)
         {
             Persist(fact, then);
         }

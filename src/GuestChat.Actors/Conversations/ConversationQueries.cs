@@ -19,13 +19,13 @@ public static class ConversationQueries
         string? Error,
         int Subscribers) : IWithConversationKey;
 
-    /// <summary>The messages so far; answered <see cref="Transcript"/>.</summary>
     /// <summary>The messages from other members after <paramref name="Sequence"/>, in order (answered with <see cref="MessagesSince"/>): what a reader that reconnects missed.</summary>
     public sealed record GetMessagesSince(ConversationKey Key, long Sequence) : IToConversation;
 
-    /// <summary>The answer to <see cref="GetMessagesSince"/>.</summary>
-    public sealed record MessagesSince(ConversationKey Key, IReadOnlyList<ConversationEvents.MessageReceived> Messages) : IWithConversationKey;
+    /// <summary>The answer to <see cref="GetMessagesSince"/>, with the newest sequence number of the chat so far (where a reader that has seen everything stands).</summary>
+    public sealed record MessagesSince(ConversationKey Key, IReadOnlyList<ConversationEvents.MessageReceived> Messages, long Newest) : IWithConversationKey;
 
+    /// <summary>The messages so far; answered <see cref="Transcript"/>.</summary>
     public sealed record GetTranscript(ConversationKey Key) : IToConversation;
 
     /// <summary>Every message of the chat this conversation has seen, in timestamp order, its own included.</summary>

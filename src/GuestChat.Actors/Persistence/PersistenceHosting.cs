@@ -37,8 +37,28 @@ public static class PersistenceHosting
                 break;
         }
 
+        if (settings.Provider != PersistenceProvider.None)
+        {
+            builder.AddHocon(FollowQuickly, HoconAddMode.Prepend);
+        }
+
         return builder;
     }
+
+    /// <summary>
+    /// How readers of the journal (<see cref="MessageLog"/>) follow it: it is polled every 200 ms rather than
+    /// every second, and a gap in its numbering (a write still being committed, or one rolled back) is
+    /// waited for up to 10 s before it is taken as never to be filled, so no message is passed over.
+    /// </summary>
+    private const string FollowQuickly = """
+        akka.persistence.query.journal.sql {
+          refresh-interval = 200ms
+          journal-sequence-retrieval {
+            query-delay = 200ms
+            max-tries = 50
+          }
+        }
+        """;
 
     /// <summary>
     /// Creates the file's folder, and puts the database in write-ahead-log mode (a setting the file keeps):

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
+using GuestChat.Actors.Persistence;
 using GuestChat.Client.Models;
 using GuestChat.Host.Metrics;
 using GuestChat.Host.Serve;
@@ -29,10 +30,10 @@ internal static class ChatEndpoints
         app.MapPost("/chats/{key}/messages", SendAsync);
         app.MapPost("/chats/{key}/typing", TypingAsync);
         app.MapPost("/chats/{key}/media-requests/{mediaRequestId}", AnswerMediaAsync);
-        app.MapGet("/chats/{key}/events", (HttpContext context, string key, GuestChatConversations conversations, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
-            StreamAsync(context, key, conversations, metrics, options));
-        app.MapGet("/events", (HttpContext context, GuestChatConversations conversations, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
-            EventFeed.StreamAsync(context, conversations, metrics, null, options.Value.EventStreamBuffer));
+        app.MapGet("/chats/{key}/events", (HttpContext context, string key, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
+            StreamAsync(context, key, conversations, log, metrics, options));
+        app.MapGet("/events", (HttpContext context, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
+            EventFeed.StreamAsync(context, conversations, log, metrics, null, options.Value.EventStreamBuffer));
         return app;
     }
 
@@ -179,7 +180,7 @@ internal static class ChatEndpoints
     private static Task<IResult> EndAsync(string key, GuestChatConversations conversations, CancellationToken cancellationToken) =>
         CommandAsync(key, chat => conversations.EndAsync(chat, cancellationToken), 200, "ended");
 
-    private static async Task StreamAsync(HttpContext context, string key, GuestChatConversations conversations, ServiceMetrics metrics, IOptions<ServiceOptions> options)
+    private static async Task StreamAsync(HttpContext context, string key, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, IOptions<ServiceOptions> options)
     {
         if (Key(key) is not { } chat)
         {
@@ -197,7 +198,7 @@ internal static class ChatEndpoints
             return;
         }
 
-        await EventFeed.StreamAsync(context, conversations, metrics, chat, options.Value.EventStreamBuffer);
+        await EventFeed.StreamAsync(context, conversations, log, metrics, chat, options.Value.EventStreamBuffer);
     }
 
     /// <summary>A command whose answer is the conversation's own: accepted (the given status) or its rejection.</summary>

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client.Models;
 using GuestChat.Host.Metrics;
 using static GuestChat.Actors.Conversations.ConversationEvents;
 
@@ -14,34 +16,61 @@ namespace GuestChat.Host.Api;
 /// event and its stream is closed, rather than the service holding an unbounded backlog for it.
 /// A comment line every 15 s keeps proxies from closing a quiet stream.
 /// <para>
-/// A chat's stream gives each message event an <c>id</c> (its sequence number in the chat). A reader
-/// that reconnects with <c>Last-Event-ID</c> (or <c>?lastEventId=</c>) first gets every message it
-/// missed, from the conversation (which, with a durable journal, holds them across a restart too), then
-/// the live events, with no message twice.
+/// Message events carry an <c>id</c> a reader that reconnects gives back as <c>Last-Event-ID</c> (or
+/// <c>?lastEventId=</c>) to get every message it missed, then the live events, with no message twice.
+/// In a chat's stream the id is the message's sequence number in that chat, and the missed messages come
+/// from the conversation. In the stream of every chat, with a durable journal, the id is the message's
+/// position in the journal and the messages are read from it (<see cref="MessageLog"/>), so a reader
+/// loses none across its own reconnects or a restart of the service; with the in-memory journal that
+/// stream has no ids and no catching up.
 /// </para>
 /// </summary>
 internal static class EventFeed
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static async Task StreamAsync(HttpContext context, GuestChatConversations conversations, ServiceMetrics metrics, ConversationKey? key, int buffer)
+    public static async Task StreamAsync(HttpContext context, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, ConversationKey? key, int buffer)
     {
         var cancellationToken = context.RequestAborted;
-        var events = Channel.CreateBounded<IWithConversationKey>(new BoundedChannelOptions(buffer) { SingleReader = true, SingleWriter = true });
+        var events = Channel.CreateBounded<IWithConversationKey>(new BoundedChannelOptions(buffer) { SingleReader = true });
         var overflowed = 0;
-        using var subscription = await conversations.SubscribeAsync(key, e =>
+        Exception? logFailure = null;
+        void Offer(IWithConversationKey e)
         {
             if (!events.Writer.TryWrite(e) && Interlocked.Exchange(ref overflowed, 1) == 0)
             {
                 events.Writer.TryComplete();
             }
+        }
+
+        // Every chat's messages come from the journal when there is one (in the order written, each with its position); the rest live.
+        var fromLog = key is null && log.Available;
+        using var subscription = await conversations.SubscribeAsync(key, e =>
+        {
+            if (!(fromLog && e is MessageReceived))
+            {
+                Offer(e);
+            }
         }, cancellationToken);
+        var position = fromLog ? LastEventId(context.Request) ?? await log.NewestPositionAsync(cancellationToken) : 0;
+        using var followed = fromLog
+            ? log.Follow(position, Offer, failure =>
+            {
+                logFailure = failure;
+                events.Writer.TryComplete();
+            })
+            : null;
 
         // Subscribed first, then asked: a message told in between is in both, and written once.
-        var replay = key is { } chat && LastEventId(context.Request) is { } since
-            ? (await conversations.GetMessagesSinceAsync(chat, since, cancellationToken)).Messages
-            : [];
-        var lastSequence = replay.Count > 0 ? replay[^1].Sequence : LastEventId(context.Request) ?? 0;
+        IReadOnlyList<MessageReceived> replay = [];
+        long lastSequence = 0;
+        if (key is { } chat)
+        {
+            var since = await conversations.GetMessagesSinceAsync(chat, LastEventId(context.Request) ?? long.MaxValue, cancellationToken);
+            replay = since.Messages;
+            lastSequence = replay.Count > 0 ? replay[^1].Sequence : LastEventId(context.Request) ?? since.Newest;
+        }
+        var members = new MemberCache(conversations);
 
         var response = context.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -50,10 +79,17 @@ internal static class EventFeed
         metrics.EventStream(+1);
         try
         {
+            // Where this reader stands, as an id with no event: a reader that goes away before its first
+            // message still has a Last-Event-ID to come back with, and misses nothing said meanwhile.
             await response.WriteAsync(": connected\n\n", cancellationToken);
+            if ((key is not null || fromLog) && LastEventId(context.Request) is null)
+            {
+                await response.WriteAsync(FormattableString.Invariant($"id: {(key is null ? position : lastSequence)}\n\n"), cancellationToken);
+            }
+
             foreach (var missed in replay)
             {
-                await response.WriteAsync(Format(EventViews.Of(missed)!.Value, key is null ? null : missed.Sequence), cancellationToken);
+                await response.WriteAsync(Format(EventViews.Of(missed)!.Value, missed.Sequence), cancellationToken);
             }
 
             await response.Body.FlushAsync(cancellationToken);
@@ -83,19 +119,31 @@ internal static class EventFeed
                 {
                     var over = key is not null && (message is Ended || (first && message is StateChanged { State: ConversationState.Ended or ConversationState.Failed }));
                     first = false;
-                    if (message is MessageReceived { Sequence: > 0 } told && key is not null)
+                    long? id = null;
+                    switch (message)
                     {
-                        if (told.Sequence <= lastSequence)
-                        {
-                            continue;
-                        }
+                        case MessageReceived { Sequence: > 0 } told when key is not null:
+                            if (told.Sequence <= lastSequence)
+                            {
+                                continue;
+                            }
 
-                        lastSequence = told.Sequence;
+                            id = lastSequence = told.Sequence;
+                            break;
+
+                        case MemberChanged changed:
+                            members.Update(changed.Key, changed.Member);
+                            break;
+
+                        case LoggedMessage logged:
+                            id = logged.Position;
+                            message = await members.MessageOf(logged, cancellationToken);
+                            break;
                     }
 
                     if (EventViews.Of(message) is { } view)
                     {
-                        await response.WriteAsync(Format(view, key is not null && message is MessageReceived m ? m.Sequence : null), cancellationToken);
+                        await response.WriteAsync(Format(view, id), cancellationToken);
                     }
 
                     if (over)
@@ -110,9 +158,14 @@ internal static class EventFeed
 
             if (Volatile.Read(ref overflowed) == 1)
             {
-                await response.WriteAsync(Format(("overflow", new { buffer, message = $"This reader fell more than {buffer} events behind; reconnect (a chat's stream with Last-Event-ID) and read the chats' state with GET /chats" }), null), cancellationToken);
-                await response.Body.FlushAsync(cancellationToken);
+                await response.WriteAsync(Format(("overflow", new { buffer, message = $"This reader fell more than {buffer} events behind; reconnect with Last-Event-ID and read the chats' state with GET /chats" }), null), cancellationToken);
             }
+            else if (logFailure is not null)
+            {
+                await response.WriteAsync(Format(("error", new { message = "The journal could not be read; reconnect with Last-Event-ID" }), null), cancellationToken);
+            }
+
+            await response.Body.FlushAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -124,7 +177,7 @@ internal static class EventFeed
         }
     }
 
-    /// <summary>The sequence number a reconnecting reader last saw, from <c>Last-Event-ID</c> or <c>?lastEventId=</c>; null when none or not a number.</summary>
+    /// <summary>The id a reconnecting reader last saw, from <c>Last-Event-ID</c> or <c>?lastEventId=</c>; null when none or not a number.</summary>
     private static long? LastEventId(HttpRequest request)
     {
         var value = request.Headers["Last-Event-ID"].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
@@ -143,5 +196,40 @@ internal static class EventFeed
         text.Append("event: ").Append(name).Append('\n');
         text.Append("data: ").Append(JsonSerializer.Serialize(data, ApiJson.Options)).Append("\n\n");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The members of the chats a reader of the journal sees, for the sender of each message: from the
+    /// member events in the stream, and asked of the conversation for one not seen yet (a member its
+    /// conversation does not know, or a conversation gone, leaves the sender with its id and role only).
+    /// </summary>
+    private sealed class MemberCache(GuestChatConversations conversations)
+    {
+        private readonly Dictionary<(ConversationKey, string), Member> _members = [];
+
+        public void Update(ConversationKey key, Member member) => _members[(key, member.Id)] = member;
+
+        public async Task<MessageReceived> MessageOf(LoggedMessage logged, CancellationToken cancellationToken)
+        {
+            var (key, seen) = (logged.Key, logged.Seen);
+            if (!_members.TryGetValue((key, seen.SenderId), out var sender))
+            {
+                try
+                {
+                    foreach (var member in (await conversations.GetStatusAsync(key, cancellationToken)).Members)
+                    {
+                        _members.TryAdd((key, member.Id), member);
+                    }
+                }
+                catch (Exception e) when (e is ConversationRejectedException or TimeoutException or Akka.Actor.AskTimeoutException)
+                {
+                    // Told with what the journal has.
+                }
+
+                sender = _members.GetValueOrDefault((key, seen.SenderId)) ?? new Member(seen.SenderId, seen.SenderRole, null, MemberState.Connected);
+            }
+
+            return new MessageReceived(key, seen.MessageId, sender, seen.Body, seen.BodyType, seen.Timestamp, logged.Sequence);
+        }
     }
 }

@@ -64,7 +64,7 @@ internal sealed class ServiceMetrics
                 waiting.WithLabels(lane.ToString().ToLowerInvariant()).Set(client.RateLimiter.Waiting(lane));
             }
 
-            if (await GuestChat.Actors.Persistence.JournalSize.BytesAsync(journal, cancellationToken) is { } bytes)
+            if (await GuestChat.Actors.Persistence.JournalDatabase.BytesAsync(journal, cancellationToken) is { } bytes)
             {
                 journalBytes.Set(bytes);
             }

@@ -112,7 +112,7 @@ public abstract class DurableConversationTests : IAsyncLifetime
         Assert.Single(atGenesys, e => e.Body == "before the restart" && e.SenderRole == MemberRole.Customer);
         Assert.Single(atGenesys, e => e.Body == "after the restart" && e.SenderRole == MemberRole.Customer);
         Assert.Equal(2, _emulator.Counters[GuestChat.Emulator.Control.EmulatorCounter.SocketsOpened]);
-        Assert.InRange(await JournalSize.BytesAsync(_journal, CancellationToken.None) ?? 0, 1, 100 * 1024 * 1024);
+        Assert.InRange(await JournalDatabase.BytesAsync(_journal, CancellationToken.None) ?? 0, 1, 100 * 1024 * 1024);
         await second.StopAsync();
     }
 

@@ -89,6 +89,45 @@ public sealed class ChatApiTests(ServiceFixture service) : IClassFixture<Service
     }
 
     [Fact]
+    public async Task A_reader_of_every_chat_that_reconnects_with_last_event_id_gets_the_messages_it_missed_in_all_chats_once()
+    {
+        var one = (await service.CreateActiveChatAsync("api-all-replay-1"))["conversationId"]!.GetValue<string>();
+        var two = (await service.CreateActiveChatAsync("api-all-replay-2"))["conversationId"]!.GetValue<string>();
+        using var emulator = new HttpClient { BaseAddress = service.EmulatorUrl };
+        long seen;
+        using (var events = await service.OpenEventsAsync("/events"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await service.PostAsync("/chats/api-all-replay-1/messages", """{"body":"before"}""")).StatusCode);
+            await events.NextAsync("message", m => m["key"]!.GetValue<string>() == "api-all-replay-1" && m["body"]!.GetValue<string>().Contains("before", StringComparison.Ordinal));
+            seen = events.LastId ?? throw new InvalidOperationException("no id on the message events of /events");
+        }
+
+        // The reader is gone; agents speak in both chats.
+        foreach (var (conversationId, body) in new[] { (one, "away in one"), (two, "away in two"), (one, "away in one again") })
+        {
+            (await emulator.PostAsJsonAsync($"/emulator/conversations/{conversationId}/agent/messages", new { body })).EnsureSuccessStatusCode();
+        }
+
+        await Eventually.TrueAsync(async () => (await service.Http.GetStringAsync("/chats/api-all-replay-1")).Contains("away in one again", StringComparison.Ordinal), "the agent's messages in the service");
+        using var again = await service.OpenEventsAsync("/events", lastEventId: seen);
+        var missed = new List<JsonObject>();
+        for (var i = 0; i < 3; i++)
+        {
+            missed.Add(await again.NextAsync("message", m => m["body"]!.GetValue<string>().StartsWith("away", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(["away in one", "away in two", "away in one again"], missed.Select(m => m["body"]!.GetValue<string>()));
+        Assert.Equal(["api-all-replay-1", "api-all-replay-2", "api-all-replay-1"], missed.Select(m => m["key"]!.GetValue<string>()));
+        Assert.Equal("AGENT", missed[0]["sender"]!["role"]!.GetValue<string>());
+        Assert.True(again.LastId > seen);
+
+        // Then the live ones; the message seen before the reconnect is not told again.
+        Assert.Equal(HttpStatusCode.Created, (await service.PostAsync("/chats/api-all-replay-2/messages", """{"body":"live"}""")).StatusCode);
+        await again.NextAsync("message", m => m["key"]!.GetValue<string>() == "api-all-replay-2" && m["body"]!.GetValue<string>().Contains("live", StringComparison.Ordinal));
+        Assert.DoesNotContain(again.Drain("message"), m => m["body"]!.GetValue<string>().Contains("before", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_agents_media_request_is_streamed_and_answered_over_http()
     {
         var chat = await service.CreateActiveChatAsync("api-media");

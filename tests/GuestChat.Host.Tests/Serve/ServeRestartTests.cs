@@ -51,6 +51,8 @@ public sealed class ServeRestartTests : IAsyncLifetime
                 _readers[key] = await ServiceFixture.OpenEventsAsync(http, $"/chats/{key}/events");
             }
 
+            _everyChat = await ServiceFixture.OpenEventsAsync(http, "/events");
+
             // Sends in flight when the process dies: each may or may not have reached Genesys.
             var inFlight = keys.Select(key => http.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} two"}"""))).ToList();
             await Task.Delay(15);
@@ -79,6 +81,12 @@ public sealed class ServeRestartTests : IAsyncLifetime
             var last = heard[key].Select(m => m["sequence"]!.GetValue<long>()).DefaultIfEmpty(0).Max();
             reconnected[key] = await ServiceFixture.OpenEventsAsync(resumed, $"/chats/{key}/events", last);
         }
+
+        // So does the reader of every chat, with the last journal position it saw.
+        await _everyChat!.Completion.WaitAsync(Patience);
+        var heardEverywhere = _everyChat.Drain("message");
+        var everyChat = await ServiceFixture.OpenEventsAsync(resumed, "/events", _everyChat.LastId);
+        _everyChat.Dispose();
 
         foreach (var key in keys)
         {
@@ -134,10 +142,38 @@ public sealed class ServeRestartTests : IAsyncLifetime
             reader.Dispose();
         }
 
+        // And every agent message of every chat said after that reader opened (the answers to "two" and "three") reached it exactly once, across the kill.
+        var saidSince = new HashSet<string>();
+        foreach (var key in keys)
+        {
+            var chat = (await resumed.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!;
+            var atGenesys = (await _emulator.ConversationAsync(chat["conversationId"]!.GetValue<string>(), CancellationToken.None))!.Transcript!;
+            saidSince.UnionWith(atGenesys.Where(e => e.SenderRole == GuestChat.Client.Models.MemberRole.Agent && e.BodyType == GuestChat.Client.Models.BodyType.Standard && (e.Body!.EndsWith(" two", StringComparison.Ordinal) || e.Body.EndsWith(" three", StringComparison.Ordinal))).Select(e => e.Id!));
+        }
+
+        try
+        {
+            await Eventually.TrueAsync(() =>
+            {
+                heardEverywhere.AddRange(everyChat.Drain("message"));
+                return saidSince.IsSubsetOf(heardEverywhere.Select(m => m["messageId"]!.GetValue<string>()));
+            }, "every answer to two and three at the reader of every chat", Patience);
+        }
+        catch (TimeoutException e)
+        {
+            var missing = saidSince.Except(heardEverywhere.Select(m => m["messageId"]!.GetValue<string>())).ToList();
+            throw new TimeoutException($"{e.Message} {missing.Count} of {saidSince.Count} missing, e.g. {string.Join(", ", missing.Take(5))}; heard {heardEverywhere.Count}, resumed after {_everyChat.LastId}: {string.Join(" | ", heardEverywhere.TakeLast(5).Select(m => m.ToJsonString()))}", e);
+        }
+
+        var everywhereIds = heardEverywhere.Select(m => m["messageId"]!.GetValue<string>()).ToList();
+        Assert.Equal(everywhereIds.Count, everywhereIds.Distinct().Count());
+        everyChat.Dispose();
+
         Assert.True(backIn < TimeSpan.FromSeconds(30), $"the chats were Active again {backIn.TotalSeconds:F1} s after the kill");
     }
 
     private readonly Dictionary<string, ServiceFixture.EventReader> _readers = [];
+    private ServiceFixture.EventReader? _everyChat;
 
     private Task<ServeProcess> StartServeAsync() => ServeProcess.StartAsync(
         $"--target {_emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{EmulatorDefaults.QueueName}\" --Serilog:MinimumLevel:Default=Warning",
@@ -158,10 +194,21 @@ public sealed class ServeRestartTests : IAsyncLifetime
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static Task WaitForStateAsync(HttpClient http, string key, string state) =>
-        Eventually.TrueAsync(async () =>
+    private static async Task WaitForStateAsync(HttpClient http, string key, string state)
+    {
+        var last = "";
+        try
         {
-            using var response = await http.GetAsync($"/chats/{key}");
-            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>() == state;
-        }, $"{key} {state}", Patience);
+            await Eventually.TrueAsync(async () =>
+            {
+                using var response = await http.GetAsync($"/chats/{key}");
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                return response.IsSuccessStatusCode && JsonNode.Parse(last[4..])!["state"]!.GetValue<string>() == state;
+            }, $"{key} {state}", Patience);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Last answer: {last}", e);
+        }
+    }
 }

@@ -102,6 +102,9 @@ public sealed class ServiceFixture : IAsyncLifetime
             _reading = ReadAsync();
         }
 
+        /// <summary>The id of the last event received that had one, as a browser's EventSource keeps it for its reconnect; null before any.</summary>
+        public long? LastId { get; private set; }
+
         /// <summary>Completes when the server ended the stream.</summary>
         public Task Completion => _reading;
 
@@ -144,7 +147,11 @@ public sealed class ServiceFixture : IAsyncLifetime
             {
                 while (await reader.ReadLineAsync() is { } line)
                 {
-                    if (line.StartsWith("event: ", StringComparison.Ordinal))
+                    if (line.StartsWith("id: ", StringComparison.Ordinal))
+                    {
+                        LastId = long.Parse(line["id: ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    else if (line.StartsWith("event: ", StringComparison.Ordinal))
                     {
                         name = line["event: ".Length..];
                     }
