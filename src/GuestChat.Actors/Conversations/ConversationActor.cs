@@ -44,7 +44,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private readonly ConversationSettings _settings;
     private readonly IEventStreamFactory _streams;
     private readonly ConversationJournal _journal;
-    private readonly RecoveredChat _recovered = new();
+    private readonly JournaledChat _journaled = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly MemberDirectory _directory = new();
@@ -58,8 +58,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private ConversationEndReason? _endReason;
     private GuestChatError? _endError;
     private long _nextSendId = 1;
-    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SendAccepted> _acceptedByClientId = new(StringComparer.Ordinal);
+    private long _snapshotAt;
     private readonly Dictionary<string, List<IActorRef>> _repeatsWaiting = new(StringComparer.Ordinal);
     private long _lastSequence;
 
@@ -101,15 +100,24 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         switch (message)
         {
             case MessageSeen seen:
-                _transcript.Apply(new TranscriptLine(seen.MessageId, seen.SenderId, seen.SenderRole, seen.Body, seen.BodyType, seen.Timestamp), fromStream: seen.Posted != true);
-                _sequences[seen.MessageId] = _lastSequence = LastSequenceNr;
+                Replay(seen, LastSequenceNr);
+                break;
+            case SnapshotOffer { Snapshot: ConversationSnapshot snapshot } offer:
+                _journaled.Apply(snapshot);
+                _acceptedSends.UnionWith(snapshot.AcceptedSends.Select(a => a.Accepted.MessageId));
+                foreach (var kept in snapshot.Messages.OrderBy(m => m.Sequence))
+                {
+                    Replay(kept.Seen, kept.Sequence);
+                }
+
+                _snapshotAt = offer.Metadata.SequenceNr;
                 break;
             case SendAccepted accepted:
                 _acceptedSends.Add(accepted.MessageId);
-                _recovered.Apply(accepted);
+                _journaled.Apply(accepted);
                 break;
             case IConversationFact fact:
-                _recovered.Apply(fact);
+                _journaled.Apply(fact);
                 break;
             case RecoveryCompleted:
                 Resume();
@@ -117,9 +125,29 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         }
     }
 
+    private void Replay(MessageSeen seen, long sequence)
+    {
+        _transcript.Apply(new TranscriptLine(seen.MessageId, seen.SenderId, seen.SenderRole, seen.Body, seen.BodyType, seen.Timestamp), fromStream: seen.Posted != true);
+        _transcript.Number(seen.MessageId, sequence, seen.Posted == true);
+        _lastSequence = Math.Max(_lastSequence, sequence);
+    }
+
     /// <inheritdoc />
     protected override bool AroundReceive(Receive receive, object message)
     {
+        switch (message)
+        {
+            case SaveSnapshotSuccess saved:
+                // One snapshot is enough: the older ones go.
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+                return true;
+            case SaveSnapshotFailure failed:
+                _log.Warning("Conversation {ConversationKey} could not save a snapshot (it recovers from its facts instead): {Reason}", _key, failed.Cause.Message);
+                return true;
+            case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
+                return true;
+        }
+
         // A command's own rules are checked here, in every state, before anything is sent or stashed.
         if (message is IConversationCommand command && command.Validate() is { } problem)
         {
@@ -509,6 +537,11 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
                 // Its transcript and state have been readable for EndedRetention; then its facts go too,
                 // so the database does not grow without bound, and the actor stops.
                 DeleteMessages(LastSequenceNr);
+                if (_snapshotAt > 0)
+                {
+                    DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+                }
+
                 break;
             }
 
@@ -539,7 +572,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     {
         switch (message)
         {
-            case SendMessage { ClientMessageId: { } clientId } repeat when _acceptedByClientId.TryGetValue(clientId, out var done):
+            case SendMessage { ClientMessageId: { } clientId } repeat when _journaled.AcceptedByClientId.TryGetValue(clientId, out var done):
             {
                 // The same send again (a caller retrying after a lost answer or a restart): answered as
                 // the first was, and not posted twice.
@@ -768,7 +801,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         Answer(sent.Requester, answer);
         if (sent.Command.ClientMessageId is { } clientId)
         {
-            _acceptedByClientId[clientId] = accepted;
+            _journaled.AcceptedByClientId[clientId] = accepted;
             if (_repeatsWaiting.Remove(clientId, out var repeats))
             {
                 repeats.ForEach(r => Answer(r, answer));
@@ -958,7 +991,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         if (!fromStream)
         {
             // The guest's own message, from its POST's answer: nobody is told, so nothing waits for the write.
-            RecordAfter(seen);
+            RecordAfter(seen, () => _transcript.Number(line.MessageId, LastSequenceNr, posted: true));
             return;
         }
 
@@ -967,7 +1000,8 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         Record(seen, told ? MessageLog.Tag : null, _ =>
         {
             // Its place in the journal when there is one (so it survives a restart), a count otherwise.
-            _sequences[line.MessageId] = _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;
+            _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;
+            _transcript.Number(line.MessageId, _lastSequence, posted: false);
             Announce(session, line);
         });
     }
@@ -983,7 +1017,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         switch (type)
         {
             case BodyType.Standard or BodyType.Notice:
-                var sequence = _sequences.GetValueOrDefault(id);
+                var sequence = _transcript.SequenceOf(id);
                 Deliver(senderId, member => new MessageReceived(_key, id, member, body ?? "", type, at, sequence));
                 break;
 
@@ -1002,8 +1036,8 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private List<MessageReceived> MessagesAfter(long sequence)
     {
         return [.. _transcript.Lines
-            .Where(l => l.SenderRole != MemberRole.Customer && l.BodyType is BodyType.Standard or BodyType.Notice && _sequences.GetValueOrDefault(l.MessageId) > sequence)
-            .Select(l => new MessageReceived(_key, l.MessageId, _directory.Find(l.SenderId) ?? new Member(l.SenderId, l.SenderRole, null, MemberState.Connected), l.Body, l.BodyType, l.Timestamp, _sequences[l.MessageId]))
+            .Where(l => l.SenderRole != MemberRole.Customer && l.BodyType is BodyType.Standard or BodyType.Notice && _transcript.SequenceOf(l.MessageId) > sequence)
+            .Select(l => new MessageReceived(_key, l.MessageId, _directory.Find(l.SenderId) ?? new Member(l.SenderId, l.SenderRole, null, MemberState.Connected), l.Body, l.BodyType, l.Timestamp, _transcript.SequenceOf(l.MessageId)))
             .OrderBy(m => m.Sequence)];
     }
 
@@ -1345,25 +1379,48 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     {
         if (_journal.Durable && tag is not null)
         {
-            Persist(new Tagged(fact, [tag]), _ => then(fact));
+            Persist(new Tagged(fact, [tag]), _ => Written(fact, then));
         }
         else if (_journal.Durable)
         {
-            Persist(fact, then);
+            Persist(fact, _ => Written(fact, then));
         }
         else
         {
+            _journaled.Apply(fact);
             then(fact);
         }
     }
 
     /// <summary>Writes a fact that nothing waits for: later commands are not held back while it is written.</summary>
-    private void RecordAfter<T>(T fact)
+    private void RecordAfter<T>(T fact, Action? then = null)
         where T : IConversationFact
     {
         if (_journal.Durable)
         {
-            PersistAsync(fact, _ => { });
+            PersistAsync(fact, _ => Written(fact, _ => then?.Invoke()));
+        }
+        else
+        {
+            _journaled.Apply(fact);
+        }
+    }
+
+    /// <summary>
+    /// A fact is in the journal: it joins the fold, what waited for it goes on, and after
+    /// <see cref="ConversationSettings.SnapshotEvery"/> facts the fold is saved as a snapshot (only what
+    /// is written is in it, so recovering from it is the same as replaying the facts).
+    /// </summary>
+    private void Written<T>(T fact, Action<T> then)
+        where T : IConversationFact
+    {
+        _journaled.Apply(fact);
+        then(fact);
+        if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery && _journaled.Ended is null)
+        {
+            _snapshotAt = LastSequenceNr;
+            SaveSnapshot(_journaled.Snapshot([.. _transcript.Numbered.Select(n => new SnapshotMessage(
+                new MessageSeen(n.Line.MessageId, n.Line.SenderId, n.Line.SenderRole, n.Line.Body, n.Line.BodyType, n.Line.Timestamp, n.Posted ? true : null), n.Sequence))]));
         }
     }
 
@@ -1375,13 +1432,9 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     /// </summary>
     private void Resume()
     {
-        _nextSendId = _recovered.NextSendId;
-        foreach (var (clientId, accepted) in _recovered.AcceptedByClientId)
-        {
-            _acceptedByClientId[clientId] = accepted;
-        }
+        _nextSendId = _journaled.NextSendId;
 
-        if (_recovered.Ended is { } ended)
+        if (_journaled.Ended is { } ended)
         {
             _endReason = ended.Reason;
             _state = ended.Reason == ConversationEndReason.Failed ? ConversationState.Failed : ConversationState.Ended;
@@ -1391,7 +1444,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             return;
         }
 
-        if (_recovered.Created is { } created)
+        if (_journaled.Created is { } created)
         {
             string jwt;
             try
@@ -1406,14 +1459,14 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             }
 
             var session = new Session(created.ConversationId, created.MemberId, new GuestJwt(jwt), new EventStreamAddress(new Uri(created.EventStreamUri)));
-            _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _recovered.UnresolvedSends.Count);
+            _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _journaled.UnresolvedSends.Count);
             CurrentSession = session;
             _state = ConversationState.Reconnecting;
             StartJwtTimers(session);
             CheckOwnMember(session);
             _api.GetMembersAsync(session.Jwt, session.ConversationId, new MemberPageQuery(PageSize: 100, ExcludeDisconnectedMembers: true), _lifetime.Token)
                 .PipeTo(Self, success: result => new MembersRefreshed(result));
-            foreach (var intent in _recovered.UnresolvedSends)
+            foreach (var intent in _journaled.UnresolvedSends)
             {
                 var queued = new QueuedSend(new SendMessage(_key, intent.Body, intent.BodyType, intent.ClientMessageId), ActorRefs.Nobody, intent);
                 if (intent.ClientMessageId is { } clientId)
@@ -1433,7 +1486,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             return;
         }
 
-        if (_recovered.Requested is { } requested)
+        if (_journaled.Requested is { } requested)
         {
             // Cut short before Genesys answered: creating again is safe, as an unattached chat is never routed.
             _log.Info("Conversation {ConversationKey} was being created when the service stopped; creating it again", _key);

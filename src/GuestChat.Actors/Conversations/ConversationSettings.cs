@@ -46,6 +46,9 @@ public sealed record ConversationSettings
     /// <summary>How long an ended conversation stays readable (state, transcript) before it is stopped and its key freed.</summary>
     public TimeSpan EndedRetention { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>With a durable journal, a snapshot of the conversation is saved after this many facts, so a long chat recovers from it instead of from its first fact.</summary>
+    public int SnapshotEvery { get; init; } = 500;
+
     /// <summary>The watchdog's timeout: 2.5 heartbeat intervals.</summary>
     public TimeSpan WatchdogTimeout => HeartbeatInterval * 2.5;
 }

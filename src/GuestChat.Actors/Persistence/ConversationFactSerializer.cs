@@ -30,6 +30,7 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
         Shape.Of("conversation-opened.v1", Json.ConversationOpened),
         Shape.Of("conversation-closed.v1", Json.ConversationClosed),
         Shape.Of("registry-snapshot.v1", Json.RegistrySnapshot),
+        Shape.Of("conversation-snapshot.v1", Json.ConversationSnapshot),
     }.ToDictionary(s => s.Type);
 
     private static readonly Dictionary<string, Shape> ByManifest = ByType.Values.ToDictionary(s => s.Manifest, StringComparer.Ordinal);

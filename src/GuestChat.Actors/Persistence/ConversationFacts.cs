@@ -40,6 +40,25 @@ public sealed record MediaRequestKnown(string MediaRequestId, MediaRequestState 
 /// <summary>The chat ended, once, with its reason and the Genesys error code if one ended it.</summary>
 public sealed record ChatEnded(ConversationEndReason Reason, string? ErrorCode, DateTimeOffset At) : IConversationFact;
 
+/// <summary>
+/// A conversation's facts up to one point, folded (<see cref="JournaledChat"/> and the transcript's
+/// journaled messages): what recovery starts from instead of replaying a long chat from its first fact.
+/// </summary>
+public sealed record ConversationSnapshot(
+    ChatRequested? Requested,
+    ChatCreated? Created,
+    ChatEnded? Ended,
+    IReadOnlyList<SnapshotMessage> Messages,
+    IReadOnlyList<SendIntended> UnresolvedSends,
+    IReadOnlyList<AcceptedSend> AcceptedSends,
+    long NextSendId) : IConversationFact;
+
+/// <summary>A message in a snapshot, with the place its fact has in the journal.</summary>
+public sealed record SnapshotMessage(MessageSeen Seen, long Sequence);
+
+/// <summary>An accepted send in a snapshot, with the client message id its intent carried.</summary>
+public sealed record AcceptedSend(SendAccepted Accepted, string? ClientMessageId);
+
 /// <summary>The manager took a conversation in: after a crash it is started again, and recovers itself from its own journal.</summary>
 public sealed record ConversationOpened(string Key, DateTimeOffset At) : IConversationFact;
 

@@ -19,4 +19,5 @@ namespace GuestChat.Actors.Persistence;
 [JsonSerializable(typeof(ConversationOpened))]
 [JsonSerializable(typeof(ConversationClosed))]
 [JsonSerializable(typeof(RegistrySnapshot))]
+[JsonSerializable(typeof(ConversationSnapshot))]
 internal sealed partial class FactJsonContext : JsonSerializerContext;

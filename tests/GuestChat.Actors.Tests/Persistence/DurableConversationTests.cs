@@ -116,6 +116,50 @@ public abstract class DurableConversationTests : IAsyncLifetime
         await second.StopAsync();
     }
 
+    [Fact]
+    public async Task A_long_chat_recovers_from_its_snapshot_with_its_transcript_numbers_and_answers_as_they_were()
+    {
+        var key = new ConversationKey("durable-long");
+        var settings = new ConversationSettings { SnapshotEvery = 10 };
+        ConversationQueries.Transcript before;
+        IReadOnlyList<MessageReceived> toldBefore;
+        MessageAccepted firstAccepted;
+        using (var first = await StartServiceAsync(settings))
+        {
+            var conversations = first.Services.GetRequiredService<GuestChatConversations>();
+            await conversations.StartAsync(key, ChatRequests.To(EmulatorDefaults.QueueName, "Long Guest"));
+            await Eventually.TrueAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Active, "the chat active", Patience);
+            firstAccepted = await conversations.SendMessageAsync(key, "message 1", clientMessageId: "long-1");
+            for (var i = 2; i <= 12; i++)
+            {
+                await conversations.SendMessageAsync(key, $"message {i}", clientMessageId: $"long-{i}");
+            }
+
+            await Eventually.TrueAsync(async () => (await conversations.GetTranscriptAsync(key)).Lines.Count(l => l.SenderRole == MemberRole.Agent && l.BodyType == BodyType.Standard) == 12, "the agent's twelve echoes", Patience);
+            before = await conversations.GetTranscriptAsync(key);
+            toldBefore = (await conversations.GetMessagesSinceAsync(key, 0)).Messages;
+            await first.StopAsync();
+        }
+
+        // One snapshot kept, and the facts it covers taken away: only the snapshot can bring them back.
+        var snapshotAt = await SnapshotSequenceAsync(ConversationActor.PersistenceIdOf(key));
+        Assert.True(snapshotAt >= 40, $"a snapshot after 40 facts or more (at {snapshotAt})");
+        await ExecuteAsync($"DELETE FROM journal WHERE persistence_id = '{ConversationActor.PersistenceIdOf(key)}' AND sequence_number <= {snapshotAt}");
+
+        using var second = await StartServiceAsync(settings);
+        var resumed = second.Services.GetRequiredService<GuestChatConversations>();
+        await Eventually.TrueAsync(async () => (await resumed.ListAsync()).Conversations.Any(c => c.Key == key), "the chat back in the service", Patience);
+        await Eventually.TrueAsync(async () => (await resumed.GetStatusAsync(key)).State == ConversationState.Active, "the chat active again", Patience);
+
+        var after = await resumed.GetTranscriptAsync(key);
+        Assert.Equal(before.Lines.Select(l => l.MessageId), after.Lines.Select(l => l.MessageId));
+        Assert.Equal(toldBefore.Select(m => (m.MessageId, m.Sequence)), (await resumed.GetMessagesSinceAsync(key, 0)).Messages.Select(m => (m.MessageId, m.Sequence)));
+        Assert.Equal(firstAccepted.MessageId, (await resumed.SendMessageAsync(key, "message 1", clientMessageId: "long-1")).MessageId);
+        await resumed.SendMessageAsync(key, "message 13", clientMessageId: "long-13");
+        await Eventually.TrueAsync(async () => (await resumed.GetTranscriptAsync(key)).Lines.Count(l => l.SenderRole == MemberRole.Agent && l.BodyType == BodyType.Standard) == 13, "the thirteenth echo", Patience);
+        await second.StopAsync();
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -161,14 +205,40 @@ public abstract class DurableConversationTests : IAsyncLifetime
         await service.StopAsync();
     }
 
-    private async Task<IHost> StartServiceAsync()
+    private async Task<IHost> StartServiceAsync(ConversationSettings? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl) }, journal: _journal);
+        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl) }, settings, journal: _journal);
         var host = builder.Build();
         await host.StartAsync();
         return host;
     }
+
+    /// <summary>The sequence number of the newest snapshot of a persistence id, after checking there is only one.</summary>
+    private async Task<long> SnapshotSequenceAsync(string persistenceId)
+    {
+        await using var connection = Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*), MAX(sequence_number) FROM snapshot WHERE persistence_id = '{persistenceId}'";
+        await using var rows = await command.ExecuteReaderAsync();
+        Assert.True(await rows.ReadAsync());
+        Assert.Equal(1, Convert.ToInt64(rows.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        return Convert.ToInt64(rows.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private System.Data.Common.DbConnection Connect() => _journal.Provider == PersistenceProvider.Sqlite
+        ? new SqliteConnection(_journal.ConnectionString)
+        : new Npgsql.NpgsqlConnection(_journal.ConnectionString);
 
     private async Task<IHost> StartJournalOnlyAsync()
     {

@@ -18,6 +18,7 @@ public sealed class TranscriptState
 {
     private readonly List<TranscriptLine> _lines = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Sequence, bool Posted)> _numbers = new(StringComparer.Ordinal);
 
     /// <summary>The lines in timestamp order (a line that arrives late is put in its place).</summary>
     public IReadOnlyList<TranscriptLine> Lines => _lines;
@@ -27,6 +28,16 @@ public sealed class TranscriptState
 
     /// <summary>When that message was sent.</summary>
     public DateTimeOffset? BackfillAfterAt { get; private set; }
+
+    /// <summary>The lines that have a number (with a durable journal: whose fact is written), in number order, each with whether it came from a POST's answer.</summary>
+    public IEnumerable<(TranscriptLine Line, long Sequence, bool Posted)> Numbered =>
+        _lines.Where(l => _numbers.ContainsKey(l.MessageId)).Select(l => (l, _numbers[l.MessageId].Sequence, _numbers[l.MessageId].Posted)).OrderBy(n => n.Item2);
+
+    /// <summary>The number given to a message (its place in the journal, or a count), 0 when it has none.</summary>
+    public long SequenceOf(string messageId) => _numbers.TryGetValue(messageId, out var number) ? number.Sequence : 0;
+
+    /// <summary>Gives a seen message its number, once it has one.</summary>
+    public void Number(string messageId, long sequence, bool posted) => _numbers[messageId] = (sequence, posted);
 
     /// <summary>Whether a message with this id has been seen.</summary>
     public bool Contains(string messageId) => _seen.Contains(messageId);
