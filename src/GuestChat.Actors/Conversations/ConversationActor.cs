@@ -1098,6 +1098,10 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
         _api.GetMessagesAsync(session.Jwt, session.ConversationId, new MessagePageQuery(After: after, MaxResults: _settings.BackfillPageSize), _lifetime.Token)
             .PipeTo(Self, success: result => new BackfillCompleted(result));
 
+    private void ReadTheEnd(Session session, string? after) =>
+        _api.GetMessagesAsync(session.Jwt, session.ConversationId, new MessagePageQuery(After: after, MaxResults: _settings.BackfillPageSize), _lifetime.Token)
+            .PipeTo(Self, success: result => new EndRead(result));
+
     private void CheckOwnMember(Session session) =>
         _api.GetMemberAsync(session.Jwt, session.ConversationId, session.MemberId, _lifetime.Token)
             .PipeTo(Self, success: result => new OwnMemberChecked(result));
@@ -1203,14 +1207,43 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
                 return true;
             }
 
+            case OwnMemberChecked { Result.Value.State: MemberState.Disconnected } when session.Leaving || _state != ConversationState.Reconnecting:
+            {
+                Finish(session.Leaving ? ConversationEndReason.GuestLeft : ConversationEndReason.AgentEnded, null, failed: false);
+                return true;
+            }
+
             case OwnMemberChecked { Result.Value.State: MemberState.Disconnected }:
             {
-                Finish(
-                    session.Leaving ? ConversationEndReason.GuestLeft
-                    : _state == ConversationState.Reconnecting ? ConversationEndReason.Abandoned
-                    : ConversationEndReason.AgentEnded,
-                    null,
-                    failed: false);
+                // The chat ended while this conversation had no socket (the service was down, say): what was
+                // said until the end is read and told first, and it says which side ended the chat.
+                ReadTheEnd(session, after: _transcript.BackfillAfterMessageId);
+                return true;
+            }
+
+            case EndRead { Result.IsSuccess: true } page:
+            {
+                foreach (var entry in page.Result.Value!.Entities ?? [])
+                {
+                    OnMessage(session, entry.Id, entry.Sender?.Id, entry.Body, entry.BodyType, entry.Timestamp);
+                }
+
+                if ((page.Result.Value.Entities?.Count ?? 0) >= _settings.BackfillPageSize)
+                {
+                    ReadTheEnd(session, _transcript.BackfillAfterMessageId);
+                    return true;
+                }
+
+                // Written after the messages, so the end comes after them for subscribers too.
+                var reason = _transcript.EndedWhileAway(session.MemberId);
+                DeferAsync(reason, endedBy => Finish(endedBy, null, failed: false));
+                return true;
+            }
+
+            case EndRead unread:
+            {
+                _log.Warning("Conversation {ConversationKey} ended while away, and its last messages could not be read: {Code}", _key, unread.Result.Error?.Code);
+                Finish(IsExpiredJwt(unread.Result.Error) ? ConversationEndReason.JwtExpired : ConversationEndReason.Abandoned, unread.Result.Error, failed: false);
                 return true;
             }
 
@@ -1314,7 +1347,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
                 break;
 
             case CreateCompleted or SendCompleted or SendCheckCompleted or TypingCompleted or MediaAnswerCompleted or MediaAnswerChecked or LeaveCompleted
-                or BackfillCompleted or MemberResolved or MembersRefreshed or MediaRequestRead or OwnMemberChecked or JwtWarning or JwtExpired:
+                or BackfillCompleted or MemberResolved or MembersRefreshed or MediaRequestRead or OwnMemberChecked or EndRead or JwtWarning or JwtExpired:
                 break;
 
             default:
@@ -1590,6 +1623,9 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
     private sealed record MemberResolved(string MemberId, GuestChatResult<WebChatMemberInfo> Result, MemberState State);
 
     private sealed record OwnMemberChecked(GuestChatResult<WebChatMemberInfo> Result);
+
+    /// <summary>A page of the messages of a chat that ended while the conversation was away.</summary>
+    private sealed record EndRead(GuestChatResult<WebChatMessageEntityList> Result);
 
     private sealed record WatchdogExpired(int Incarnation);
 

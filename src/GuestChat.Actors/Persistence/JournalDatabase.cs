@@ -11,13 +11,14 @@ namespace GuestChat.Actors.Persistence;
 /// </summary>
 public static class JournalDatabase
 {
-    /// <summary>The journal's size now: the SQLite file with its write-ahead log, or the PostgreSQL database; null with the in-memory provider or when it cannot be read.</summary>
+    /// <summary>The journal's size now: the SQLite files (journal and snapshots) with their write-ahead logs, or the PostgreSQL database; null with the in-memory provider or when it cannot be read.</summary>
     public static async Task<long?> BytesAsync(JournalSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Provider == PersistenceProvider.Sqlite)
         {
             var file = new SqliteConnectionStringBuilder(settings.EffectiveConnectionString).DataSource;
-            return new[] { file, file + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+            var snapshots = JournalSettings.SnapshotFileOf(file);
+            return new[] { file, file + "-wal", snapshots, snapshots + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
         }
 
         return await ScalarAsync(settings, "SELECT pg_database_size(current_database())", cancellationToken);

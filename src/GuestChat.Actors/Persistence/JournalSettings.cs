@@ -34,6 +34,31 @@ public sealed record JournalSettings
     /// <summary>The connection string in force.</summary>
     public string? EffectiveConnectionString => ConnectionString ?? (Provider == PersistenceProvider.Sqlite ? $"Data Source={DefaultSqliteFile}" : null);
 
+    /// <summary>
+    /// Where snapshots go: the same database, except with SQLite, where they get a file of their own beside
+    /// the journal's (<c>guestchat.snapshots.db</c>): SQLite lets one connection write at a time, and a
+    /// snapshot written while the journal writes on another connection can wait for the file's lock for
+    /// as long as the journal stays busy (Akka.NET issue 3538).
+    /// </summary>
+    public string? SnapshotConnectionString
+    {
+        get
+        {
+            if (Provider != PersistenceProvider.Sqlite)
+            {
+                return EffectiveConnectionString;
+            }
+
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(EffectiveConnectionString);
+            builder.DataSource = SnapshotFileOf(builder.DataSource);
+            return builder.ToString();
+        }
+    }
+
+    /// <summary>The SQLite file for snapshots beside a journal file.</summary>
+    public static string SnapshotFileOf(string journalFile) =>
+        Path.Combine(Path.GetDirectoryName(journalFile) ?? "", Path.GetFileNameWithoutExtension(journalFile) + ".snapshots" + Path.GetExtension(journalFile));
+
     /// <summary>What is wrong with these settings, each naming its setting; empty when they can be used.</summary>
     public IEnumerable<string> Problems()
     {

@@ -29,7 +29,9 @@ public static class PersistenceHosting
 
             case PersistenceProvider.Sqlite:
                 PrepareSqlite(settings.EffectiveConnectionString!);
-                builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.SQLiteMS, autoInitialize: true);
+                PrepareSqlite(settings.SnapshotConnectionString!);
+                builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.SQLiteMS, PersistenceMode.Journal, autoInitialize: true);
+                builder.WithSqlPersistence(settings.SnapshotConnectionString!, ProviderName.SQLiteMS, PersistenceMode.SnapshotStore, autoInitialize: true);
                 break;
 
             case PersistenceProvider.PostgreSql:

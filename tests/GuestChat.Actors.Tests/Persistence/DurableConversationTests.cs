@@ -163,6 +163,48 @@ public abstract class DurableConversationTests : IAsyncLifetime
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task A_chat_that_ended_while_the_service_was_down_ends_with_the_side_that_ended_it_after_its_last_messages(bool agentEnded)
+    {
+        // A grace window short enough to run out while the service is down.
+        await _emulator.DisposeAsync();
+        var options = EmulatorOptions.Quick();
+        options.Timing.GraceWindow = TimeSpan.FromSeconds(1);
+        _emulator = await GuestChatEmulator.StartAsync(options);
+        _control.Dispose();
+        _control = new HttpClient { BaseAddress = _emulator.BaseUrl };
+
+        var key = new ConversationKey(agentEnded ? "durable-agent-ended" : "durable-abandoned");
+        string conversationId;
+        using (var first = await StartServiceAsync())
+        {
+            var conversations = first.Services.GetRequiredService<GuestChatConversations>();
+            conversationId = (await conversations.StartAsync(key, ChatRequests.To(EmulatorDefaults.QueueName, "Away Guest"))).ConversationId;
+            await Eventually.TrueAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Active, "the chat active", Patience);
+            await first.StopAsync();
+        }
+
+        (await _control.PostAsJsonAsync($"/emulator/conversations/{conversationId}/agent/messages", new { body = "last words" })).EnsureSuccessStatusCode();
+        if (agentEnded)
+        {
+            (await _control.PostAsync($"/emulator/conversations/{conversationId}/agent/end", null)).EnsureSuccessStatusCode();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(_emulator.Conversation(conversationId)!.Phase == GuestChat.Emulator.Chat.ChatPhase.Ended), "the chat ended at Genesys", Patience);
+
+        using var second = await StartServiceAsync();
+        var resumed = second.Services.GetRequiredService<GuestChatConversations>();
+        await Eventually.TrueAsync(async () => (await resumed.ListAsync()).Conversations.Any(c => c.Key == key && c.State == ConversationState.Ended), "the chat ended in the service", Patience);
+
+        var status = await resumed.GetStatusAsync(key);
+        Assert.Equal(agentEnded ? ConversationEndReason.AgentEnded : ConversationEndReason.Abandoned, status.EndReason);
+        Assert.Single((await resumed.GetTranscriptAsync(key)).Lines, l => l.Body == "last words");
+        Assert.Single((await resumed.GetMessagesSinceAsync(key, 0)).Messages, m => m.Body == "last words");
+        await second.StopAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task A_send_cut_short_by_a_crash_is_looked_for_before_it_is_sent_again_so_the_agent_sees_it_exactly_once(bool reachedGenesys)
     {
         // A chat that was live, and a send journaled as intended whose outcome was never written.
@@ -217,7 +259,7 @@ public abstract class DurableConversationTests : IAsyncLifetime
     /// <summary>The sequence number of the newest snapshot of a persistence id, after checking there is only one.</summary>
     private async Task<long> SnapshotSequenceAsync(string persistenceId)
     {
-        await using var connection = Connect();
+        await using var connection = Connect(snapshots: true);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*), MAX(sequence_number) FROM snapshot WHERE persistence_id = '{persistenceId}'";
@@ -236,8 +278,8 @@ public abstract class DurableConversationTests : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    private System.Data.Common.DbConnection Connect() => _journal.Provider == PersistenceProvider.Sqlite
-        ? new SqliteConnection(_journal.ConnectionString)
+    private System.Data.Common.DbConnection Connect(bool snapshots = false) => _journal.Provider == PersistenceProvider.Sqlite
+        ? new SqliteConnection(snapshots ? _journal.SnapshotConnectionString : _journal.ConnectionString)
         : new Npgsql.NpgsqlConnection(_journal.ConnectionString);
 
     private async Task<IHost> StartJournalOnlyAsync()

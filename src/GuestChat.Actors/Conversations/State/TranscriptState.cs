@@ -70,6 +70,21 @@ public sealed class TranscriptState
     }
 
     /// <summary>
+    /// Which side ended a chat that ended while nobody watched, from its transcript: the guest's own
+    /// member-leave right after another member's (the agent left, then the chat closed on the guest) is
+    /// <see cref="ConversationEndReason.AgentEnded"/>; the guest's leave with nobody leaving before it (its
+    /// socket stayed away past the grace window, and Genesys dropped it) is
+    /// <see cref="ConversationEndReason.Abandoned"/>, as is a transcript without the guest's leave.
+    /// </summary>
+    public ConversationEndReason EndedWhileAway(string guestMemberId)
+    {
+        var guestLeft = _lines.FindLastIndex(l => l.SenderId == guestMemberId && l.BodyType == BodyType.MemberLeave);
+        return guestLeft > 0 && _lines[guestLeft - 1] is { BodyType: BodyType.MemberLeave } before && before.SenderId != guestMemberId
+            ? ConversationEndReason.AgentEnded
+            : ConversationEndReason.Abandoned;
+    }
+
+    /// <summary>
     /// The guest's own message in <paramref name="recent"/> that a send whose outcome was unknown would
     /// have made: same sender and body, sent no earlier than shortly before the send started, and not
     /// already taken for another send. Null when the send did not arrive.

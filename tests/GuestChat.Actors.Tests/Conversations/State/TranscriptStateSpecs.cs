@@ -19,6 +19,38 @@ public sealed class TranscriptStateSpecs
         Assert.Equal("hello", transcript.Lines[0].Body);
     }
 
+    [Theory]
+    [InlineData(true, "AgentEnded")]
+    [InlineData(false, "Abandoned")]
+    public void A_chat_that_ended_unwatched_ended_by_the_agent_when_the_agent_left_just_before_the_guest(bool agentLeftFirst, string expected)
+    {
+        var transcript = new TranscriptState();
+        transcript.Apply(new TranscriptLine("j-1", "agent-1", MemberRole.Agent, "", BodyType.MemberJoin, T0));
+        transcript.Apply(Line("m-1", 1));
+        if (agentLeftFirst)
+        {
+            transcript.Apply(new TranscriptLine("l-1", "agent-1", MemberRole.Agent, "", BodyType.MemberLeave, T0.AddSeconds(2)));
+        }
+
+        transcript.Apply(new TranscriptLine("l-2", "guest-1", MemberRole.Customer, "", BodyType.MemberLeave, T0.AddSeconds(2)));
+
+        Assert.Equal(expected, transcript.EndedWhileAway("guest-1").ToString());
+    }
+
+    [Fact]
+    public void Numbers_given_to_messages_are_kept_and_listed_in_order_with_how_each_was_learned()
+    {
+        var transcript = new TranscriptState();
+        transcript.Apply(Line("m-1", 0));
+        transcript.Apply(Line("m-2", 1), fromStream: false);
+        transcript.Apply(Line("m-3", 2));
+        transcript.Number("m-3", 7, posted: false);
+        transcript.Number("m-2", 5, posted: true);
+
+        Assert.Equal(0, transcript.SequenceOf("m-1"));
+        Assert.Equal([("m-2", 5L, true), ("m-3", 7L, false)], transcript.Numbered.Select(n => (n.Line.MessageId, n.Sequence, n.Posted)));
+    }
+
     [Fact]
     public void A_message_that_arrives_late_takes_its_place_by_timestamp_and_the_newest_stays_the_backfill_start()
     {
