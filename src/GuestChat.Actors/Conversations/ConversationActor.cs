@@ -1234,9 +1234,7 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
                     return true;
                 }
 
-                // Written after the messages, so the end comes after them for subscribers too.
-                var reason = _transcript.EndedWhileAway(session.MemberId);
-                DeferAsync(reason, endedBy => Finish(endedBy, null, failed: false));
+                Finish(_transcript.EndedWhileAway(session.MemberId), null, failed: false);
                 return true;
             }
 
@@ -1358,14 +1356,13 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
 
     private void Finish(ConversationEndReason reason, GuestChatError? error, bool failed)
     {
-        if (_state is ConversationState.Ended or ConversationState.Failed)
+        if (_state is ConversationState.Ended or ConversationState.Failed || _endReason is not null)
         {
             return;
         }
 
         _endReason = reason;
         _endError = error;
-        Record(new ChatEnded(reason, error?.Code, Now), _ => { });
         foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer, BackfillTimer })
         {
             Timers.Cancel(timer);
@@ -1395,11 +1392,17 @@ public sealed class ConversationActor : UntypedPersistentActor, IWithTimers
             }
         }
 
-        Enter(failed ? ConversationState.Failed : ConversationState.Ended);
-        Publish(new Ended(_key, reason, error));
         Become(Finished);
         Stash.UnstashAll();
         Timers.StartSingleTimer(RetentionTimer, RetentionOver.Instance, _settings.EndedRetention);
+
+        // Told once written, and so after every message written before it (the last page of a chat that
+        // ended while away is told first, then its end).
+        Record(new ChatEnded(reason, error?.Code, Now), _ =>
+        {
+            Enter(failed ? ConversationState.Failed : ConversationState.Ended);
+            Publish(new Ended(_key, reason, error));
+        });
     }
 
     /// <summary>Writes a fact, then carries on; with an in-memory journal there is nothing to write and it carries on at once.</summary>

@@ -32,6 +32,7 @@ public static class PersistenceHosting
                 PrepareSqlite(settings.SnapshotConnectionString!);
                 builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.SQLiteMS, PersistenceMode.Journal, autoInitialize: true);
                 builder.WithSqlPersistence(settings.SnapshotConnectionString!, ProviderName.SQLiteMS, PersistenceMode.SnapshotStore, autoInitialize: true);
+                builder.AddHocon(SqliteReads, HoconAddMode.Prepend);
                 break;
 
             case PersistenceProvider.PostgreSql:
@@ -46,6 +47,17 @@ public static class PersistenceHosting
 
         return builder;
     }
+
+    /// <summary>
+    /// Reads on SQLite in deferred transactions: SQLite's "serializable" (what an unspecified level becomes)
+    /// begins every transaction with the write lock, so each conversation's recovery would queue behind
+    /// every write; in write-ahead-log mode a deferred reader sees a consistent state without any lock.
+    /// </summary>
+    private const string SqliteReads = """
+        akka.persistence.journal.sql.read-isolation-level = read-uncommitted
+        akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted
+        akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
+        """;
 
     /// <summary>
     /// How readers of the journal (<see cref="MessageLog"/>) follow it: it is polled every 200 ms rather than

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using Akka.Actor;
 using System.Text.Json;
 using Akka.Hosting;
 using GuestChat.Actors.Conversations;
@@ -30,7 +32,8 @@ internal static class DurableBenchmark
           Opens --chats conversations on a SQLite journal (emulator in its own process), sends --messages
           each, and reports send latency with the journal and without, facts written per second, the
           journal's size per chat, the time from a restart until every chat is Active again, and memory
-          per live chat after recovery.
+          per live chat after recovery; first, the journal's own throughput: facts per second, and per
+          second of CPU (per core), with 200 writers each writing a fact and waiting for it.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -44,6 +47,8 @@ internal static class DurableBenchmark
         var journal = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={database}", JwtKey = SecretProtector.NewKey() };
         await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
 
+        Console.WriteLine("Journal throughput (200 writers, 10 s)...");
+        var throughput = await JournalThroughputAsync(new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(folder, "throughput.db")}", JwtKey = journal.JwtKey }, writers: 200, TimeSpan.FromSeconds(10));
         Console.WriteLine($"Sends in memory ({chats} chats x {messages})...");
         var inMemory = await OpenAndSendAsync(emulator, new JournalSettings(), chats, messages, "memory");
         Console.WriteLine($"Sends on SQLite ({chats} chats x {messages})...");
@@ -61,7 +66,9 @@ internal static class DurableBenchmark
         SqliteConnection.ClearAllPools();
         var databaseBytes = new FileInfo(database).Length + (File.Exists(database + "-wal") ? new FileInfo(database + "-wal").Length : 0);
         Console.WriteLine($"Restarting on the journal ({databaseBytes / 1024.0:F0} KiB)...");
+        GC.Collect();
         var baseline = Process.GetCurrentProcess().WorkingSet64;
+        var heapBaseline = GC.GetTotalMemory(forceFullCollection: true);
         var recovery = Stopwatch.StartNew();
         using var host = await StartAsync(emulator, journal);
         var conversations = host.Services.GetRequiredService<GuestChatConversations>();
@@ -82,7 +89,7 @@ internal static class DurableBenchmark
         }
 
         var recovered = recovery.Elapsed;
-        GC.Collect();
+        var heapAfterRecovery = GC.GetTotalMemory(forceFullCollection: true);
         var afterRecovery = Process.GetCurrentProcess().WorkingSet64;
         await host.StopAsync();
 
@@ -95,12 +102,16 @@ internal static class DurableBenchmark
             sendP50MsDurable = durable.P50,
             sendP99MsDurable = durable.P99,
             factsWritten = facts,
-            factsPerSecond = Math.Round(facts / durable.Seconds, 1),
+            factsPerSecondDuringTheRun = Math.Round(facts / durable.Seconds, 1),
+            journalFactsPerSecond = throughput.PerSecond,
+            journalFactsPerCpuSecond = throughput.PerCpuSecond,
+            journalCpuCoresBusy = throughput.CoresBusy,
             openAndSendSecondsDurable = Math.Round(durable.Seconds, 2),
             openAndSendSecondsInMemory = Math.Round(inMemory.Seconds, 2),
             journalBytesPerChat = databaseBytes / chats,
             recoverySeconds = Math.Round(recovered.TotalSeconds, 2),
             memoryPerLiveChatAfterRecoveryBytes = Math.Max(0, afterRecovery - baseline) / chats,
+            managedHeapPerLiveChatAfterRecoveryBytes = Math.Max(0, heapAfterRecovery - heapBaseline) / chats,
         };
         var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
@@ -150,6 +161,65 @@ internal static class DurableBenchmark
         latencies.Sort();
 
         return (Math.Round(latencies[latencies.Count / 2], 2), Math.Round(latencies[(int)(latencies.Count * 0.99)], 2), seconds);
+    }
+
+    /// <summary>
+    /// How many facts the journal takes per second, and per second of CPU the process spent on it (the
+    /// figure per core): <paramref name="writers"/> persistent actors each write a message fact, wait for
+    /// it, and write the next, as a conversation does, for <paramref name="duration"/>.
+    /// </summary>
+    private static async Task<(double PerSecond, double PerCpuSecond, double CoresBusy)> JournalThroughputAsync(JournalSettings journal, int writers, TimeSpan duration)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddAkka("throughput", akka => akka
+            .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
+            .WithConversationPersistence(journal));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+        var written = new StrongBox<long>();
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var actors = Enumerable.Range(0, writers).Select(i => system.ActorOf(Akka.Actor.Props.Create(() => new FactWriter($"throughput-{i}", written)))).ToList();
+        actors.ForEach(a => a.Tell(FactWriter.Go.Instance));
+        await Task.Delay(duration);
+        var count = Interlocked.Read(ref written.Value);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        actors.ForEach(a => a.Tell(Akka.Actor.PoisonPill.Instance));
+        await host.StopAsync();
+        return (Math.Round(count / elapsed, 1), Math.Round(count / cpu, 1), Math.Round(cpu / elapsed, 2));
+    }
+
+    /// <summary>Writes a message fact, waits for it to be written, writes the next; counts them.</summary>
+    private sealed class FactWriter(string persistenceId, StrongBox<long> written) : Akka.Persistence.UntypedPersistentActor
+    {
+        private static readonly DateTimeOffset At = DateTimeOffset.UtcNow;
+
+        public override string PersistenceId { get; } = persistenceId;
+
+        protected override void OnRecover(object message)
+        {
+        }
+
+        protected override void OnCommand(object message)
+        {
+            if (message is Go)
+            {
+                Persist(new MessageSeen(Guid.NewGuid().ToString(), "agent-1", MemberRole.Agent, "A message of ordinary length, as an agent would write it.", BodyType.Standard, At), _ =>
+                {
+                    Interlocked.Increment(ref written.Value);
+                    Self.Tell(Go.Instance);
+                });
+            }
+        }
+
+        public sealed class Go
+        {
+            public static Go Instance { get; } = new();
+        }
     }
 
     private static async Task<IHost> StartAsync(EmulatorProcess emulator, JournalSettings journal)
