@@ -66,9 +66,18 @@ internal static class DurableBenchmark
         SqliteConnection.ClearAllPools();
         var databaseBytes = new FileInfo(database).Length + (File.Exists(database + "-wal") ? new FileInfo(database + "-wal").Length : 0);
         Console.WriteLine($"Restarting on the journal ({databaseBytes / 1024.0:F0} KiB)...");
-        GC.Collect();
-        var baseline = Process.GetCurrentProcess().WorkingSet64;
-        var heapBaseline = GC.GetTotalMemory(forceFullCollection: true);
+        // What a service on a journal costs with no chat at all (actor system, plugins, caches), so that
+        // what is left over after the restart is the chats' own.
+        var heapBaseline = Heap();
+        long fixedCost;
+        using (var empty = await StartAsync(emulator, journal with { ConnectionString = $"Data Source={Path.Combine(folder, "empty.db")}" }))
+        {
+            await empty.Services.GetRequiredService<GuestChatConversations>().ListAsync();
+            fixedCost = Heap() - heapBaseline;
+            await empty.StopAsync();
+        }
+
+        heapBaseline = Heap();
         var recovery = Stopwatch.StartNew();
         using var host = await StartAsync(emulator, journal);
         var conversations = host.Services.GetRequiredService<GuestChatConversations>();
@@ -89,8 +98,7 @@ internal static class DurableBenchmark
         }
 
         var recovered = recovery.Elapsed;
-        var heapAfterRecovery = GC.GetTotalMemory(forceFullCollection: true);
-        var afterRecovery = Process.GetCurrentProcess().WorkingSet64;
+        var heapAfterRecovery = Heap();
         await host.StopAsync();
 
         var result = new
@@ -110,8 +118,8 @@ internal static class DurableBenchmark
             openAndSendSecondsInMemory = Math.Round(inMemory.Seconds, 2),
             journalBytesPerChat = databaseBytes / chats,
             recoverySeconds = Math.Round(recovered.TotalSeconds, 2),
-            memoryPerLiveChatAfterRecoveryBytes = Math.Max(0, afterRecovery - baseline) / chats,
-            managedHeapPerLiveChatAfterRecoveryBytes = Math.Max(0, heapAfterRecovery - heapBaseline) / chats,
+            serviceWithoutChatsHeapBytes = fixedCost,
+            managedHeapPerLiveChatAfterRecoveryBytes = Math.Max(0, heapAfterRecovery - heapBaseline - Math.Max(0, fixedCost)) / chats,
         };
         var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
@@ -161,6 +169,15 @@ internal static class DurableBenchmark
         latencies.Sort();
 
         return (Math.Round(latencies[latencies.Count / 2], 2), Math.Round(latencies[(int)(latencies.Count * 0.99)], 2), seconds);
+    }
+
+    /// <summary>The managed heap once what can be collected is, finalizers included.</summary>
+    private static long Heap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     /// <summary>
