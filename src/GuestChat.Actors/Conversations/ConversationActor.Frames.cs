@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using GuestChat.Actors.Conversations.State;
+using GuestChat.Actors.EventStreams;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client;
+using GuestChat.Client.Authentication;
+using GuestChat.Client.Errors;
+using GuestChat.Client.Events;
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationCommands;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+using static GuestChat.Actors.EventStreams.EventStreamEvents;
+
+namespace GuestChat.Actors.Conversations;
+
+/// <summary>The chat's stream: frames, messages (journaled, then told once and in order), members resolved before an event that names them is told.</summary>
+public sealed partial class ConversationActor
+{
+    // ---- Frames -------------------------------------------------------------------------------------
+
+    private void OnFrame(Session session, StreamEvent streamEvent)
+    {
+        RestartWatchdog(session);
+        switch (streamEvent)
+        {
+            case HeartbeatEvent:
+                break;
+
+            case MemberChangeEvent change:
+                OnMemberChange(session, change);
+                break;
+
+            case MessageEvent message:
+                OnMessage(session, message.MessageId, message.SenderId, message.Body, message.BodyType, message.Timestamp);
+                break;
+
+            case TypingEvent typing when typing.SenderId != session.MemberId:
+                Deliver(typing.SenderId, member => new Typing(_key, member, Now + _settings.AgentTypingExpiry));
+                break;
+
+            case TypingEvent:
+                break;
+
+            case UnknownEvent unknown:
+                _log.Info("Conversation {ConversationKey} ignored an unknown frame on {Topic}: {Detail}", _key, unknown.Topic, unknown.Detail);
+                break;
+
+            case UnparseableFrame bad:
+                _log.Warning("Conversation {ConversationKey} skipped a malformed frame: {Reason}", _key, bad.Reason);
+                break;
+        }
+    }
+
+    private void OnMemberChange(Session session, MemberChangeEvent change)
+    {
+        if (change.MemberId == session.MemberId)
+        {
+            if (change.State == MemberState.Connected)
+            {
+                session.GuestConnected = true;
+            }
+            else if (change.State == MemberState.Disconnected)
+            {
+                Finish(session.Leaving ? ConversationEndReason.GuestLeft : ConversationEndReason.AgentEnded, null, failed: false);
+            }
+
+            return;
+        }
+
+        if (_directory.Observe(change.MemberId, change.State))
+        {
+            Deliver(change.MemberId, member => new MemberChanged(_key, _directory.ChangeState(member, change.State)), change.State);
+        }
+    }
+
+    private void OnMessage(Session session, string? id, string? senderId, string? body, BodyType? bodyType, DateTimeOffset? timestamp, bool fromStream = true)
+    {
+        var type = bodyType ?? BodyType.Standard;
+        var at = timestamp ?? Now;
+        var line = id is null || senderId is null ? null : new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _directory.Find(senderId)?.Role, body ?? "", type, at);
+        if (line is null || !_transcript.Apply(line, fromStream))
+        {
+            return;
+        }
+
+        // Written before it is told: a restart backfills from the newest message written, so what
+        // subscribers heard is in the journal, and what is not in it is fetched again.
+        var seen = new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, fromStream ? null : true);
+        if (!fromStream)
+        {
+            // The guest's own message, from its POST's answer: nobody is told, so nothing waits for the write.
+            RecordAfter(seen, () => _transcript.Number(line.MessageId, LastSequenceNr, posted: true));
+            return;
+        }
+
+        // A message subscribers will be told is tagged, so a reader of every chat can follow them in the journal (MessageLog).
+        var told = line.SenderId != session.MemberId && line.BodyType is BodyType.Standard or BodyType.Notice;
+        Record(seen, told ? MessageLog.Tag : null, _ =>
+        {
+            // Its place in the journal when there is one (so it survives a restart), a count otherwise.
+            _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;
+            _transcript.Number(line.MessageId, _lastSequence, posted: false);
+            Announce(session, line);
+        });
+    }
+
+    private void Announce(Session session, TranscriptLine line)
+    {
+        var (id, senderId, body, type, at) = (line.MessageId, line.SenderId, line.Body, line.BodyType, line.Timestamp);
+        if (senderId == session.MemberId)
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case BodyType.Standard or BodyType.Notice:
+                var sequence = _transcript.SequenceOf(id);
+                Deliver(senderId, member => new MessageReceived(_key, id, member, body ?? "", type, at, sequence));
+                break;
+
+            case BodyType.MediaRequest when body is { Length: > 0 } mediaRequestId:
+                _api.GetMediaRequestAsync(session.Jwt, session.ConversationId, mediaRequestId, _lifetime.Token)
+                    .PipeTo(Self, success: result => new MediaRequestRead(result));
+                break;
+
+            default:
+                // member-join and member-leave repeat member-change events, which are the ones acted on.
+                break;
+        }
+    }
+
+    /// <summary>The messages subscribers were told (from other members, standard or notice) after a sequence number, in order.</summary>
+    private List<MessageReceived> MessagesAfter(long sequence)
+    {
+        return [.. _transcript.Lines
+            .Where(l => l.SenderRole != MemberRole.Customer && l.BodyType is BodyType.Standard or BodyType.Notice && _transcript.SequenceOf(l.MessageId) > sequence)
+            .Select(l => new MessageReceived(_key, l.MessageId, _directory.Find(l.SenderId) ?? new Member(l.SenderId, l.SenderRole, null, MemberState.Connected), l.Body, l.BodyType, l.Timestamp, _transcript.SequenceOf(l.MessageId)))
+            .OrderBy(m => m.Sequence)];
+    }
+
+    /// <summary>Queues an event that names a member; events go out in order once their members are resolved.</summary>
+    private void Deliver(string memberId, Func<Member, object> make, MemberState? state = null)
+    {
+        _deliveries.Enqueue(new PendingDelivery(memberId, make));
+        if (_directory.NeedsLookUp(memberId) && CurrentSession is { } session)
+        {
+            var initialState = state ?? MemberState.Connected;
+            _api.GetMemberAsync(session.Jwt, session.ConversationId, memberId, _lifetime.Token)
+                .PipeTo(Self, success: result => new MemberResolved(memberId, result, initialState));
+        }
+
+        FlushDeliveries();
+    }
+
+    private void FlushDeliveries()
+    {
+        while (_deliveries.TryPeek(out var next) && _directory.Find(next.MemberId) is { } member)
+        {
+            _deliveries.Dequeue();
+            Publish(next.Make(member));
+        }
+    }
+}

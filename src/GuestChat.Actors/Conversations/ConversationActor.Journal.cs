@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using GuestChat.Actors.Conversations.State;
+using GuestChat.Actors.EventStreams;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client;
+using GuestChat.Client.Authentication;
+using GuestChat.Client.Errors;
+using GuestChat.Client.Events;
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationCommands;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+using static GuestChat.Actors.Conversations.ConversationQueries;
+using static GuestChat.Actors.EventStreams.EventStreamEvents;
+
+namespace GuestChat.Actors.Conversations;
+
+/// <summary>The end, the journal (facts recorded, folded, snapshotted) and the resumption of a chat after a restart.</summary>
+public sealed partial class ConversationActor
+{
+    private void Finish(ConversationEndReason reason, GuestChatError? error, bool failed)
+    {
+        if (_state is ConversationState.Ended or ConversationState.Failed || _endReason is not null)
+        {
+            return;
+        }
+
+        _endReason = reason;
+        _endError = error;
+        foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer, BackfillTimer })
+        {
+            Timers.Cancel(timer);
+        }
+
+        if (CurrentSession?.Stream is { } stream)
+        {
+            Context.Unwatch(stream);
+            Context.Stop(stream);
+        }
+
+        _log.Info("Conversation {ConversationKey} ended: {Reason}{Error}", _key, reason, error is null ? "" : $" ({error.Code})");
+        foreach (var (command, requester) in _endRequesters)
+        {
+            // Whoever asked to leave wanted the chat over, and it is, whatever ended it first.
+            Answer(requester, new CommandAccepted(_key, command));
+        }
+
+        _endRequesters.Clear();
+        foreach (var waiting in _sends.Drain())
+        {
+            var rejection = new CommandRejected(_key, waiting.Command, $"The conversation has ended ({reason})", error, RejectionKind.Ended);
+            Answer(waiting.Requester, rejection);
+            if (waiting.Command.ClientMessageId is { } clientId && _repeatsWaiting.Remove(clientId, out var repeats))
+            {
+                repeats.ForEach(r => Answer(r, rejection));
+            }
+        }
+
+        Become(Finished);
+        Stash.UnstashAll();
+        Timers.StartSingleTimer(RetentionTimer, RetentionOver.Instance, _settings.EndedRetention);
+
+        // Told once written, and so after every message written before it (the last page of a chat that
+        // ended while away is told first, then its end).
+        Record(new ChatEnded(reason, error?.Code, Now), _ =>
+        {
+            Enter(failed ? ConversationState.Failed : ConversationState.Ended);
+            Publish(new Ended(_key, reason, error));
+        });
+    }
+
+    /// <summary>Writes a fact, then carries on; with an in-memory journal there is nothing to write and it carries on at once.</summary>
+    private void Record<T>(T fact, Action<T> then)
+        where T : IConversationFact => Record(fact, null, then);
+
+    /// <summary>The same, with the fact tagged for readers of the journal (see <see cref="MessageLog"/>).</summary>
+    private void Record<T>(T fact, string? tag, Action<T> then)
+        where T : IConversationFact
+    {
+        if (_journal.Durable && tag is not null)
+        {
+            Persist(new Tagged(fact, [tag]), _ => Written(fact, then));
+        }
+        else if (_journal.Durable)
+        {
+            Persist(fact, _ => Written(fact, then));
+        }
+        else
+        {
+            _journaled.Apply(fact);
+            then(fact);
+        }
+    }
+
+    /// <summary>Writes a fact that nothing waits for: later commands are not held back while it is written.</summary>
+    private void RecordAfter<T>(T fact, Action? then = null)
+        where T : IConversationFact
+    {
+        if (_journal.Durable)
+        {
+            PersistAsync(fact, _ => Written(fact, _ => then?.Invoke()));
+        }
+        else
+        {
+            _journaled.Apply(fact);
+        }
+    }
+
+    /// <summary>
+    /// A fact is in the journal: it joins the fold, what waited for it goes on, and after
+    /// <see cref="ConversationSettings.SnapshotEvery"/> facts the fold is saved as a snapshot (only what
+    /// is written is in it, so recovering from it is the same as replaying the facts).
+    /// </summary>
+    private void Written<T>(T fact, Action<T> then)
+        where T : IConversationFact
+    {
+        _journaled.Apply(fact);
+        then(fact);
+        if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery && _journaled.Ended is null)
+        {
+            _snapshotAt = LastSequenceNr;
+            SaveSnapshot(_journaled.Snapshot([.. _transcript.Numbered.Select(n => new SnapshotMessage(
+                new MessageSeen(n.Line.MessageId, n.Line.SenderId, n.Line.SenderRole, n.Line.Body, n.Line.BodyType, n.Line.Timestamp, n.Posted ? true : null), n.Sequence))]));
+        }
+    }
+
+    /// <summary>
+    /// Recovery is over: carry on where the journal left the chat. An ended chat stays readable for what
+    /// is left of its retention; a live one re-attaches a socket with its JWT, backfills after the newest
+    /// message written, refreshes its members, checks that the guest is still in the chat, and settles the
+    /// sends whose outcome was never written; a chat whose create was cut short is created again.
+    /// </summary>
+    private void Resume()
+    {
+        _nextSendId = _journaled.NextSendId;
+
+        if (_journaled.Ended is { } ended)
+        {
+            _endReason = ended.Reason;
+            _state = ended.Reason == ConversationEndReason.Failed ? ConversationState.Failed : ConversationState.Ended;
+            Become(Finished);
+            var left = _settings.EndedRetention - (Now - ended.At);
+            Timers.StartSingleTimer(RetentionTimer, RetentionOver.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            return;
+        }
+
+        if (_journaled.Created is { } created)
+        {
+            string jwt;
+            try
+            {
+                jwt = _journal.Secrets.Unprotect(created.ProtectedJwt);
+            }
+            catch (CryptographicException)
+            {
+                _log.Error("Conversation {ConversationKey} cannot read its JWT from the journal (was Persistence:JwtKey changed?)", _key);
+                Finish(ConversationEndReason.Failed, null, failed: true);
+                return;
+            }
+
+            var session = new Session(created.ConversationId, created.MemberId, new GuestJwt(jwt), new EventStreamAddress(new Uri(created.EventStreamUri)));
+            _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _journaled.UnresolvedSends.Count);
+            CurrentSession = session;
+            _state = ConversationState.Reconnecting;
+            StartJwtTimers(session);
+            CheckOwnMember(session);
+            _api.GetMembersAsync(session.Jwt, session.ConversationId, new MemberPageQuery(PageSize: 100, ExcludeDisconnectedMembers: true), _lifetime.Token)
+                .PipeTo(Self, success: result => new MembersRefreshed(result));
+            foreach (var intent in _journaled.UnresolvedSends)
+            {
+                var queued = new QueuedSend(new SendMessage(_key, intent.Body, intent.BodyType, intent.ClientMessageId), ActorRefs.Nobody, intent);
+                if (intent.ClientMessageId is { } clientId)
+                {
+                    // A caller that repeats this send after the restart waits for its outcome instead of posting it again.
+                    _repeatsWaiting[clientId] = [];
+                }
+
+                if (_sends.Offer(queued))
+                {
+                    BeginSend(session, queued);
+                }
+            }
+
+            OpenStream(session);
+            Become(m => Reconnecting(session, ReconnectBackoff.Begin(Now), m));
+            return;
+        }
+
+        if (_journaled.Requested is { } requested)
+        {
+            // Cut short before Genesys answered: creating again is safe, as an unattached chat is never routed.
+            _log.Info("Conversation {ConversationKey} was being created when the service stopped; creating it again", _key);
+            var request = requested.Request;
+            if (request.MemberAuthToken is { } sealedToken)
+            {
+                try
+                {
+                    request = request with { MemberAuthToken = _journal.Secrets.Unprotect(sealedToken) };
+                }
+                catch (CryptographicException)
+                {
+                    _log.Error("Conversation {ConversationKey} cannot read its member auth token from the journal (was Persistence:JwtKey changed?)", _key);
+                    Finish(ConversationEndReason.Failed, null, failed: true);
+                    return;
+                }
+            }
+
+            Create(new Start(_key, request), ActorRefs.Nobody, attempt: 1);
+            _state = ConversationState.Creating;
+            Become(Creating);
+        }
+    }
+}
