@@ -72,21 +72,12 @@ internal static class ChatEndpoints
 
         try
         {
-            var defaults = target.ChatDefaults;
-            var started = await conversations.StartAsync(key, new CreateWebChatConversationRequest
-            {
-                OrganizationId = create!.OrganizationId ?? defaults.OrganizationId,
-                DeploymentId = create.DeploymentId ?? defaults.DeploymentId,
-                RoutingTarget = create.RoutingTarget ?? new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = defaults.Queue },
-                MemberInfo = create.MemberInfo,
-                MemberAuthToken = create.MemberAuthToken,
-                JourneyContext = create.JourneyContext,
-            }, request.HttpContext.RequestAborted);
+            var started = await conversations.StartAsync(key, create!.ToRequest(target.ChatDefaults), request.HttpContext.RequestAborted);
             return new Located($"/chats/{key.Value}", Results.Json(new Created(key.Value, started.ConversationId, started.MemberId), ApiJson.Options, statusCode: 201));
         }
         catch (ConversationRejectedException e)
         {
-            return Refused(e);
+            return ApiError.Of(e);
         }
     }
 
@@ -126,7 +117,7 @@ internal static class ChatEndpoints
         }
         catch (ConversationRejectedException e)
         {
-            return Refused(e);
+            return ApiError.Of(e);
         }
     }
 
@@ -152,7 +143,7 @@ internal static class ChatEndpoints
         }
         catch (ConversationRejectedException e)
         {
-            return Refused(e);
+            return ApiError.Of(e);
         }
     }
 
@@ -194,7 +185,7 @@ internal static class ChatEndpoints
         }
         catch (ConversationRejectedException e)
         {
-            await Refused(e).ExecuteAsync(context);
+            await ApiError.Of(e).ExecuteAsync(context);
             return;
         }
 
@@ -216,38 +207,8 @@ internal static class ChatEndpoints
         }
         catch (ConversationRejectedException e)
         {
-            return Refused(e);
+            return ApiError.Of(e);
         }
-    }
-
-    /// <summary>
-    /// A refusal as the caller should see it: 404 for an unknown key or a media request the chat does not
-    /// have, 409 for a key in use, an ended chat or a media request already answered, 429 at capacity, 400
-    /// naming the field for a command that breaks its rules or what Genesys refused as invalid, 502 when
-    /// Genesys failed, 504 when the conversation did not answer in time, 409 for a command the chat's state
-    /// cannot serve.
-    /// </summary>
-    private static ApiError Refused(ConversationRejectedException e)
-    {
-        var rejection = e.Rejection;
-        return rejection.Kind switch
-        {
-            RejectionKind.UnknownKey => ApiError.UnknownChat(rejection.Key.Value),
-            RejectionKind.AlreadyExists => new ApiError(409, "chat.exists", rejection.Reason, "key"),
-            RejectionKind.Ended => new ApiError(409, "chat.ended", rejection.Reason, "key"),
-            RejectionKind.AtCapacity => new ApiError(429, "too.many.chats", $"{rejection.Reason} (Conversations:MaxConversations)"),
-            RejectionKind.Invalid => ApiError.Invalid(rejection.Field ?? "(body)", rejection.Reason),
-            RejectionKind.Missing => ApiError.Required(rejection.Field ?? "(body)"),
-            RejectionKind.NotFound => new ApiError(404, "not.found", rejection.Reason, rejection.Field),
-            RejectionKind.Conflict => new ApiError(409, "conflict", rejection.Reason, rejection.Field),
-            RejectionKind.Unanswered => new ApiError(504, "no.answer", rejection.Reason),
-            _ => e.Error switch
-            {
-                { Status: >= 400 and < 500 and not 429 } genesys => new ApiError(400, genesys.Code, $"Genesys refused: {genesys.Message}", genesys.Field, genesys.MessageParams),
-                { } genesys => new ApiError(502, genesys.Code, $"Genesys did not carry it out: {genesys.Message}"),
-                null => new ApiError(409, "chat.state", rejection.Reason),
-            },
-        };
     }
 
     private static ConversationKey? Key(string key)

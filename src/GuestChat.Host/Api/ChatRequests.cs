@@ -3,7 +3,7 @@ using GuestChat.Client.Models;
 
 namespace GuestChat.Host.Api;
 
-/// <summary>The bodies the HTTP API accepts.</summary>
+/// <summary>The bodies the HTTP API accepts (and the message queue's commands, which carry the same shapes).</summary>
 internal static class ChatRequests
 {
     /// <summary>
@@ -20,6 +20,17 @@ internal static class ChatRequests
         JourneyContext? JourneyContext)
     {
         public static CreateChat Empty { get; } = new(null, null, null, null, null, null, null);
+
+        /// <summary>The guest chat API's create request, with what it does not name taken from <paramref name="defaults"/>.</summary>
+        public CreateWebChatConversationRequest ToRequest(GuestChat.Emulator.EmulatorChatDefaults defaults) => new()
+        {
+            OrganizationId = OrganizationId ?? defaults.OrganizationId,
+            DeploymentId = DeploymentId ?? defaults.DeploymentId,
+            RoutingTarget = RoutingTarget ?? new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = defaults.Queue },
+            MemberInfo = MemberInfo,
+            MemberAuthToken = MemberAuthToken,
+            JourneyContext = JourneyContext,
+        };
     }
 
     /// <summary><c>POST /chats/{key}/messages</c>.</summary>

@@ -36,6 +36,29 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>
+    /// The same for a body already in memory (a queue message's): <paramref name="empty"/> when it is empty
+    /// (null: a body is required), else the value or the error that names what is wrong.
+    /// </summary>
+    public static (T? Value, ApiError? Error) Parse<T>(ReadOnlyMemory<byte> body, T? empty = null)
+        where T : class
+    {
+        if (body.IsEmpty)
+        {
+            return empty is not null ? (empty, null) : (null, new ApiError(400, "bad.request", "A JSON body is required"));
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(body.Span, ApiJson.Options);
+            return value is null ? (null, new ApiError(400, "bad.request", "The body must be a JSON object")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Describe(e));
+        }
+    }
+
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0
         || (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);

@@ -5,8 +5,38 @@ using Microsoft.Extensions.Options;
 namespace GuestChat.Host.Serve;
 
 /// <summary>Checks the service's options at start, naming each bad setting by its configuration path.</summary>
-internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IValidateOptions<TargetOptions>
+internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IValidateOptions<TargetOptions>, IValidateOptions<GuestChat.Host.Amqp.AmqpOptions>
 {
+    public ValidateOptionsResult Validate(string? name, GuestChat.Host.Amqp.AmqpOptions options)
+    {
+        const string section = GuestChat.Host.Amqp.AmqpOptions.Section;
+        var failures = new List<string>();
+        if (options.Enabled && !(Uri.TryCreate(options.Uri, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps"))
+        {
+            failures.Add($"{section}:Uri must be an amqp:// or amqps:// URI.");
+        }
+
+        foreach (var (setting, value) in new[] { ("CommandQueue", options.CommandQueue), ("EventExchange", options.EventExchange), ("DeadLetterExchange", options.DeadLetterExchange), ("DeadLetterQueue", options.DeadLetterQueue) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.Length > 255)
+            {
+                failures.Add($"{section}:{setting} must be a name of 1 to 255 characters.");
+            }
+        }
+
+        if (options.Prefetch < 1)
+        {
+            failures.Add($"{section}:Prefetch must be at least 1.");
+        }
+
+        if (options.DeliveryLimit < 1)
+        {
+            failures.Add($"{section}:DeliveryLimit must be at least 1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
     /// <summary>The shortest API key accepted: long enough that guessing it is hopeless.</summary>
     public const int MinimumApiKeyLength = 16;
 

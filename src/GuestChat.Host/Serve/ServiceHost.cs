@@ -4,6 +4,7 @@ using GuestChat.Actors.Hosting;
 using GuestChat.Actors.Persistence;
 using GuestChat.Client;
 using GuestChat.Client.Http;
+using GuestChat.Host.Amqp;
 using GuestChat.Host.Api;
 using GuestChat.Host.Metrics;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,8 @@ internal static class ServiceHost
         builder.Services.AddOptions<TargetOptions>().Bind(builder.Configuration.GetSection(TargetOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServiceOptions>, OptionsValidation>();
         builder.Services.AddSingleton<IValidateOptions<TargetOptions>, OptionsValidation>();
+        builder.Services.AddOptions<AmqpOptions>().Bind(builder.Configuration.GetSection(AmqpOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AmqpOptions>, OptionsValidation>();
         // Checked here, before anything starts: the actor system is configured from it while the host starts.
         var journal = builder.Configuration.GetSection(JournalSettings.Section).Get<JournalSettings>() ?? new JournalSettings();
         if (journal.Problems().ToList() is { Count: > 0 } journalProblems)
@@ -85,6 +88,13 @@ internal static class ServiceHost
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton<ServiceMetrics>();
+        builder.Services.AddSingleton<AmqpMetrics>();
+        builder.Services.AddSingleton<AmqpConnection>();
+        if (builder.Configuration.GetSection(AmqpOptions.Section).Get<AmqpOptions>() is { Enabled: true })
+        {
+            // The message-queue surface, beside HTTP: commands in (and, from the journal, events out).
+            builder.Services.AddHostedService<AmqpCommandService>();
+        }
         builder.Services.AddHostedService<MetricsSubscription>();
 
         var app = builder.Build();

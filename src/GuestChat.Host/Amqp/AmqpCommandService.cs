@@ -1,0 +1,172 @@
+using System.Text;
+using System.Text.Json;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
+using GuestChat.Client.Models;
+using GuestChat.Host.Api;
+using GuestChat.Host.Serve;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace GuestChat.Host.Amqp;
+
+/// <summary>
+/// Takes commands from the command queue and carries them out through the conversations, as the HTTP
+/// API does. A command is acknowledged only once its conversation answered it (and so had journaled
+/// it); a redelivered command has one effect (a send's <c>message_id</c> is its client message id; a
+/// start or end already carried out counts as done). A command that cannot be carried out is
+/// dead-lettered with the reason in its headers (<c>x-guestchat-error</c>: the ErrorBody the HTTP API
+/// would answer) and acknowledged; one that failed in a way that may pass (Genesys unavailable, no answer
+/// in time, at capacity) goes back to the queue after a second, and the broker dead-letters it after
+/// <see cref="AmqpOptions.DeliveryLimit"/> deliveries. Commands are dispatched in the order delivered,
+/// so one chat's commands reach its conversation in order, and carried out concurrently up to the prefetch.
+/// </summary>
+internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConversations conversations, EmbeddedEmulator target, AmqpMetrics metrics, ILogger<AmqpCommandService> log) : BackgroundService
+{
+    /// <summary>The header with the ErrorBody of a dead-lettered command.</summary>
+    public const string ErrorHeader = "x-guestchat-error";
+
+    /// <summary>The header with the error code alone, to bind or filter on.</summary>
+    public const string ErrorCodeHeader = "x-guestchat-error-code";
+
+    private static readonly TimeSpan RequeueDelay = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim _channelLock = new(1, 1);
+    private IChannel _consuming = null!;
+    private IChannel _deadLetters = null!;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = broker.Options;
+        var connection = await broker.OpenAsync(stoppingToken);
+        _deadLetters = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
+        await AmqpTopology.DeclareAsync(_deadLetters, options, stoppingToken);
+        _consuming = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        await _consuming.BasicQosAsync(prefetchSize: 0, prefetchCount: options.Prefetch, global: false, stoppingToken);
+        var consumer = new AsyncEventingBasicConsumer(_consuming);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            Take(delivery, stoppingToken);
+            return Task.CompletedTask;
+        };
+        await _consuming.BasicConsumeAsync(options.CommandQueue, autoAck: false, consumer, stoppingToken);
+        log.LogInformation("Taking commands from {Queue} (prefetch {Prefetch})", options.CommandQueue, options.Prefetch);
+        await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>Reads a delivery and starts carrying it out; its body is only valid during the handler, so what is needed is copied.</summary>
+    private void Take(BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        metrics.Consumed();
+        var taken = new Taken(delivery.DeliveryTag, delivery.Redelivered, delivery.BasicProperties, delivery.Body.ToArray());
+        var (command, problem) = QueueCommand.Read(taken.Properties, taken.Body);
+        if (problem is not null)
+        {
+            _ = DeadLetterAsync(taken, problem, stoppingToken);
+            return;
+        }
+
+        // Started here, in delivery order: the conversation gets one chat's commands in the order they were queued.
+        _ = CarryOutAsync(command!, taken, stoppingToken);
+    }
+
+    private async Task CarryOutAsync(QueueCommand command, Taken taken, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await (command switch
+            {
+                QueueCommand.Start start => (Task)conversations.StartAsync(start.Key, start.Create.ToRequest(target.ChatDefaults), stoppingToken),
+                QueueCommand.Send send => conversations.SendMessageAsync(send.Key, send.Message.Body ?? "", send.Message.BodyType ?? BodyType.Standard, send.MessageId, stoppingToken),
+                QueueCommand.Typing typing => conversations.SendTypingAsync(typing.Key, stoppingToken),
+                QueueCommand.MediaAnswer answer => conversations.AnswerMediaRequestAsync(answer.Key, answer.MediaRequestId, answer.Decision, stoppingToken),
+                QueueCommand.End end => conversations.EndAsync(end.Key, stoppingToken),
+                _ => throw new InvalidOperationException($"No handling for {command.GetType().Name}"),
+            });
+            await AckAsync(taken);
+        }
+        catch (ConversationRejectedException e) when (IsDone(command, taken, e.Rejection.Kind))
+        {
+            await AckAsync(taken);
+        }
+        catch (ConversationRejectedException e) when (ApiError.Of(e) is { Status: 429 or 502 or 504 } passing)
+        {
+            log.LogInformation("Command {Type} for {ConversationKey} will be tried again: {Code}", taken.Properties.Type, command.Key, passing.Code);
+            await RequeueAsync(taken, stoppingToken);
+        }
+        catch (ConversationRejectedException e)
+        {
+            await DeadLetterAsync(taken, ApiError.Of(e), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Not acknowledged: the broker gives it to the next consumer, or to this service when it is back.
+        }
+    }
+
+    /// <summary>A command found carried out already: a start whose chat exists, redelivered; an end of a chat that has ended.</summary>
+    private static bool IsDone(QueueCommand command, Taken taken, RejectionKind kind) => (command, kind) switch
+    {
+        (QueueCommand.Start, RejectionKind.AlreadyExists) => taken.Redelivered,
+        (QueueCommand.End, RejectionKind.Ended) => true,
+        _ => false,
+    };
+
+    private async Task AckAsync(Taken taken)
+    {
+        await WithChannelAsync(() => _consuming.BasicAckAsync(taken.Tag, multiple: false).AsTask());
+        metrics.Acked();
+    }
+
+    private async Task RequeueAsync(Taken taken, CancellationToken stoppingToken)
+    {
+        await Task.Delay(RequeueDelay, stoppingToken);
+        await WithChannelAsync(() => _consuming.BasicNackAsync(taken.Tag, multiple: false, requeue: true).AsTask());
+        metrics.Requeued();
+    }
+
+    /// <summary>Publishes the command, unchanged, to the dead-letter exchange with the reason in its headers; once the broker confirmed it, acknowledges the original.</summary>
+    private async Task DeadLetterAsync(Taken taken, ApiError error, CancellationToken stoppingToken)
+    {
+        var properties = new BasicProperties(taken.Properties)
+        {
+            Headers = new Dictionary<string, object?>(taken.Properties.Headers ?? new Dictionary<string, object?>())
+            {
+                [ErrorHeader] = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(error.Body(contextId: taken.Properties.MessageId), ApiJson.Options)),
+                [ErrorCodeHeader] = Encoding.UTF8.GetBytes(error.Code),
+            },
+            Persistent = true,
+        };
+        try
+        {
+            await _deadLetters.BasicPublishAsync(broker.Options.DeadLetterExchange, routingKey: taken.Properties.Type ?? "", mandatory: false, properties, taken.Body, stoppingToken);
+            log.LogInformation("Dead-lettered a {Type} command: {Code} {Field}", taken.Properties.Type ?? "(no type)", error.Code, error.Field);
+            metrics.DeadLettered(error.Code);
+            await AckAsync(taken);
+        }
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.PublishException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
+        {
+            // Not confirmed: the command stays unacknowledged and comes back.
+            log.LogWarning("Could not dead-letter a {Type} command ({Reason}); it will be delivered again", taken.Properties.Type, e.Message);
+        }
+    }
+
+    private async Task WithChannelAsync(Func<Task> call)
+    {
+        await _channelLock.WaitAsync();
+        try
+        {
+            await call();
+        }
+        catch (RabbitMQ.Client.Exceptions.AlreadyClosedException e)
+        {
+            // The channel went with the connection: the broker delivers the command again after the reconnect.
+            log.LogInformation("Could not settle a command on a closed channel ({Reason}); it will be delivered again", e.Message);
+        }
+        finally
+        {
+            _channelLock.Release();
+        }
+    }
+
+    private sealed record Taken(ulong Tag, bool Redelivered, IReadOnlyBasicProperties Properties, byte[] Body);
+}

@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using GuestChat.Host.Serve;
+using Microsoft.AspNetCore.Builder;
+using RabbitMQ.Client;
+
+namespace GuestChat.Host.Tests.Amqp;
+
+/// <summary>
+/// A real RabbitMQ node (scripts/rabbitmq.sh) and the real service (ServiceHost, as <c>serve</c> builds it)
+/// with its message-queue surface on, its embedded emulator and a SQLite journal; plus a connection for
+/// the test to publish commands and read what the service published.
+/// </summary>
+public sealed class AmqpServiceFixture : IAsyncLifetime
+{
+    public const string ApiKey = "amqp-tests-key-0123456789";
+    private readonly TempFolder _data = new("guestchat-amqp");
+    private WebApplication? _app;
+    private IConnection? _connection;
+
+    public RabbitMqServer Broker { get; } = new();
+
+    /// <summary>A client of the service's HTTP API, with the key.</summary>
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(100) };
+
+    /// <summary>The embedded emulator's base URL.</summary>
+    public Uri EmulatorUrl { get; private set; } = null!;
+
+    /// <summary>A channel of the test's own, with publisher confirms.</summary>
+    public IChannel Channel { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Broker.StartAsync();
+        _app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Serilog:MinimumLevel:Default=Warning",
+            $"--Persistence:ConnectionString={_data.SqliteConnectionString()}", $"--Persistence:JwtKey={GuestChat.Actors.Persistence.SecretProtector.NewKey()}",
+            $"--Amqp:Uri={Broker.Uri}", "--Amqp:DeliveryLimit=3"]);
+        await _app.StartAsync();
+        Http.BaseAddress = new Uri(_app.Urls.First());
+        Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        EmulatorUrl = new Uri((await Http.GetFromJsonAsync<JsonObject>("/healthz"))!["target"]!.GetValue<string>());
+        _connection = await new ConnectionFactory { Uri = Broker.Uri }.CreateConnectionAsync();
+        Channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await Channel.QueueDeclarePassiveAsync("guestchat.commands");
+                return true;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                Channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+                return false;
+            }
+        }, "the service's command queue declared");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_connection is not null)
+        {
+            await _connection.CloseAsync();
+            _connection.Dispose();
+        }
+
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await Broker.DisposeAsync();
+        _data.Dispose();
+    }
+
+    /// <summary>Publishes a command as an integration would: type, chat key header, message id, JSON body; null parts left out.</summary>
+    public async Task PublishAsync(string? type, string? key, string? messageId, string body, string? contentType = "application/json")
+    {
+        var properties = new BasicProperties
+        {
+            Type = type,
+            MessageId = messageId,
+            ContentType = contentType,
+            Persistent = true,
+            Headers = key is null ? null : new Dictionary<string, object?> { ["x-chat-key"] = Encoding.UTF8.GetBytes(key) },
+        };
+        await Channel.BasicPublishAsync("", "guestchat.commands", mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+    }
+
+    /// <summary>Takes what is in a queue now, waiting until at least <paramref name="count"/> messages have come.</summary>
+    public async Task<List<(IReadOnlyBasicProperties Properties, string Body)>> TakeAsync(string queue, int count, TimeSpan? patience = null)
+    {
+        var taken = new List<(IReadOnlyBasicProperties, string)>();
+        await Eventually.TrueAsync(async () =>
+        {
+            while (await Channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            {
+                taken.Add((message.BasicProperties, Encoding.UTF8.GetString(message.Body.Span)));
+            }
+
+            return taken.Count >= count;
+        }, $"{count} messages in {queue} (got {taken.Count})", patience ?? TimeSpan.FromSeconds(30));
+        return taken;
+    }
+
+    /// <summary>Creates a chat through the queue and waits until an agent has joined.</summary>
+    public async Task StartActiveChatAsync(string key)
+    {
+        await PublishAsync("chat.start", key, $"start-{key}", """{"memberInfo":{"displayName":"Queue Guest"}}""");
+        await WaitForStateAsync(key, "Active");
+    }
+
+    public Task WaitForStateAsync(string key, string state) =>
+        Eventually.TrueAsync(async () =>
+        {
+            using var response = await Http.GetAsync($"/chats/{key}");
+            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>() == state;
+        }, $"{key} {state}", TimeSpan.FromSeconds(30));
+}
