@@ -98,7 +98,7 @@ public sealed partial class ConversationActor
             return;
         }
 
-        // A message subscribers will be told is tagged, so a reader of every chat can follow them in the journal (MessageLog).
+        // A message subscribers will be told is tagged, so a reader of every chat can follow it in the journal (MessageLog).
         var told = line.SenderId != session.MemberId && line.BodyType is BodyType.Standard or BodyType.Notice;
         Record(seen, told ? MessageLog.Tag : null, _ =>
         {

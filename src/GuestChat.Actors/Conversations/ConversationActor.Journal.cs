@@ -65,7 +65,7 @@ public sealed partial class ConversationActor
 
         // Told once written, and so after every message written before it (the last page of a chat that
         // ended while away is told first, then its end).
-        Record(new ChatEnded(reason, error?.Code, Now), _ =>
+        Record(new ChatEnded(reason, error?.Code, Now), MessageLog.Tag, _ =>
         {
             Enter(failed ? ConversationState.Failed : ConversationState.Ended);
             Publish(new Ended(_key, reason, error));

@@ -206,7 +206,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
                 _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
                 Enter(ConversationState.Connecting);
                 Become(m => Connecting(session, m));
-                Record(new ChatCreated(session.ConversationId, session.MemberId, _journal.Secrets.Protect(chat.Jwt!), chat.EventStreamUri!, Now), _ =>
+                Record(new ChatCreated(session.ConversationId, session.MemberId, _journal.Secrets.Protect(chat.Jwt!), chat.EventStreamUri!, Now), MessageLog.Tag, _ =>
                 {
                     // Only once the chat is written down is it announced: a restart then resumes it, never loses it.
                     Answer(created.Starter, new Started(_key, session.ConversationId, session.MemberId));

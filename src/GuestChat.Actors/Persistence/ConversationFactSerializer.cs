@@ -31,6 +31,7 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
         Shape.Of("conversation-closed.v1", Json.ConversationClosed),
         Shape.Of("registry-snapshot.v1", Json.RegistrySnapshot),
         Shape.Of("conversation-snapshot.v1", Json.ConversationSnapshot),
+        Shape.Of("cursor-moved.v1", Json.CursorMoved),
     }.ToDictionary(s => s.Type);
 
     private static readonly Dictionary<string, Shape> ByManifest = ByType.Values.ToDictionary(s => s.Manifest, StringComparer.Ordinal);

@@ -20,4 +20,5 @@ namespace GuestChat.Actors.Persistence;
 [JsonSerializable(typeof(ConversationClosed))]
 [JsonSerializable(typeof(RegistrySnapshot))]
 [JsonSerializable(typeof(ConversationSnapshot))]
+[JsonSerializable(typeof(CursorMoved))]
 internal sealed partial class FactJsonContext : JsonSerializerContext;

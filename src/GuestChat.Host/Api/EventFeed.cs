@@ -54,7 +54,11 @@ internal static class EventFeed
         }, cancellationToken);
         var position = fromLog ? LastEventId(context.Request) ?? await log.NewestPositionAsync(cancellationToken) : 0;
         using var followed = fromLog
-            ? log.Follow(position, Offer, failure =>
+            ? log.Follow(position, fact =>
+            {
+                Offer(fact);
+                return Task.CompletedTask;
+            }, failure =>
             {
                 logFailure = failure;
                 events.Writer.TryComplete();
@@ -70,7 +74,7 @@ internal static class EventFeed
             replay = since.Messages;
             lastSequence = replay.Count > 0 ? replay[^1].Sequence : LastEventId(context.Request) ?? since.Newest;
         }
-        var members = new MemberCache(conversations);
+        var logged = new LoggedEvents(conversations);
 
         var response = context.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -132,13 +136,17 @@ internal static class EventFeed
                             break;
 
                         case MemberChanged changed:
-                            members.Update(changed.Key, changed.Member);
+                            logged.Update(changed.Key, changed.Member);
                             break;
 
-                        case LoggedMessage logged:
-                            id = logged.Position;
-                            message = await members.MessageOf(logged, cancellationToken);
+                        case LoggedFact { Fact: MessageSeen } fact:
+                            id = fact.Position;
+                            message = await logged.EventOfAsync(fact, cancellationToken);
                             break;
+
+                        case LoggedFact:
+                            // A chat's start and end are told live in this stream.
+                            continue;
                     }
 
                     if (EventViews.Of(message) is { } view)
@@ -196,40 +204,5 @@ internal static class EventFeed
         text.Append("event: ").Append(name).Append('\n');
         text.Append("data: ").Append(JsonSerializer.Serialize(data, ApiJson.Options)).Append("\n\n");
         return text.ToString();
-    }
-
-    /// <summary>
-    /// The members of the chats a reader of the journal sees, for the sender of each message: from the
-    /// member events in the stream, and asked of the conversation for one not seen yet (a member its
-    /// conversation does not know, or a conversation gone, leaves the sender with its id and role only).
-    /// </summary>
-    private sealed class MemberCache(GuestChatConversations conversations)
-    {
-        private readonly Dictionary<(ConversationKey, string), Member> _members = [];
-
-        public void Update(ConversationKey key, Member member) => _members[(key, member.Id)] = member;
-
-        public async Task<MessageReceived> MessageOf(LoggedMessage logged, CancellationToken cancellationToken)
-        {
-            var (key, seen) = (logged.Key, logged.Seen);
-            if (!_members.TryGetValue((key, seen.SenderId), out var sender))
-            {
-                try
-                {
-                    foreach (var member in (await conversations.GetStatusAsync(key, cancellationToken)).Members)
-                    {
-                        _members.TryAdd((key, member.Id), member);
-                    }
-                }
-                catch (Exception e) when (e is ConversationRejectedException or TimeoutException or Akka.Actor.AskTimeoutException)
-                {
-                    // Told with what the journal has.
-                }
-
-                sender = _members.GetValueOrDefault((key, seen.SenderId)) ?? new Member(seen.SenderId, seen.SenderRole, null, MemberState.Connected);
-            }
-
-            return new MessageReceived(key, seen.MessageId, sender, seen.Body, seen.BodyType, seen.Timestamp, logged.Sequence);
-        }
     }
 }

@@ -94,6 +94,7 @@ internal static class ServiceHost
         {
             // The message-queue surface, beside HTTP: commands in (and, from the journal, events out).
             builder.Services.AddHostedService<AmqpCommandService>();
+            builder.Services.AddHostedService<AmqpEventPublisher>();
         }
         builder.Services.AddHostedService<MetricsSubscription>();
 

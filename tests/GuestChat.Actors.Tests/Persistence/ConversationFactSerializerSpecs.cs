@@ -28,6 +28,7 @@ public sealed class ConversationFactSerializerSpecs : TestKit
         { "conversation-opened.v1", """{"key":"order-4711","at":"2026-11-25T12:00:00.123+00:00"}""" },
         { "conversation-closed.v1", """{"key":"order-4711","at":"2026-11-25T12:00:00.123+00:00"}""" },
         { "registry-snapshot.v1", """{"openKeys":["order-4711","order-4712"]}""" },
+        { "cursor-moved.v1", """{"position":4711}""" },
         { "conversation-snapshot.v1", """{"created":{"conversationId":"c-1","memberId":"m-1","protectedJwt":"v1.abc","eventStreamUri":"wss://streaming.example/chat/jwt/x","at":"2026-11-25T12:00:00.123+00:00"},"messages":[{"seen":{"messageId":"msg-1","senderId":"agent-1","senderRole":"AGENT","body":"Hello","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00"},"sequence":3},{"seen":{"messageId":"msg-2","senderId":"m-1","senderRole":"CUSTOMER","body":"Where is my parcel?","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00","posted":true},"sequence":5}],"unresolvedSends":[{"sendId":8,"body":"Hello?","bodyType":"standard","at":"2026-11-25T12:00:00.123+00:00"}],"acceptedSends":[{"accepted":{"sendId":7,"messageId":"msg-2","timestamp":"2026-11-25T12:00:00.123+00:00"},"clientMessageId":"c-7"}],"nextSendId":9}""" },
     };
 
@@ -51,6 +52,7 @@ public sealed class ConversationFactSerializerSpecs : TestKit
         new ConversationOpened("order-4711", T0),
         new ConversationClosed("order-4711", T0),
         new RegistrySnapshot(["order-4711", "order-4712"]),
+        new CursorMoved(4711),
         new ConversationSnapshot(null, new ChatCreated("c-1", "m-1", "v1.abc", "wss://streaming.example/chat/jwt/x", T0), null,
             [new SnapshotMessage(new MessageSeen("msg-1", "agent-1", MemberRole.Agent, "Hello", BodyType.Standard, T0), 3)],
             [new SendIntended(8, "Hello?", BodyType.Standard, null, T0)],

@@ -24,6 +24,47 @@ public sealed class AmqpCommandTests(AmqpServiceFixture service) : IClassFixture
     }
 
     [Fact]
+    public async Task A_chats_events_are_published_in_order_with_the_feeds_shapes_and_its_messages_numbered()
+    {
+        var all = await service.BindEventsAsync("chat.#");
+        var messagesOnly = await service.BindEventsAsync("chat.message");
+        await service.StartActiveChatAsync("q-events");
+        await service.PublishAsync("chat.send", "q-events", "q-events-1", """{"body":"echo me"}""");
+        await service.PublishAsync("chat.send", "q-events", "q-events-2", """{"body":"and me"}""");
+        await Eventually.TrueAsync(async () => (await Transcript("q-events")).Count(l => l["body"]!.GetValue<string>() == "and me") == 2, "the agent's echoes");
+        await service.PublishAsync("chat.end", "q-events", "q-events-end", "");
+
+        var events = (await service.TakeAsync(all, 1, until: e => e.Any(m => m.Properties.Type == "ended" && Key(m) == "q-events")))
+            .Where(m => Key(m) == "q-events").ToList();
+        // In the order the chat told them: created, then started, Active once an agent joined, the messages, Ended, then the end.
+        var names = events.Select(m => m.Properties.Type == "state" ? "state:" + JsonNode.Parse(m.Body)!["state"]!.GetValue<string>() : m.Properties.Type).ToList();
+        var order = string.Join(",", names);
+        Assert.True(names.IndexOf("state:Creating") < names.IndexOf("started"), order);
+        Assert.True(names.IndexOf("started") < names.IndexOf("state:Active"), order);
+        Assert.True(names.IndexOf("state:Active") < names.IndexOf("message"), order);
+        Assert.True(names.LastIndexOf("message") < names.IndexOf("state:Ended"), order);
+        Assert.True(names[^1] == "ended" && names[^2] == "state:Ended", order);
+        Assert.Contains("member", names);
+
+        // The agent's echoes, in order, numbered, each once, with the sender the feed shows.
+        var messages = events.Where(m => m.Properties.Type == "message").Select(m => JsonNode.Parse(m.Body)!).ToList();
+        Assert.Equal(["echo me", "and me"], messages.Select(m => m["body"]!.GetValue<string>()).Where(b => b is "echo me" or "and me"));
+        Assert.All(messages, m => Assert.Equal("q-events", m["key"]!.GetValue<string>()));
+        Assert.Equal(messages.Select(m => m["sequence"]!.GetValue<long>()).Order(), messages.Select(m => m["sequence"]!.GetValue<long>()));
+        Assert.Equal(messages.Count, messages.Select(m => m["messageId"]!.GetValue<string>()).Distinct().Count());
+        Assert.Contains(messages, m => m["sender"]!["role"]!.GetValue<string>() == "AGENT");
+        Assert.Equal("GuestLeft", JsonNode.Parse(events[^1].Body)!["reason"]!.GetValue<string>());
+
+        // A consumer of chat.message gets the messages alone.
+        var onlyMessages = (await service.TakeAsync(messagesOnly, messages.Count)).Where(m => Key(m) == "q-events").ToList();
+        Assert.All(onlyMessages, m => Assert.Equal("message", m.Properties.Type));
+        Assert.Equal(messages.Count, onlyMessages.Count);
+    }
+
+    private static string Key((RabbitMQ.Client.IReadOnlyBasicProperties Properties, string Body) message) =>
+        Encoding.UTF8.GetString((byte[])message.Properties.Headers!["x-chat-key"]!);
+
+    [Fact]
     public async Task A_send_delivered_twice_with_one_message_id_is_posted_once()
     {
         await service.StartActiveChatAsync("q-twice");

@@ -92,7 +92,8 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
     }
 
     /// <summary>Takes what is in a queue now, waiting until at least <paramref name="count"/> messages have come.</summary>
-    public async Task<List<(IReadOnlyBasicProperties Properties, string Body)>> TakeAsync(string queue, int count, TimeSpan? patience = null)
+    public async Task<List<(IReadOnlyBasicProperties Properties, string Body)>> TakeAsync(string queue, int count, TimeSpan? patience = null,
+        Func<List<(IReadOnlyBasicProperties Properties, string Body)>, bool>? until = null)
     {
         var taken = new List<(IReadOnlyBasicProperties, string)>();
         await Eventually.TrueAsync(async () =>
@@ -102,9 +103,17 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
                 taken.Add((message.BasicProperties, Encoding.UTF8.GetString(message.Body.Span)));
             }
 
-            return taken.Count >= count;
+            return taken.Count >= count && (until is null || until(taken));
         }, $"{count} messages in {queue} (got {taken.Count})", patience ?? TimeSpan.FromSeconds(30));
         return taken;
+    }
+
+    /// <summary>A queue of the test's own bound to the event exchange with <paramref name="binding"/> (<c>chat.#</c>, <c>chat.message</c>, ...).</summary>
+    public async Task<string> BindEventsAsync(string binding)
+    {
+        var queue = (await Channel.QueueDeclareAsync($"test-events-{Guid.NewGuid():N}", durable: false, exclusive: false, autoDelete: false)).QueueName;
+        await Channel.QueueBindAsync(queue, "guestchat.events", binding);
+        return queue;
     }
 
     /// <summary>Creates a chat through the queue and waits until an agent has joined.</summary>

@@ -1,0 +1,56 @@
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Hosting;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client.Errors;
+using GuestChat.Client.Models;
+using static GuestChat.Actors.Conversations.ConversationEvents;
+
+namespace GuestChat.Host.Api;
+
+/// <summary>
+/// A told fact read back from the journal (<see cref="MessageLog"/>) as the event subscribers were told:
+/// a message with its sender, the chat's start, its end. For one reader (an SSE stream of every chat, the
+/// message-queue outbox): it keeps the members it has seen, from the member events it is shown and, for a
+/// sender not seen yet, from the conversation (a member the conversation does not know, or a conversation
+/// gone, leaves the sender with its id and role only).
+/// </summary>
+internal sealed class LoggedEvents(GuestChatConversations conversations)
+{
+    private readonly Dictionary<(ConversationKey, string), Member> _members = [];
+
+    /// <summary>Keeps a member event's member for the messages that follow.</summary>
+    public void Update(ConversationKey key, Member member) => _members[(key, member.Id)] = member;
+
+    /// <summary>The event the fact was told as.</summary>
+    public async Task<IWithConversationKey> EventOfAsync(LoggedFact logged, CancellationToken cancellationToken) => logged.Fact switch
+    {
+        MessageSeen seen => new MessageReceived(logged.Key, seen.MessageId, await SenderAsync(logged.Key, seen, cancellationToken), seen.Body, seen.BodyType, seen.Timestamp, logged.Sequence),
+        ChatCreated created => new Started(logged.Key, created.ConversationId, created.MemberId),
+        ChatEnded ended => new Ended(logged.Key, ended.Reason, ended.ErrorCode is { } code
+            ? new GuestChatError { Operation = "chat", Kind = FailureKind.Final, Code = code, Message = code }
+            : null),
+        _ => throw new ArgumentException($"{logged.Fact.GetType().Name} is not a told fact", nameof(logged)),
+    };
+
+    private async Task<Member> SenderAsync(ConversationKey key, MessageSeen seen, CancellationToken cancellationToken)
+    {
+        if (_members.TryGetValue((key, seen.SenderId), out var sender))
+        {
+            return sender;
+        }
+
+        try
+        {
+            foreach (var member in (await conversations.GetStatusAsync(key, cancellationToken)).Members)
+            {
+                _members.TryAdd((key, member.Id), member);
+            }
+        }
+        catch (Exception e) when (e is ConversationRejectedException or TimeoutException or Akka.Actor.AskTimeoutException)
+        {
+            // Told with what the journal has.
+        }
+
+        return _members.GetValueOrDefault((key, seen.SenderId)) ?? new Member(seen.SenderId, seen.SenderRole, null, MemberState.Connected);
+    }
+}
