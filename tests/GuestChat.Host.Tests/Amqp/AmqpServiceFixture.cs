@@ -57,6 +57,14 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
         }, "the service's command queue declared");
     }
 
+    /// <summary>A new connection and channel for the test (after the broker was away).</summary>
+    public async Task ReconnectAsync()
+    {
+        _connection?.Dispose();
+        _connection = await new ConnectionFactory { Uri = Broker.Uri }.CreateConnectionAsync();
+        Channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+    }
+
     public async Task DisposeAsync()
     {
         Http.Dispose();
@@ -109,9 +117,9 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
     }
 
     /// <summary>A queue of the test's own bound to the event exchange with <paramref name="binding"/> (<c>chat.#</c>, <c>chat.message</c>, ...).</summary>
-    public async Task<string> BindEventsAsync(string binding)
+    public async Task<string> BindEventsAsync(string binding, bool durable = false)
     {
-        var queue = (await Channel.QueueDeclareAsync($"test-events-{Guid.NewGuid():N}", durable: false, exclusive: false, autoDelete: false)).QueueName;
+        var queue = (await Channel.QueueDeclareAsync($"test-events-{Guid.NewGuid():N}", durable: durable, exclusive: false, autoDelete: false)).QueueName;
         await Channel.QueueBindAsync(queue, "guestchat.events", binding);
         return queue;
     }
