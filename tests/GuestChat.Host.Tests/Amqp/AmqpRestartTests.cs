@@ -1,0 +1,170 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using GuestChat.Client.Models;
+using GuestChat.Emulator;
+using GuestChat.Emulator.Options;
+using RabbitMQ.Client;
+
+namespace GuestChat.Host.Tests.Amqp;
+
+/// <summary>
+/// The real <c>serve</c> executable taking commands from a real broker, killed with SIGKILL while commands
+/// are consumed and not yet acknowledged, and started again on the same SQLite journal, with the emulator
+/// in a process of its own.
+/// </summary>
+public sealed class AmqpRestartTests : IAsyncLifetime
+{
+    private const string ApiKey = "amqp-restart-key-0123456789";
+    private const int Chats = 10;
+    private const int SendsPerChat = 5;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly TempFolder _data = new("guestchat-amqp-restart");
+    private readonly string _jwtKey = GuestChat.Actors.Persistence.SecretProtector.NewKey();
+    private readonly RabbitMqServer _broker = new();
+    private EmulatorProcess _emulator = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _broker.StartAsync();
+        _emulator = await EmulatorProcess.StartAsync(["--Emulator:Timing:AgentAlertDelay=00:00:00.100", "--Emulator:Timing:AgentAnswerDelay=00:00:00.100"], TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        await _broker.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Commands_redelivered_after_a_kill_have_one_effect_each_and_the_message_events_have_no_gap()
+    {
+        var keys = Enumerable.Range(1, Chats).Select(i => $"amqp-restart-{i}").ToList();
+        using var connection = await new ConnectionFactory { Uri = _broker.Uri }.CreateConnectionAsync();
+        var serve = await StartServeAsync();
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var probe = await connection.CreateChannelAsync();
+            try
+            {
+                await probe.ExchangeDeclarePassiveAsync("guestchat.events");
+                return true;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                return false;
+            }
+        }, "the service's topology declared", Patience);
+        using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+
+        var events = (await channel.QueueDeclareAsync("restart-test-events", durable: true, exclusive: false, autoDelete: false)).QueueName;
+        await channel.QueueBindAsync(events, "guestchat.events", "chat.message");
+        using (var http = Client(serve))
+        {
+            foreach (var key in keys)
+            {
+                await PublishAsync(channel, "chat.start", key, $"start-{key}", """{"memberInfo":{"displayName":"Restart Guest"}}""");
+            }
+
+            foreach (var key in keys)
+            {
+                await WaitForStateAsync(http, key, "Active");
+            }
+
+            // A burst of sends, and the process dies while it is taking them.
+            for (var n = 1; n <= SendsPerChat; n++)
+            {
+                foreach (var key in keys)
+                {
+                    await PublishAsync(channel, "chat.send", key, $"{key}-{n}", $$"""{"body":"{{key}} message {{n}}"}""");
+                }
+            }
+
+            await Task.Delay(40);
+            await serve.KillAsync();
+        }
+
+        await using var again = await StartServeAsync();
+        using var resumed = Client(again);
+        foreach (var key in keys)
+        {
+            await WaitForStateAsync(resumed, key, "Active");
+        }
+
+        // At Genesys: every send once, in the order queued.
+        foreach (var key in keys)
+        {
+            List<string> mine = [];
+            await Eventually.TrueAsync(async () =>
+            {
+                mine = [.. (await AtGenesys(resumed, key)).Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).Select(e => e.Body!)];
+                return mine.Count >= SendsPerChat;
+            }, $"the {SendsPerChat} sends of {key} at Genesys", Patience);
+            Assert.Equal(Enumerable.Range(1, SendsPerChat).Select(n => $"{key} message {n}"), mine);
+        }
+
+        // On the exchange: every agent message of every chat, none missing (a repeat is allowed, and recognised by its message_id).
+        var agentMessages = new HashSet<string>();
+        foreach (var key in keys)
+        {
+            await Eventually.TrueAsync(async () => (await AtGenesys(resumed, key)).Count(e => e.SenderRole == MemberRole.Agent && e.BodyType == BodyType.Standard) >= SendsPerChat,
+                $"the agent's answers in {key}", Patience);
+            agentMessages.UnionWith((await AtGenesys(resumed, key)).Where(e => e.SenderRole == MemberRole.Agent && e.BodyType == BodyType.Standard).Select(e => e.Id!));
+        }
+
+        var published = new Dictionary<string, string>();
+        await Eventually.TrueAsync(async () =>
+        {
+            while (await channel.BasicGetAsync(events, autoAck: true) is { } message)
+            {
+                var body = JsonNode.Parse(Encoding.UTF8.GetString(message.Body.Span))!;
+                var messageId = body["messageId"]!.GetValue<string>();
+                if (published.TryGetValue(messageId, out var deliveryId))
+                {
+                    Assert.Equal(deliveryId, message.BasicProperties.MessageId);
+                }
+
+                published[messageId] = message.BasicProperties.MessageId!;
+            }
+
+            return agentMessages.IsSubsetOf(published.Keys);
+        }, "every agent message on the exchange", Patience);
+    }
+
+    private Task<ServeProcess> StartServeAsync() => ServeProcess.StartAsync(
+        $"--target {_emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{EmulatorDefaults.QueueName}\" --Serilog:MinimumLevel:Default=Warning",
+        new Dictionary<string, string>
+        {
+            ["GUESTCHAT_Service__ApiKey"] = ApiKey,
+            ["GUESTCHAT_Persistence__ConnectionString"] = _data.SqliteConnectionString(),
+            ["GUESTCHAT_Persistence__JwtKey"] = _jwtKey,
+            ["GUESTCHAT_Amqp__Uri"] = _broker.Uri.ToString(),
+        },
+        TimeSpan.FromSeconds(30));
+
+    private static HttpClient Client(ServeProcess serve)
+    {
+        var http = new HttpClient { BaseAddress = serve.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return http;
+    }
+
+    private static async Task PublishAsync(IChannel channel, string type, string key, string messageId, string body) =>
+        await channel.BasicPublishAsync("", "guestchat.commands", mandatory: true,
+            new BasicProperties { Type = type, MessageId = messageId, ContentType = "application/json", Persistent = true, Headers = new Dictionary<string, object?> { ["x-chat-key"] = Encoding.UTF8.GetBytes(key) } },
+            Encoding.UTF8.GetBytes(body));
+
+    private async Task<IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>> AtGenesys(HttpClient http, string key)
+    {
+        var conversationId = (await http.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["conversationId"]!.GetValue<string>();
+        return (await _emulator.ConversationAsync(conversationId, CancellationToken.None))!.Transcript!;
+    }
+
+    private static Task WaitForStateAsync(HttpClient http, string key, string state) =>
+        Eventually.TrueAsync(async () =>
+        {
+            using var response = await http.GetAsync($"/chats/{key}");
+            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>() == state;
+        }, $"{key} {state}", Patience);
+}
