@@ -3,6 +3,7 @@ using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
 using GuestChat.Actors.Persistence;
 using GuestChat.Client.Models;
+using GuestChat.Host.Amqp;
 using GuestChat.Host.Metrics;
 using GuestChat.Host.Serve;
 using Microsoft.Extensions.Options;
@@ -37,14 +38,17 @@ internal static class ChatEndpoints
         return app;
     }
 
-    private static async Task<IResult> HealthAsync(ActorSystem system, GuestChatConversations conversations, EmbeddedEmulator emulator, CancellationToken cancellationToken)
+    private static async Task<IResult> HealthAsync(ActorSystem system, GuestChatConversations conversations, EmbeddedEmulator emulator, IOptions<AmqpOptions> amqp, IServiceProvider services, CancellationToken cancellationToken)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             var list = await conversations.ListAsync(timeout.Token);
-            return Results.Json(new { status = "healthy", chats = list.Conversations.Count, target = emulator.Environment.ToString(), embedded = emulator.Emulator is not null }, ApiJson.Options);
+
+            // The broker is reported, not required: the chats go on without it (and catch its events up).
+            var broker = amqp.Value.Enabled ? (services.GetRequiredService<AmqpMetrics>().Connected ? "connected" : "unreachable") : null;
+            return Results.Json(new { status = "healthy", chats = list.Conversations.Count, target = emulator.Environment.ToString(), embedded = emulator.Emulator is not null, amqp = broker }, ApiJson.Options);
         }
         catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && !cancellationToken.IsCancellationRequested)
         {

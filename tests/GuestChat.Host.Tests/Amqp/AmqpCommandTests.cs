@@ -17,6 +17,10 @@ public sealed class AmqpCommandTests(AmqpServiceFixture service) : IClassFixture
         await Eventually.TrueAsync(async () => (await Transcript("q-whole")).Count(l => l["body"]!.GetValue<string>() == "and again") == 2, "both messages and the agent's echo of the second");
         await service.PublishAsync("chat.end", "q-whole", "q-whole-end", "{}");
         await service.WaitForStateAsync("q-whole", "Ended");
+        Assert.Equal("connected", (await service.Http.GetFromJsonAsync<JsonObject>("/healthz"))!["amqp"]!.GetValue<string>());
+        var metrics = await service.Http.GetStringAsync("/metrics");
+        Assert.Matches(@"guestchat_amqp_commands_acked_total [1-9]", metrics);
+        Assert.Matches(@"guestchat_amqp_events_published_total [1-9]", metrics);
 
         // In the order queued, each once at Genesys.
         var mine = (await AtGenesys("q-whole")).Where(e => e["senderRole"]?.GetValue<string>() == "CUSTOMER" && e["bodyType"]!.GetValue<string>() == "standard").Select(e => e["body"]!.GetValue<string>()).ToList();
