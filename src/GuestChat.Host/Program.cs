@@ -62,6 +62,17 @@ run.SetAction(async (parse, cancellationToken) =>
     }
 });
 
+var schemasFolder = new Argument<string>("folder") { Description = "Where to write them (the repository keeps them in docs/schemas).", DefaultValueFactory = _ => Path.Combine("docs", "schemas") };
+var schemas = new Command("schemas", "Write the JSON Schemas of the message queue's commands and events and of the error body, made from the types the service reads and writes.")
+{
+    schemasFolder,
+};
+schemas.SetAction(parse =>
+{
+    GuestChat.Host.Api.Contracts.Write(parse.GetValue(schemasFolder)!);
+    return 0;
+});
+
 var urls = new Option<string?>("--urls") { Description = "Where the HTTP API listens (default from config/appsettings.json: http://localhost:8080)." };
 var logFormat = new Option<string?>("--log-format") { Description = "console (default) or json." };
 var serveTarget = new Option<string?>("--target") { Description = "embedded (default), a region (mypurecloud.ie) or a base URL." };
@@ -105,5 +116,5 @@ serve.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("GuestChat.Actors: many Genesys Cloud guest chats at once, each a supervised actor.") { serve, run };
+var root = new RootCommand("GuestChat.Actors: many Genesys Cloud guest chats at once, each a supervised actor.") { serve, run, schemas };
 return await root.Parse(args).InvokeAsync();

@@ -59,6 +59,12 @@ public sealed class AmqpCommandTests(AmqpServiceFixture service) : IClassFixture
         Assert.Contains(messages, m => m["sender"]!["role"]!.GetValue<string>() == "AGENT");
         Assert.Equal("GuestLeft", JsonNode.Parse(events[^1].Body)!["reason"]!.GetValue<string>());
 
+        // Every event as published is valid under its schema in docs/schemas.
+        foreach (var published in events)
+        {
+            ContractSchemas.AssertValid($"event.{published.Properties.Type}.schema.json", published.Body);
+        }
+
         // A consumer of chat.message gets the messages alone.
         var onlyMessages = (await service.TakeAsync(messagesOnly, messages.Count)).Where(m => Key(m) == "q-events").ToList();
         Assert.All(onlyMessages, m => Assert.Equal("message", m.Properties.Type));
@@ -114,7 +120,7 @@ public sealed class AmqpCommandTests(AmqpServiceFixture service) : IClassFixture
         ];
         foreach (var (type, key, id, body, contentType, _, _) in bad)
         {
-            await service.PublishAsync(type, key, id, body, contentType);
+            await service.PublishAsync(type, key, id, body, contentType, checkSchema: false);
             await service.PublishAsync("chat.send", "q-bad", $"good-after-{id ?? "none"}-{type}", $$"""{"body":"good after {{id}}"}""");
         }
 
@@ -122,6 +128,12 @@ public sealed class AmqpCommandTests(AmqpServiceFixture service) : IClassFixture
         Assert.Equal(bad.Length, dead.Count);
         foreach (var (type, key, id, body, _, code, field) in bad)
         {
+            var deadLetter = dead.SingleOrDefault(d => d.Properties.MessageId == id && d.Body == body);
+            if (deadLetter.Properties is not null)
+            {
+                ContractSchemas.AssertValid("error.schema.json", Encoding.UTF8.GetString((byte[])deadLetter.Properties.Headers!["x-guestchat-error"]!));
+            }
+
             var letter = dead.SingleOrDefault(d => d.Properties.MessageId == id && d.Body == body);
             Assert.True(letter.Properties is not null, $"{id} ({code}) dead-lettered");
             var error = JsonNode.Parse(Encoding.UTF8.GetString((byte[])letter.Properties.Headers!["x-guestchat-error"]!))!;

@@ -86,8 +86,14 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
     }
 
     /// <summary>Publishes a command as an integration would: type, chat key header, message id, JSON body; null parts left out.</summary>
-    public async Task PublishAsync(string? type, string? key, string? messageId, string body, string? contentType = "application/json")
+    public async Task PublishAsync(string? type, string? key, string? messageId, string body, string? contentType = "application/json", bool checkSchema = true)
     {
+        if (checkSchema && type is not null && body.Length > 0)
+        {
+            // What a test sends as a good command is valid under the schema an integrator would generate code from.
+            ContractSchemas.AssertValid($"command.{type}.schema.json", body);
+        }
+
         var properties = new BasicProperties
         {
             Type = type,
