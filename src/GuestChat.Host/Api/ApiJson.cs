@@ -16,17 +16,21 @@ internal static class ApiJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            NumberHandling = JsonNumberHandling.Strict,
-        };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Describe(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>Sets these rules on <paramref name="options"/> (also the ones the OpenAPI document is made with).</summary>
+    public static void Describe(JsonSerializerOptions options)
+    {
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new WireTimestampConverter());
         options.Converters.Add(new JsonStringEnumConverter<ConversationState>(allowIntegerValues: false));
         options.Converters.Add(new JsonStringEnumConverter<ConversationEndReason>(allowIntegerValues: false));
         options.Converters.Add(new JsonStringEnumConverter<MediaRequestDecision>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
     }
 }

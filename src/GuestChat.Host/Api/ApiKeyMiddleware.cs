@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace GuestChat.Host.Api;
 
 /// <summary>
-/// Every request but <c>GET /healthz</c> carries the API key, as <c>X-Api-Key</c> or as
+/// Every request but <c>GET /healthz</c> and <c>GET /openapi/v1.json</c> carries the API key, as <c>X-Api-Key</c> or as
 /// <c>Authorization: Bearer</c> (what a Prometheus scrape can send); compared in constant time, never logged.
 /// </summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ServiceOptions> options)
@@ -16,7 +16,9 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ServiceOpt
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.Equals(ChatEndpoints.HealthPath, StringComparison.OrdinalIgnoreCase))
+        // Health, and the API's own description (a contract, not a secret), need no key.
+        if (context.Request.Path.Equals(ChatEndpoints.HealthPath, StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments(ChatEndpoints.OpenApiPath, StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }

@@ -20,22 +20,49 @@ internal static class ChatEndpoints
 {
     public const string HealthPath = "/healthz";
 
+    public const string OpenApiPath = "/openapi";
+
     public static WebApplication MapChatApi(this WebApplication app)
     {
-        app.MapGet(HealthPath, HealthAsync);
-        Prometheus.MetricServerMiddlewareExtensions.MapMetrics(app, "/metrics", app.Services.GetRequiredService<Prometheus.CollectorRegistry>());
-        app.MapPost("/chats", CreateAsync);
-        app.MapGet("/chats", ListAsync);
-        app.MapGet("/chats/{key}", GetAsync);
-        app.MapDelete("/chats/{key}", EndAsync);
-        app.MapPost("/chats/{key}/messages", SendAsync);
-        app.MapPost("/chats/{key}/typing", TypingAsync);
-        app.MapPost("/chats/{key}/media-requests/{mediaRequestId}", AnswerMediaAsync);
+        app.MapOpenApi(OpenApiPath + "/{documentName}.json");
+        app.MapGet(HealthPath, HealthAsync).WithSummary("Whether the service answers; no key needed")
+            .Produces(200).Produces(503);
+        Prometheus.MetricServerMiddlewareExtensions.MapMetrics(app, "/metrics", app.Services.GetRequiredService<Prometheus.CollectorRegistry>())
+            .WithSummary("Prometheus metrics");
+        app.MapPost("/chats", CreateAsync).WithSummary("Start a chat (the guest chat API's create request plus a key)")
+            .WithMetadata(new RequestShape(typeof(CreateChat))).Produces<Created>(201).Errors(400, 401, 409, 413, 415, 429, 502, 504);
+        app.MapGet("/chats", ListAsync).WithSummary("Every chat and its state, counted by state")
+            .Produces<ChatList>(200).Errors(400, 401);
+        app.MapGet("/chats/{key}", GetAsync).WithSummary("One chat: state, members, transcript")
+            .Produces<Chat>(200).Errors(401, 404, 504);
+        app.MapDelete("/chats/{key}", EndAsync).WithSummary("Leave the chat; answered once it has ended")
+            .Produces<Taken>(200).Errors(401, 404, 409, 502, 504);
+        app.MapPost("/chats/{key}/messages", SendAsync).WithSummary("Send a message; answered once Genesys accepted it")
+            .WithMetadata(new RequestShape(typeof(SendMessage))).Produces<Accepted>(201).Errors(400, 401, 404, 409, 413, 415, 502, 504);
+        app.MapPost("/chats/{key}/typing", TypingAsync).WithSummary("Show the guest typing (at most once per 3 s)")
+            .Produces<Taken>(202).Errors(401, 404, 409, 502, 504);
+        app.MapPost("/chats/{key}/media-requests/{mediaRequestId}", AnswerMediaAsync).WithSummary("Accept or decline an agent's media request")
+            .WithMetadata(new RequestShape(typeof(AnswerMediaRequest))).Produces<Taken>(200).Errors(400, 401, 404, 409, 502, 504);
         app.MapGet("/chats/{key}/events", (HttpContext context, string key, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
-            StreamAsync(context, key, conversations, log, metrics, options));
+            StreamAsync(context, key, conversations, log, metrics, options))
+            .WithSummary("Server-sent events of one chat until it ends; the events' data are the components event.<name>; Last-Event-ID resumes")
+            .Produces(200, contentType: "text/event-stream").Errors(401, 404);
         app.MapGet("/events", (HttpContext context, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
-            EventFeed.StreamAsync(context, conversations, log, metrics, null, options.Value.EventStreamBuffer));
+            EventFeed.StreamAsync(context, conversations, log, metrics, null, options.Value.EventStreamBuffer))
+            .WithSummary("Server-sent events of every chat; the events' data are the components event.<name>; Last-Event-ID resumes the messages")
+            .Produces(200, contentType: "text/event-stream").Errors(401);
         return app;
+    }
+
+    /// <summary>Documents the error answers an endpoint gives, each an ErrorBody.</summary>
+    private static RouteHandlerBuilder Errors(this RouteHandlerBuilder endpoint, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            endpoint.Produces<ErrorBody>(status, "application/json");
+        }
+
+        return endpoint;
     }
 
     private static async Task<IResult> HealthAsync(ActorSystem system, GuestChatConversations conversations, EmbeddedEmulator emulator, IOptions<AmqpOptions> amqp, IServiceProvider services, CancellationToken cancellationToken)

@@ -88,6 +88,8 @@ internal static class ServiceHost
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton<ServiceMetrics>();
+        builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Describe(json.SerializerOptions));
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<EventSchemas>().AddOperationTransformer<RequestBodies>());
         builder.Services.AddSingleton<AmqpMetrics>();
         builder.Services.AddSingleton<AmqpConnection>();
         if (builder.Configuration.GetSection(AmqpOptions.Section).Get<AmqpOptions>() is { Enabled: true })

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using GuestChat.Host.Serve;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GuestChat.Host.Tests.Serve;
 
@@ -37,6 +38,12 @@ public sealed class ServiceFixture : IAsyncLifetime
         var health = await Anonymous.GetFromJsonAsync<JsonObject>("/healthz");
         EmulatorUrl = new Uri(health!["target"]!.GetValue<string>());
     }
+
+    /// <summary>Every route the service maps, with its HTTP methods, as the running app has them.</summary>
+    public IReadOnlyList<(string Route, string Method)> Routes =>
+        [.. _app!.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => ("/" + e.RoutePattern.RawText!.TrimStart('/'), m)))];
 
     public async Task DisposeAsync()
     {
