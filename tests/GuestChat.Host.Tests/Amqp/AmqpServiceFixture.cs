@@ -46,7 +46,9 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
         {
             try
             {
+                // The event exchange is the last thing the service declares.
                 await Channel.QueueDeclarePassiveAsync("guestchat.commands");
+                await Channel.ExchangeDeclarePassiveAsync("guestchat.events");
                 return true;
             }
             catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
@@ -54,7 +56,7 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
                 Channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
                 return false;
             }
-        }, "the service's command queue declared");
+        }, "the service's topology declared");
     }
 
     /// <summary>A new connection and channel for the test (after the broker was away).</summary>
