@@ -14,11 +14,14 @@ emulatorMode.AcceptOnlyFromAmong("auto", "in-process", "process");
 var json = new Option<bool>("--json") { Description = "Print the final report as one JSON object on the last line." };
 var organization = new Option<string?>("--organization") { Description = "The organization id of the chats; required with --target (default: the embedded emulator's)." };
 var deployment = new Option<string?>("--deployment") { Description = "The web chat deployment id; required with --target (default: the embedded emulator's)." };
+var via = new Option<string>("--via") { Description = "How the chats are driven: direct (the conversations, in this process) or amqp (commands through RabbitMQ's command queue, events from its exchange, as an integration would).", DefaultValueFactory = _ => "direct" };
+via.AcceptOnlyFromAmong("direct", "amqp");
+var amqpUri = new Option<string?>("--amqp-uri") { Description = "The broker for --via amqp (default: a throw-away one started with scripts/rabbitmq.sh)." };
 var queue = new Option<string?>("--queue") { Description = "The queue the chats ask for (default: the scenario's, else the embedded emulator's first)." };
 
 var run = new Command("run", "Open N guest chats now and drive a scripted guest in each: type, send, wait for the agent's replies, answer media requests, leave. Shows live progress and ends with a report.")
 {
-    chats, messages, ramp, scenario, target, organization, deployment, queue, faults, emulatorMode, json,
+    chats, messages, ramp, scenario, target, organization, deployment, queue, faults, emulatorMode, via, amqpUri, json,
 };
 run.TreatUnmatchedTokensAsErrors = false;
 run.SetAction(async (parse, cancellationToken) =>
@@ -37,6 +40,8 @@ run.SetAction(async (parse, cancellationToken) =>
         Faults = parse.GetValue(faults)!,
         Emulator = parse.GetValue(emulatorMode)!,
         Json = parse.GetValue(json),
+        Via = parse.GetValue(via)!,
+        AmqpUri = parse.GetValue(amqpUri),
     };
     if (options.Problem() is { } problem)
     {

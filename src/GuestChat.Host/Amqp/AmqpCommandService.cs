@@ -21,7 +21,7 @@ namespace GuestChat.Host.Amqp;
 /// <see cref="AmqpOptions.DeliveryLimit"/> deliveries. Commands are dispatched in the order delivered,
 /// so one chat's commands reach its conversation in order, and carried out concurrently up to the prefetch.
 /// </summary>
-internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConversations conversations, EmbeddedEmulator target, AmqpMetrics metrics, ILogger<AmqpCommandService> log) : BackgroundService
+internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConversations conversations, IChatDefaults target, AmqpMetrics metrics, ILogger<AmqpCommandService> log) : BackgroundService
 {
     /// <summary>The header with the ErrorBody of a dead-lettered command.</summary>
     public const string ErrorHeader = "x-guestchat-error";

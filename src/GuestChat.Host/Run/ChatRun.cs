@@ -20,8 +20,6 @@ internal sealed class ChatRun(ConversationKey key)
 
     public int Reconnects { get; private set; }
 
-    public List<string> AcceptedMessageIds { get; } = [];
-
     public MessageReceived[] Received
     {
         get
@@ -37,6 +35,9 @@ internal sealed class ChatRun(ConversationKey key)
     {
         switch (message)
         {
+            case Started started:
+                ConversationId = started.ConversationId;
+                break;
             case StateChanged { State: ConversationState.Active }:
                 Active.TrySetResult();
                 break;

@@ -8,6 +8,8 @@ using GuestChat.Client.Http;
 using GuestChat.Client.Models;
 using GuestChat.Emulator;
 using GuestChat.Emulator.Options;
+using GuestChat.Host.Amqp;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 
 namespace GuestChat.Host.Run;
@@ -38,14 +40,17 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             options.Deployment ?? emulator!.ChatDefaults.DeploymentId,
             options.Queue ?? scenario.Queue ?? emulator?.ChatDefaults.Queue ?? throw new ArgumentException($"--queue is required with --target {options.Target} when the scenario names no queue."));
         var where = options.EmulatorInOwnProcess ? "in its own process" : "in-process";
-        progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator {where} at {environment} (faults: {options.Faults})")}");
+        await using var broker = options.Via == "amqp" && options.AmqpUri is null ? await ScriptedBroker.StartAsync(progress, cancellationToken) : null;
+        var amqp = options.Via == "amqp" ? new AmqpOptions { Uri = options.AmqpUri ?? broker!.Uri } : null;
+        progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator {where} at {environment} (faults: {options.Faults})")}{(amqp is null ? "" : $", through the broker at {amqp.Where}")}");
 
-        using var host = BuildHost(environment, scenario);
+        using var host = BuildHost(environment, scenario, amqp, chatDefaults);
         await host.StartAsync(cancellationToken);
         try
         {
             var conversations = host.Services.GetRequiredService<GuestChatConversations>();
-            using var subscription = await conversations.SubscribeAsync(null, e => _runs.GetValueOrDefault(e.Key)?.On(e), cancellationToken);
+            await using IChatDriver driver = amqp is null ? new DirectDriver(conversations) : new AmqpDriver(amqp);
+            await driver.SubscribeAsync(e => _runs.GetValueOrDefault(e.Key)?.On(e), cancellationToken);
             var memory = new MemorySampler(() => _stats.Started - _stats.Ended - _stats.Failed);
             var requests = new RequestSampler(host.Services.GetRequiredService<GuestChatClient>().Counters);
             using var progressTimer = new Timer(_ => { memory.Sample(); requests.Sample(); progress.WriteLine(ProgressLine(wall.Elapsed)); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -60,7 +65,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
                     await Task.Delay(wait, cancellationToken);
                 }
 
-                drivers.Add(DriveAsync(conversations, scenario, chatDefaults, i, cancellationToken));
+                drivers.Add(DriveAsync(driver, conversations, scenario, chatDefaults, i, cancellationToken));
             }
 
             await Task.WhenAll(drivers);
@@ -85,9 +90,21 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             : await GuestChatEmulator.StartAsync(EmulatorOptions.FromSettings(settings).Normalize());
     }
 
-    private IHost BuildHost(GuestChatEnvironment environment, Scenario scenario)
+    private IHost BuildHost(GuestChatEnvironment environment, Scenario scenario, AmqpOptions? amqp, EmulatorChatDefaults chatDefaults)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (amqp is not null)
+        {
+            // The service's own message-queue surface, as serve runs it: the run's commands go through it.
+            builder.Services.AddSingleton(Options.Create(amqp));
+            builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+            builder.Services.AddSingleton<AmqpMetrics>();
+            builder.Services.AddSingleton<AmqpConnection>();
+            builder.Services.AddSingleton<IChatDefaults>(new FixedChatDefaults(chatDefaults));
+            builder.Services.AddHostedService<AmqpCommandService>();
+            builder.Services.AddHostedService<AmqpEventPublisher>();
+        }
+
         builder.Services.AddGuestChat(
             new GuestChatClientOptions
             {
@@ -109,7 +126,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
     }
 
     /// <summary>One scripted guest. Never throws: whatever goes wrong (a refusal, no answer in time) is this chat's failure, with its reason.</summary>
-    private async Task DriveAsync(GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, int index, CancellationToken cancellationToken)
+    private async Task DriveAsync(IChatDriver driver, GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, int index, CancellationToken cancellationToken)
     {
         var key = new ConversationKey($"run-{index}");
         var run = _runs[key] = new ChatRun(key);
@@ -117,15 +134,15 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         var active = false;
         try
         {
-            active = await OpenAsync(conversations, scenario, defaults, run);
+            active = await OpenAsync(driver, conversations, scenario, defaults, run, cancellationToken);
             if (!active)
             {
                 _stats.ChatFailedBeforeActive();
                 return;
             }
 
-            await ConverseAsync(conversations, scenario, index, run, cancellationToken);
-            await conversations.EndAsync(key, cancellationToken);
+            await ConverseAsync(driver, scenario, index, run, cancellationToken);
+            await driver.EndAsync(key, cancellationToken);
             var ended = await CompletesWithin(run.Ended.Task, AnswerTimeout) ? run.Ended.Task.Result : null;
             var ok = ended?.Reason == ConversationEndReason.GuestLeft;
             if (!ok)
@@ -154,17 +171,16 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
     }
 
     /// <summary>Starts the chat and waits for an agent; false (with the reason counted) when none came.</summary>
-    private async Task<bool> OpenAsync(GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, ChatRun run)
+    private async Task<bool> OpenAsync(IChatDriver driver, GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, ChatRun run, CancellationToken cancellationToken)
     {
         var setup = Stopwatch.StartNew();
-        var started = await conversations.StartAsync(run.Key, new CreateWebChatConversationRequest
+        await driver.StartAsync(run.Key, new CreateWebChatConversationRequest
         {
             OrganizationId = defaults.OrganizationId,
             DeploymentId = defaults.DeploymentId,
             RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = defaults.Queue },
             MemberInfo = new GuestMemberInfo { DisplayName = scenario.DisplayName },
-        });
-        run.ConversationId = started.ConversationId;
+        }, cancellationToken);
         if (!await CompletesWithin(run.Active.Task, AnswerTimeout) || run.Ended.Task.IsCompleted)
         {
             Fail(run.Ended.Task.IsCompleted ? $"ended before an agent answered ({run.Ended.Task.Result.Reason})" : $"no agent answered (still {(await conversations.GetStatusAsync(run.Key)).State})");
@@ -176,20 +192,19 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         return true;
     }
 
-    private async Task ConverseAsync(GuestChatConversations conversations, Scenario scenario, int index, ChatRun run, CancellationToken cancellationToken)
+    private async Task ConverseAsync(IChatDriver driver, Scenario scenario, int index, ChatRun run, CancellationToken cancellationToken)
     {
         for (var n = 1; n <= options.Messages && !run.Ended.Task.IsCompleted; n++)
         {
             if (scenario.TypeBeforeSending)
             {
-                await conversations.SendTypingAsync(run.Key, cancellationToken);
+                await driver.TypingAsync(run.Key, cancellationToken);
             }
 
             await Task.Delay(scenario.ThinkTimeMs, cancellationToken);
             var text = scenario.Messages[(n - 1) % scenario.Messages.Count];
             var sent = Stopwatch.GetTimestamp();
-            var accepted = await conversations.SendMessageAsync(run.Key, options.Messages > scenario.Messages.Count ? $"{text} ({n})" : text, clientMessageId: $"{index}-{n}", cancellationToken: cancellationToken);
-            run.AcceptedMessageIds.Add(accepted.MessageId);
+            await driver.SendAsync(run.Key, options.Messages > scenario.Messages.Count ? $"{text} ({n})" : text, $"{index}-{n}", cancellationToken);
             _stats.MessageSent();
             if (!scenario.WaitForReply)
             {

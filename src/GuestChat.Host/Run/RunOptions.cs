@@ -53,6 +53,12 @@ public sealed record RunOptions
     /// <summary>Print the final report as one JSON object on the last line.</summary>
     public bool Json { get; init; }
 
+    /// <summary>How the run drives its chats: <c>direct</c> (the conversations facade, in this process) or <c>amqp</c> (commands through the broker's command queue, events from its exchange).</summary>
+    public string Via { get; init; } = "direct";
+
+    /// <summary>The broker for <c>--via amqp</c>; none: a throw-away one started with scripts/rabbitmq.sh.</summary>
+    public string? AmqpUri { get; init; }
+
     /// <summary>What is wrong with these options, or null.</summary>
     public string? Problem()
     {

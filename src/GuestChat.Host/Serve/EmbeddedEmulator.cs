@@ -9,7 +9,7 @@ namespace GuestChat.Host.Serve;
 /// The emulator the service talks to when <c>Target:Environment</c> is <c>embedded</c>: started on a
 /// free loopback port before the actor system (it is registered first), stopped after it.
 /// </summary>
-internal sealed class EmbeddedEmulator(IOptions<TargetOptions> target, ILoggerFactory logs) : IHostedService, IAsyncDisposable
+internal sealed class EmbeddedEmulator(IOptions<TargetOptions> target, ILoggerFactory logs) : IHostedService, IAsyncDisposable, GuestChat.Host.Amqp.IChatDefaults
 {
     private GuestChatEmulator? _emulator;
 

@@ -70,6 +70,7 @@ internal static class ServiceHost
 
         // Registered before the actor system, so it is up before the first conversation needs it.
         builder.Services.AddSingleton<EmbeddedEmulator>();
+        builder.Services.AddSingleton<IChatDefaults>(services => services.GetRequiredService<EmbeddedEmulator>());
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedEmulator>());
         builder.Services.AddGuestChat(
             services => new GuestChatClientOptions
