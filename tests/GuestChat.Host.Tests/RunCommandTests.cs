@@ -40,6 +40,23 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_through_the_message_queue_loses_and_duplicates_nothing()
+    {
+        await using var broker = new RabbitMqServer();
+        await broker.StartAsync();
+        var (exitCode, stdout, stderr) = await RunAsync($"run --chats 8 --messages 2 --ramp 0 --via amqp --amqp-uri {broker.Uri} --json");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        var report = JsonNode.Parse(stdout.TrimEnd().Split('\n')[^1])!;
+        Assert.Equal(0, report["chatsFailed"]!.GetValue<long>());
+        Assert.Equal(16, report["messagesSent"]!.GetValue<long>());
+        Assert.Equal(16, report["messagesReceived"]!.GetValue<long>());
+        Assert.Equal(0, report["lost"]!.GetValue<long>());
+        Assert.Equal(0, report["duplicated"]!.GetValue<long>());
+        Assert.Contains("through the broker at 127.0.0.1:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_with_the_emulator_in_its_own_process_checks_the_transcripts_over_its_control_api()
     {
         var (exitCode, stdout, stderr) = await RunAsync("run --chats 6 --messages 2 --ramp 0 --emulator process --json");
