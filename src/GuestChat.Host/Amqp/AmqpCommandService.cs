@@ -101,6 +101,12 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
         {
             // Not acknowledged: the broker gives it to the next consumer, or to this service when it is back.
         }
+        catch (Exception e)
+        {
+            // Anything else is this command's trouble alone: back to the queue, and dead-lettered by the broker if it keeps failing.
+            log.LogWarning("Command {Type} for {ConversationKey} failed ({Reason}); it will be tried again", taken.Properties.Type, command.Key, e.GetBaseException().Message);
+            await RequeueAsync(taken, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
     }
 
     /// <summary>A command found carried out already: a start whose chat exists, redelivered; an end of a chat that has ended.</summary>
