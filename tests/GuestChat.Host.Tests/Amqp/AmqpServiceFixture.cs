@@ -12,7 +12,7 @@ namespace GuestChat.Host.Tests.Amqp;
 /// with its message-queue surface on, its embedded emulator and a SQLite journal; plus a connection for
 /// the test to publish commands and read what the service published.
 /// </summary>
-public sealed class AmqpServiceFixture : IAsyncLifetime
+public class AmqpServiceFixture : IAsyncLifetime
 {
     public const string ApiKey = "amqp-tests-key-0123456789";
     private readonly TempFolder _data = new("guestchat-amqp");
@@ -20,6 +20,9 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
     private IConnection? _connection;
 
     public RabbitMqServer Broker { get; } = new();
+
+    /// <summary>Settings a test class needs beside the defaults.</summary>
+    protected virtual string[] ExtraSettings => [];
 
     /// <summary>A client of the service's HTTP API, with the key.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(100) };
@@ -35,7 +38,7 @@ public sealed class AmqpServiceFixture : IAsyncLifetime
         await Broker.StartAsync();
         _app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Serilog:MinimumLevel:Default=Warning",
             $"--Persistence:ConnectionString={_data.SqliteConnectionString()}", $"--Persistence:JwtKey={GuestChat.Actors.Persistence.SecretProtector.NewKey()}",
-            $"--Amqp:Uri={Broker.Uri}", "--Amqp:DeliveryLimit=3"]);
+            $"--Amqp:Uri={Broker.Uri}", "--Amqp:DeliveryLimit=3", .. ExtraSettings]);
         await _app.StartAsync();
         Http.BaseAddress = new Uri(_app.Urls.First());
         Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
