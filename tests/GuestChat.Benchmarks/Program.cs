@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using GuestChat.Benchmarks.Actors;
+using GuestChat.Benchmarks.Amqp;
 using GuestChat.Benchmarks.Client;
 using GuestChat.Benchmarks.EmulatorCapacity;
 using GuestChat.Benchmarks.Persistence;
@@ -12,6 +13,7 @@ const string usage = """
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- client [--filter *]  BenchmarkDotNet: frame parsing, request round trip
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- actors [options]     memory per live conversation, delivery latency
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- durable [options]    durable conversations: send latency, facts/s, journal size, recovery time
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- queue [options]      the message queue: commands/s to Genesys-accepted, the latency it adds
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -20,6 +22,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
     Console.WriteLine(CapacityOptions.Usage);
     Console.WriteLine(ConversationBenchmark.Usage);
     Console.WriteLine(DurableBenchmark.Usage);
+    Console.WriteLine(QueueBenchmark.Usage);
     return 0;
 }
 
@@ -31,6 +34,8 @@ try
             return await CapacityBenchmark.RunAsync(CapacityOptions.Parse(args[1..]));
         case "actors":
             return await ConversationBenchmark.RunAsync(args[1..]);
+        case "queue":
+            return await QueueBenchmark.RunAsync(args[1..]);
         case "durable":
             return await DurableBenchmark.RunAsync(args[1..]);
         case "client":

@@ -187,7 +187,7 @@ internal static class DurableBenchmark
     /// </summary>
     private static async Task<(double PerSecond, double PerCpuSecond, double CoresBusy)> JournalThroughputAsync(JournalSettings journal, int writers, TimeSpan duration)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddAkka("throughput", akka => akka
             .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
             .WithConversationPersistence(journal));
@@ -241,7 +241,7 @@ internal static class DurableBenchmark
 
     private static async Task<IHost> StartAsync(EmulatorProcess emulator, JournalSettings journal)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddGuestChat(
             new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl), RateLimit = new RateLimitOptions { RequestsPerSecond = 0 } },
             new ConversationSettings(),
