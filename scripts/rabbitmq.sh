@@ -52,7 +52,7 @@ case "$command" in
         "$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$(free_port)" "$(free_port)" "$(free_port)" > "$dir/ports"
       : > "$dir/rabbitmq-env.conf"
       echo '[].' > "$dir/advanced.config"
-      echo '[rabbitmq_consistent_hash_exchange].' > "$dir/enabled_plugins"
+      echo '[].' > "$dir/enabled_plugins"
       cat > "$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$(grep AMQP_PORT "$dir/ports" | cut -d= -f2)
 loopback_users.guest = true
