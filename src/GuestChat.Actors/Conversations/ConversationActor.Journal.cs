@@ -119,9 +119,11 @@ public sealed partial class ConversationActor
     {
         _journaled.Apply(fact);
         then(fact);
-        if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery && _journaled.Ended is null)
+        // One snapshot at a time: the older ones are deleted when the newer is saved, in order.
+        if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery && _journaled.Ended is null && !_snapshotting)
         {
             _snapshotAt = LastSequenceNr;
+            _snapshotting = true;
             SaveSnapshot(_journaled.Snapshot([.. _transcript.Numbered.Select(n => new SnapshotMessage(
                 new MessageSeen(n.Line.MessageId, n.Line.SenderId, n.Line.SenderRole, n.Line.Body, n.Line.BodyType, n.Line.Timestamp, n.Posted ? true : null), n.Sequence))]));
         }

@@ -66,6 +66,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private GuestChatError? _endError;
     private long _nextSendId = 1;
     private long _snapshotAt;
+    private bool _snapshotting;
     private readonly Dictionary<string, List<IActorRef>> _repeatsWaiting = new(StringComparer.Ordinal);
     private long _lastSequence;
 
@@ -146,9 +147,11 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
         {
             case SaveSnapshotSuccess saved:
                 // One snapshot is enough: the older ones go.
+                _snapshotting = false;
                 DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
                 return true;
             case SaveSnapshotFailure failed:
+                _snapshotting = false;
                 _log.Warning("Conversation {ConversationKey} could not save a snapshot (it recovers from its facts instead): {Reason}", _key, failed.Cause.Message);
                 return true;
             case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:

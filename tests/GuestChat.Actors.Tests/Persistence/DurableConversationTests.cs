@@ -138,6 +138,9 @@ public abstract class DurableConversationTests : IAsyncLifetime
             await Eventually.TrueAsync(async () => (await conversations.GetTranscriptAsync(key)).Lines.Count(l => l.SenderRole == MemberRole.Agent && l.BodyType == BodyType.Standard) == 12, "the agent's twelve echoes", Patience);
             before = await conversations.GetTranscriptAsync(key);
             toldBefore = (await conversations.GetMessagesSinceAsync(key, 0)).Messages;
+
+            // The older snapshots are deleted once the newer is saved, which takes its own write.
+            await Eventually.TrueAsync(async () => await SnapshotCountAsync(ConversationActor.PersistenceIdOf(key)) == 1, "one snapshot kept", Patience);
             await first.StopAsync();
         }
 
@@ -267,6 +270,15 @@ public abstract class DurableConversationTests : IAsyncLifetime
         Assert.True(await rows.ReadAsync());
         Assert.Equal(1, Convert.ToInt64(rows.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
         return Convert.ToInt64(rows.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<long> SnapshotCountAsync(string persistenceId)
+    {
+        await using var connection = Connect(snapshots: true);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM snapshot WHERE persistence_id = '{persistenceId}'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task ExecuteAsync(string sql)
