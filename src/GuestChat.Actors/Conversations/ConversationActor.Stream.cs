@@ -164,16 +164,17 @@ public sealed partial class ConversationActor
                 return true;
             }
 
-            case OwnMemberChecked { Result.Value.State: MemberState.Disconnected } when session.Leaving || _state != ConversationState.Reconnecting:
+            case OwnMemberChecked { Result.Value.State: MemberState.Disconnected } when session.Leaving:
             {
-                Finish(session.Leaving ? ConversationEndReason.GuestLeft : ConversationEndReason.AgentEnded, null, failed: false);
+                Finish(ConversationEndReason.GuestLeft, null, failed: false);
                 return true;
             }
 
             case OwnMemberChecked { Result.Value.State: MemberState.Disconnected }:
             {
-                // The chat ended while this conversation had no socket (the service was down, say): what was
-                // said until the end is read and told first, and it says which side ended the chat.
+                // Learned by asking, not from the socket: the chat ended while this conversation was not
+                // watching (the service was down, say), whatever state the socket has reached since. What
+                // was said until the end is read and told first, and it says which side ended the chat.
                 ReadTheEnd(session, after: _transcript.BackfillAfterMessageId);
                 return true;
             }
