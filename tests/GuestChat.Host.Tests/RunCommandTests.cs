@@ -1,3 +1,4 @@
+using GuestChat.Host.Amqp;
 using System.Text.Json.Nodes;
 
 namespace GuestChat.Host.Tests;
@@ -42,8 +43,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_through_the_message_queue_loses_and_duplicates_nothing()
     {
-        await using var broker = new RabbitMqServer();
-        await broker.StartAsync();
+        await using var broker = await ScriptedBroker.StartAsync();
         var (exitCode, stdout, stderr) = await RunAsync($"run --chats 8 --messages 2 --ramp 0 --via amqp --amqp-uri {broker.Uri} --json");
 
         Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");

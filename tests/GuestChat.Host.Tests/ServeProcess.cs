@@ -68,6 +68,14 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         return serve;
     }
 
+    /// <summary>A client of this service's HTTP API that sends <paramref name="apiKey"/>.</summary>
+    public HttpClient Client(string apiKey)
+    {
+        var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return http;
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, nothing written on the way out.</summary>
     public async Task KillAsync()
     {

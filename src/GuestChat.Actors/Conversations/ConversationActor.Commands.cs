@@ -1,20 +1,12 @@
-using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence;
-using Akka.Persistence.Journal;
 using GuestChat.Actors.Conversations.State;
-using GuestChat.Actors.EventStreams;
 using GuestChat.Actors.Persistence;
 using GuestChat.Client;
-using GuestChat.Client.Authentication;
 using GuestChat.Client.Errors;
-using GuestChat.Client.Events;
 using GuestChat.Client.Models;
 using static GuestChat.Actors.Conversations.ConversationCommands;
 using static GuestChat.Actors.Conversations.ConversationEvents;
-using static GuestChat.Actors.Conversations.ConversationQueries;
-using static GuestChat.Actors.EventStreams.EventStreamEvents;
 
 namespace GuestChat.Actors.Conversations;
 

@@ -4,7 +4,6 @@ using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
 using GuestChat.Client.Models;
 using GuestChat.Host.Api;
-using GuestChat.Host.Serve;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 

@@ -26,4 +26,23 @@ internal static class AmqpTopology
             cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(options.EventExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a service has declared its topology on this broker yet (its event exchange, declared last, exists):
+    /// for a client that must not publish before the service is ready. Asks on a channel of its own, which
+    /// the broker closes when the answer is no.
+    /// </summary>
+    public static async Task<bool> DeclaredAsync(IConnection connection, AmqpOptions options, CancellationToken cancellationToken = default)
+    {
+        await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await probe.ExchangeDeclarePassiveAsync(options.EventExchange, cancellationToken);
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false;
+        }
+    }
 }

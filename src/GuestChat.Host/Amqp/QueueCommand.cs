@@ -139,7 +139,7 @@ internal abstract record QueueCommand(ConversationKey Key, string MessageId)
     }
 
     /// <summary>A header as text (the client gives string headers as bytes); null when absent or empty.</summary>
-    public static string? HeaderText(IReadOnlyBasicProperties properties, string name) =>
+    private static string? HeaderText(IReadOnlyBasicProperties properties, string name) =>
         properties.Headers?.TryGetValue(name, out var value) == true
             ? value switch
             {

@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
 using GuestChat.Actors.Persistence;
-using GuestChat.Client.Models;
 using GuestChat.Host.Metrics;
 using static GuestChat.Actors.Conversations.ConversationEvents;
 

@@ -10,7 +10,6 @@ using GuestChat.Emulator;
 using GuestChat.Emulator.Options;
 using GuestChat.Host.Amqp;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Hosting;
 
 namespace GuestChat.Host.Run;
 
@@ -41,7 +40,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             options.Queue ?? scenario.Queue ?? emulator?.ChatDefaults.Queue ?? throw new ArgumentException($"--queue is required with --target {options.Target} when the scenario names no queue."));
         var where = options.EmulatorInOwnProcess ? "in its own process" : "in-process";
         await using var broker = options.Via == "amqp" && options.AmqpUri is null ? await ScriptedBroker.StartAsync(progress, cancellationToken) : null;
-        var amqp = options.Via == "amqp" ? new AmqpOptions { Uri = options.AmqpUri ?? broker!.Uri } : null;
+        var amqp = options.Via == "amqp" ? new AmqpOptions { Uri = options.AmqpUri ?? broker!.Uri.ToString() } : null;
         progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator {where} at {environment} (faults: {options.Faults})")}{(amqp is null ? "" : $", through the broker at {amqp.Where}")}");
 
         using var host = BuildHost(environment, scenario, amqp, chatDefaults);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GuestChat.Emulator;
 using GuestChat.Emulator.Options;
+using GuestChat.Host.Amqp;
 using GuestChat.Host.Serve;
 using GuestChat.Testing;
 using RabbitMQ.Client;
@@ -36,9 +37,8 @@ internal static class QueueBenchmark
         var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "200", ["--sends"] = "10", ["--samples"] = "200", ["--out"] = "" });
         var (chats, sends, samples) = (options.Number("--chats"), options.Number("--sends"), options.Number("--samples"));
         var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"queue-{chats}.json");
-        await using var broker = new RabbitMqServer();
         Console.WriteLine("Starting RabbitMQ and the emulator...");
-        await broker.StartAsync();
+        await using var broker = await ScriptedBroker.StartAsync();
         await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
         using var data = new TempFolder("guestchat-queue-bench");
         var app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Serilog:MinimumLevel:Default=Warning",
@@ -53,19 +53,7 @@ internal static class QueueBenchmark
             using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
             using var connection = await new ConnectionFactory { Uri = broker.Uri }.CreateConnectionAsync();
             await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-            await WaitAsync(async () =>
-            {
-                await using var probe = await connection.CreateChannelAsync();
-                try
-                {
-                    await probe.ExchangeDeclarePassiveAsync("guestchat.events");
-                    return true;
-                }
-                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(60), "the service's topology");
+            await WaitAsync(() => AmqpTopology.DeclaredAsync(connection, new AmqpOptions()), TimeSpan.FromSeconds(60), "the service's topology");
 
             Console.WriteLine($"Opening {chats} chats through the queue...");
             var keys = Enumerable.Range(0, chats).Select(i => $"queue-bench-{i}").ToList();

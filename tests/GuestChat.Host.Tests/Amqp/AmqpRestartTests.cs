@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using GuestChat.Client.Models;
 using GuestChat.Emulator;
 using GuestChat.Emulator.Options;
+using GuestChat.Host.Amqp;
 using RabbitMQ.Client;
 
 namespace GuestChat.Host.Tests.Amqp;
@@ -21,12 +22,12 @@ public sealed class AmqpRestartTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly TempFolder _data = new("guestchat-amqp-restart");
     private readonly string _jwtKey = GuestChat.Actors.Persistence.SecretProtector.NewKey();
-    private readonly RabbitMqServer _broker = new();
+    private ScriptedBroker _broker = null!;
     private EmulatorProcess _emulator = null!;
 
     public async Task InitializeAsync()
     {
-        await _broker.StartAsync();
+        _broker = await ScriptedBroker.StartAsync();
         _emulator = await EmulatorProcess.StartAsync(["--Emulator:Timing:AgentAlertDelay=00:00:00.100", "--Emulator:Timing:AgentAnswerDelay=00:00:00.100"], TimeSpan.FromSeconds(60));
     }
 
@@ -43,24 +44,12 @@ public sealed class AmqpRestartTests : IAsyncLifetime
         var keys = Enumerable.Range(1, Chats).Select(i => $"amqp-restart-{i}").ToList();
         using var connection = await new ConnectionFactory { Uri = _broker.Uri }.CreateConnectionAsync();
         var serve = await StartServeAsync();
-        await Eventually.TrueAsync(async () =>
-        {
-            await using var probe = await connection.CreateChannelAsync();
-            try
-            {
-                await probe.ExchangeDeclarePassiveAsync("guestchat.events");
-                return true;
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                return false;
-            }
-        }, "the service's topology declared", Patience);
+        await Eventually.TrueAsync(() => AmqpTopology.DeclaredAsync(connection, new AmqpOptions()), "the service's topology declared", Patience);
         using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
 
         var events = (await channel.QueueDeclareAsync("restart-test-events", durable: true, exclusive: false, autoDelete: false)).QueueName;
         await channel.QueueBindAsync(events, "guestchat.events", "chat.message");
-        using (var http = Client(serve))
+        using (var http = serve.Client(ApiKey))
         {
             foreach (var key in keys)
             {
@@ -81,12 +70,13 @@ public sealed class AmqpRestartTests : IAsyncLifetime
                 }
             }
 
-            await Task.Delay(40);
+            // Killed as soon as Genesys has the first send: the rest of the burst is being taken, or waits in the queue.
+            await Eventually.TrueAsync(async () => (await AtGenesys(http, keys[0])).Any(e => e.Body == $"{keys[0]} message 1"), "the burst's first send at Genesys", Patience);
             await serve.KillAsync();
         }
 
         await using var again = await StartServeAsync();
-        using var resumed = Client(again);
+        using var resumed = again.Client(ApiKey);
         foreach (var key in keys)
         {
             await WaitForStateAsync(resumed, key, "Active");
@@ -143,13 +133,6 @@ public sealed class AmqpRestartTests : IAsyncLifetime
         },
         TimeSpan.FromSeconds(30));
 
-    private static HttpClient Client(ServeProcess serve)
-    {
-        var http = new HttpClient { BaseAddress = serve.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-        return http;
-    }
-
     private static async Task PublishAsync(IChannel channel, string type, string key, string messageId, string body) =>
         await channel.BasicPublishAsync("", "guestchat.commands", mandatory: true,
             new BasicProperties { Type = type, MessageId = messageId, ContentType = "application/json", Persistent = true, Headers = new Dictionary<string, object?> { ["x-chat-key"] = Encoding.UTF8.GetBytes(key) } },
@@ -161,10 +144,5 @@ public sealed class AmqpRestartTests : IAsyncLifetime
         return (await _emulator.ConversationAsync(conversationId, CancellationToken.None))!.Transcript!;
     }
 
-    private static Task WaitForStateAsync(HttpClient http, string key, string state) =>
-        Eventually.TrueAsync(async () =>
-        {
-            using var response = await http.GetAsync($"/chats/{key}");
-            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>() == state;
-        }, $"{key} {state}", Patience);
+    private static Task WaitForStateAsync(HttpClient http, string key, string state) => ChatStates.WaitForAsync(http, key, state, Patience);
 }

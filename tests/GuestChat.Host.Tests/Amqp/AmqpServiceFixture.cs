@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using GuestChat.Host.Amqp;
 using GuestChat.Host.Serve;
 using Microsoft.AspNetCore.Builder;
 using RabbitMQ.Client;
@@ -19,7 +20,7 @@ public class AmqpServiceFixture : IAsyncLifetime
     private WebApplication? _app;
     private IConnection? _connection;
 
-    public RabbitMqServer Broker { get; } = new();
+    internal ScriptedBroker Broker { get; private set; } = null!;
 
     /// <summary>Settings a test class needs beside the defaults.</summary>
     protected virtual string[] ExtraSettings => [];
@@ -35,7 +36,7 @@ public class AmqpServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Broker.StartAsync();
+        Broker = await ScriptedBroker.StartAsync();
         _app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Serilog:MinimumLevel:Default=Warning",
             $"--Persistence:ConnectionString={_data.SqliteConnectionString()}", $"--Persistence:JwtKey={GuestChat.Actors.Persistence.SecretProtector.NewKey()}",
             $"--Amqp:Uri={Broker.Uri}", "--Amqp:DeliveryLimit=3", .. ExtraSettings]);
@@ -45,21 +46,7 @@ public class AmqpServiceFixture : IAsyncLifetime
         EmulatorUrl = new Uri((await Http.GetFromJsonAsync<JsonObject>("/healthz"))!["target"]!.GetValue<string>());
         _connection = await new ConnectionFactory { Uri = Broker.Uri }.CreateConnectionAsync();
         Channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                // The event exchange is the last thing the service declares.
-                await Channel.QueueDeclarePassiveAsync("guestchat.commands");
-                await Channel.ExchangeDeclarePassiveAsync("guestchat.events");
-                return true;
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                Channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-                return false;
-            }
-        }, "the service's topology declared");
+        await Eventually.TrueAsync(() => AmqpTopology.DeclaredAsync(_connection, new AmqpOptions()), "the service's topology declared");
     }
 
     /// <summary>A new connection and channel for the test (after the broker was away).</summary>
@@ -142,10 +129,5 @@ public class AmqpServiceFixture : IAsyncLifetime
         await WaitForStateAsync(key, "Active");
     }
 
-    public Task WaitForStateAsync(string key, string state) =>
-        Eventually.TrueAsync(async () =>
-        {
-            using var response = await Http.GetAsync($"/chats/{key}");
-            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>() == state;
-        }, $"{key} {state}", TimeSpan.FromSeconds(30));
+    public Task WaitForStateAsync(string key, string state) => ChatStates.WaitForAsync(Http, key, state, TimeSpan.FromSeconds(30));
 }

@@ -35,7 +35,7 @@ public sealed class ServeRestartTests : IAsyncLifetime
     {
         var keys = Enumerable.Range(1, Chats).Select(i => $"restart-{i}").ToList();
         var serve = await StartServeAsync();
-        using (var http = Client(serve))
+        using (var http = serve.Client(ApiKey))
         {
             await Task.WhenAll(keys.Select(async key =>
             {
@@ -62,7 +62,7 @@ public sealed class ServeRestartTests : IAsyncLifetime
 
         var killedAt = DateTime.UtcNow;
         await using var again = await StartServeAsync();
-        using var resumed = Client(again);
+        using var resumed = again.Client(ApiKey);
         foreach (var key in keys)
         {
             await WaitForStateAsync(resumed, key, "Active");
@@ -185,30 +185,7 @@ public sealed class ServeRestartTests : IAsyncLifetime
         },
         TimeSpan.FromSeconds(30));
 
-    private static HttpClient Client(ServeProcess serve)
-    {
-        var http = new HttpClient { BaseAddress = serve.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-        return http;
-    }
-
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task WaitForStateAsync(HttpClient http, string key, string state)
-    {
-        var last = "";
-        try
-        {
-            await Eventually.TrueAsync(async () =>
-            {
-                using var response = await http.GetAsync($"/chats/{key}");
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                return response.IsSuccessStatusCode && JsonNode.Parse(last[4..])!["state"]!.GetValue<string>() == state;
-            }, $"{key} {state}", Patience);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message} Last answer: {last}", e);
-        }
-    }
+    private static Task WaitForStateAsync(HttpClient http, string key, string state) => ChatStates.WaitForAsync(http, key, state, Patience);
 }

@@ -72,12 +72,7 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>GETs the chat until it is in <paramref name="state"/>, or fails after a deadline.</summary>
-    public async Task<JsonObject> WaitForStateAsync(string key, string state)
-    {
-        JsonObject chat = [];
-        await Eventually.TrueAsync(async () => (chat = (await Http.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!)["state"]!.GetValue<string>() == state, $"chat {key} in {state}", Patience);
-        return chat;
-    }
+    public Task<JsonObject> WaitForStateAsync(string key, string state) => ChatStates.WaitForAsync(Http, key, state, Patience);
 
     /// <summary>Opens a server-sent-events stream and hands its events over as they come.</summary>
     public Task<EventReader> OpenEventsAsync(string path, long? lastEventId = null) => OpenEventsAsync(Http, path, lastEventId);

@@ -43,6 +43,5 @@ public sealed class ServiceLogTests
         Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]{10,}\.", text);
     }
 
-    private static Task WaitForStateAsync(HttpClient http, string state) =>
-        Eventually.TrueAsync(async () => (await http.GetStringAsync("/chats/logged")).Contains($"\"state\":\"{state}\"", StringComparison.Ordinal), $"the chat in {state}");
+    private static Task WaitForStateAsync(HttpClient http, string state) => ChatStates.WaitForAsync(http, "logged", state, Eventually.Patience);
 }

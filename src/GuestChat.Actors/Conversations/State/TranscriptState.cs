@@ -31,7 +31,8 @@ public sealed class TranscriptState
 
     /// <summary>The lines that have a number (with a durable journal: whose fact is written), in number order, each with whether it came from a POST's answer.</summary>
     public IEnumerable<(TranscriptLine Line, long Sequence, bool Posted)> Numbered =>
-        _lines.Where(l => _numbers.ContainsKey(l.MessageId)).Select(l => (l, _numbers[l.MessageId].Sequence, _numbers[l.MessageId].Posted)).OrderBy(n => n.Item2);
+        _lines.Select(l => (Line: l, Found: _numbers.TryGetValue(l.MessageId, out var number), Number: number))
+            .Where(n => n.Found).Select(n => (n.Line, n.Number.Sequence, n.Number.Posted)).OrderBy(n => n.Sequence);
 
     /// <summary>The number given to a message (its place in the journal, or a count), 0 when it has none.</summary>
     public long SequenceOf(string messageId) => _numbers.TryGetValue(messageId, out var number) ? number.Sequence : 0;
