@@ -24,6 +24,10 @@ public sealed class RunCommandTests
         Assert.Null(report["memoryPerChatBytes"]);
         Assert.True(report["peakMemoryBytes"]!.GetValue<long>() > 0);
         Assert.True(report["wallSeconds"]!.GetValue<double>() > 0);
+
+        // A run shorter than 10 s still says how hard it pressed on the API, over the seconds it lasted.
+        Assert.True(report["busiestRequestsPerSecond"]!.GetValue<double>() > 0);
+        Assert.InRange(report["busiestWindowSeconds"]!.GetValue<int>(), 1, 10);
         Assert.Contains("chats: 8 started", stderr, StringComparison.Ordinal);
         Assert.Contains("Chats:     8 ok, 0 failed of 8", stdout, StringComparison.Ordinal);
     }

@@ -47,8 +47,11 @@ public sealed record RunReport
     /// <summary>Of those, how many were answered 429.</summary>
     public required long Throttled { get; init; }
 
-    /// <summary>The highest rate of requests over 10 consecutive seconds.</summary>
+    /// <summary>The highest rate of requests over <see cref="BusiestWindowSeconds"/> consecutive seconds.</summary>
     public required double BusiestRequestsPerSecond { get; init; }
+
+    /// <summary>The seconds that rate is over: 10, or the whole run when it was shorter.</summary>
+    public required int BusiestWindowSeconds { get; init; }
 
     /// <summary>
     /// This process's resident memory per live chat (started, not yet finished) at the moment most were
@@ -96,6 +99,7 @@ public sealed record RunReport
             Requests = requests.Requests,
             Throttled = requests.Throttled,
             BusiestRequestsPerSecond = Math.Round(requests.BusiestRate, 1),
+            BusiestWindowSeconds = requests.BusiestWindow,
             MemoryPerChatBytes = options.Target is null && !options.EmulatorInOwnProcess ? null : memory.BytesPerChatAtBusiest,
             PeakMemoryBytes = memory.PeakBytes,
             WallSeconds = Math.Round(wall.TotalSeconds, 2),
@@ -119,7 +123,7 @@ public sealed record RunReport
         text.AppendLine(ci, $"Latency:   agent reply p50 {LatencyP50Ms:F0} ms, p95 {LatencyP95Ms:F0} ms, p99 {LatencyP99Ms:F0} ms (includes the agent's think and typing time)");
         text.AppendLine(ci, $"Set-up:    start to agent connected p50 {SetupP50Ms:F0} ms, p95 {SetupP95Ms:F0} ms");
         text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects; at most {PeakActiveChats} chats live at once");
-        text.AppendLine(ci, $"Requests:  {Requests} to the API, {Throttled} answered 429; busiest 10 s at {BusiestRequestsPerSecond:F1} requests/s");
+        text.AppendLine(ci, $"Requests:  {Requests} to the API, {Throttled} answered 429; busiest {BusiestWindowSeconds} s at {BusiestRequestsPerSecond:F1} requests/s");
         var memory = MemoryPerChatBytes is { } perChat
             ? string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB, {perChat / 1024.0:F1} KiB per live chat when most were live (the service alone)")
             : string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB with the emulator in this process; per chat not measured (--emulator process measures the service alone)");
