@@ -133,6 +133,21 @@ public sealed partial class ConversationActor
     private void Resume()
     {
         _nextSendId = _journaled.NextSendId;
+        if (_journaled.Requested is null && _journaled.Created is null && _journaled.Ended is null)
+        {
+            // Nothing to resume: a new conversation, waiting for its Start. A sharded one may have been
+            // started by any message (or remembered after a refusal); unclaimed, it asks to be stopped.
+            if (_place.Sharded)
+            {
+                Timers.StartSingleTimer(UnclaimedTimer, Unclaimed.Instance, UnclaimedAfter);
+            }
+
+            return;
+        }
+
+        // It exists already: it holds a place whatever the limit (refusing it would lose the chat).
+        _place.Capacity.Take();
+        _holdsPlace = true;
 
         if (_journaled.Ended is { } ended)
         {

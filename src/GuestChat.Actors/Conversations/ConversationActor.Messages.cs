@@ -79,6 +79,11 @@ public sealed partial class ConversationActor
 
     private sealed record JwtWarning(DateTimeOffset ExpiresAt);
 
+    private sealed record Unclaimed
+    {
+        public static Unclaimed Instance { get; } = new();
+    }
+
     private sealed record RetentionOver
     {
         public static RetentionOver Instance { get; } = new();

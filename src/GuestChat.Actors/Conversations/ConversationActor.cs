@@ -41,6 +41,10 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private const string RetentionTimer = "retention";
     private const string PersistenceIdPrefix = "conversation-";
     private const string BackfillTimer = "backfill-retry";
+    private const string UnclaimedTimer = "unclaimed";
+
+    /// <summary>How long a sharded conversation with nothing in its journal waits for its <see cref="Start"/> before asking to be stopped.</summary>
+    private static readonly TimeSpan UnclaimedAfter = TimeSpan.FromSeconds(5);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConversationKey _key;
@@ -48,6 +52,8 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private readonly ConversationSettings _settings;
     private readonly IEventStreamFactory _streams;
     private readonly ConversationJournal _journal;
+    private readonly ConversationPlace _place;
+    private bool _holdsPlace;
     private readonly JournaledChat _journaled = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly HashSet<IActorRef> _subscribers = [];
@@ -68,13 +74,19 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private long _lastSequence;
 
     /// <summary>A conversation that waits for its <see cref="Start"/>, or resumes the chat its journal holds.</summary>
-    public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null)
+    public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null, ConversationPlace? place = null)
     {
         _key = key;
         _api = api;
         _settings = settings;
         _streams = streams;
         _journal = journal ?? ConversationJournal.InMemory;
+        _place = place ?? ConversationPlace.Alone;
+        if (!_place.Directory.IsNobody())
+        {
+            _subscribers.Add(_place.Directory);
+        }
+
         PersistenceId = PersistenceIdOf(key);
         Become(New);
     }
@@ -86,8 +98,8 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for one conversation.</summary>
-    public static Props Props(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null) =>
-        Akka.Actor.Props.Create(() => new ConversationActor(key, api, settings, streams, journal));
+    public static Props Props(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null, ConversationPlace? place = null) =>
+        Akka.Actor.Props.Create(() => new ConversationActor(key, api, settings, streams, journal, place));
 
     /// <summary>The journal's id for a conversation's facts.</summary>
     public static string PersistenceIdOf(ConversationKey key) => PersistenceIdPrefix + key.Value;
@@ -153,6 +165,11 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
                 return true;
             case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
                 return true;
+            case StopConversation:
+                // Its shard moves elsewhere (a rebalance, or this node leaving): the socket closes with the
+                // actor, the guest stays in the chat, and the conversation resumes from its journal there.
+                Context.Stop(Self);
+                return true;
         }
 
         // A command's own rules are checked here, in every state, before anything is sent or stashed.
@@ -168,6 +185,11 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     /// <inheritdoc />
     protected override void PostStop()
     {
+        if (_holdsPlace)
+        {
+            _place.Capacity.Release();
+        }
+
         _lifetime.Cancel();
         _lifetime.Dispose();
     }
@@ -178,14 +200,36 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     {
         switch (message)
         {
+            case Start start when !_place.Capacity.TryTake():
+            {
+                Answer(Sender, new CommandRejected(_key, start, $"This node holds {_place.Capacity.Held} conversations, its limit", Kind: RejectionKind.AtCapacity));
+                StopHere();
+                break;
+            }
+
             case Start start:
             {
+                _holdsPlace = true;
+                Timers.Cancel(UnclaimedTimer);
                 var starter = Sender;
                 // An authenticated guest's token is a credential: written only encrypted, like the JWT.
                 var atRest = start.Request.MemberAuthToken is { } token ? start.Request with { MemberAuthToken = _journal.Secrets.Protect(token) } : start.Request;
                 Record(new ChatRequested(atRest, Now), _ => Create(start, starter, attempt: 1));
                 Enter(ConversationState.Creating);
                 Become(Creating);
+                break;
+            }
+
+            case IToConversation when _place.Sharded:
+            {
+                // A cluster starts an entity for any message; one that was never started has no chat.
+                Answer(Sender, new CommandRejected(_key, message, $"No conversation has the key {_key}", Kind: RejectionKind.UnknownKey));
+                break;
+            }
+
+            case Unclaimed:
+            {
+                StopHere();
                 break;
             }
 
@@ -556,14 +600,14 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
             case DeleteMessagesSuccess:
             {
                 // A long-running service would otherwise hold every chat it ever had.
-                Context.Stop(Self);
+                StopHere();
                 break;
             }
 
             case DeleteMessagesFailure failure:
             {
                 _log.Warning("Conversation {ConversationKey} could not delete its journal: {Reason}", _key, failure.Cause.Message);
-                Context.Stop(Self);
+                StopHere();
                 break;
             }
 
@@ -588,6 +632,23 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     }
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    /// <summary>
+    /// Stops for good (never started, refused, or ended and past its retention). A sharded conversation
+    /// asks its shard, which forgets it (so it is not started again elsewhere) and sends it
+    /// <see cref="StopConversation"/>; any other stops itself.
+    /// </summary>
+    private void StopHere()
+    {
+        if (_place.Sharded)
+        {
+            Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(StopConversation.Instance));
+        }
+        else
+        {
+            Context.Stop(Self);
+        }
+    }
 
     /// <summary>Answers a command's sender; a command that was told without a sender gets no answer (and no dead letter).</summary>
     private void Answer(IActorRef requester, object answer) => Context.Answer(requester, answer);

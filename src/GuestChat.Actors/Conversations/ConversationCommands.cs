@@ -69,6 +69,17 @@ public static class ConversationCommands
     /// <summary>Stop receiving them.</summary>
     public sealed record Unsubscribe(ConversationKey Key, IActorRef Subscriber) : IToConversation;
 
+    /// <summary>
+    /// Stop here without leaving the chat: the socket closes, the guest stays, and the conversation resumes
+    /// from its journal wherever it starts next. The hand-off message a cluster's shards send when they
+    /// move; also what a conversation's own request to be stopped comes back as.
+    /// </summary>
+    public sealed record StopConversation
+    {
+        /// <summary>The one instance.</summary>
+        public static StopConversation Instance { get; } = new();
+    }
+
     /// <summary>Receive the events of every conversation the manager holds (answered with nothing).</summary>
     public sealed record SubscribeAll(IActorRef Subscriber);
 

@@ -31,6 +31,7 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
     private readonly ConversationSettings _settings;
     private readonly IEventStreamFactory _streams;
     private readonly ConversationJournal _journal;
+    private readonly ConversationPlace _place;
     private readonly HashSet<string> _registry = new(StringComparer.Ordinal);
     private int _factsSinceSnapshot;
     private readonly Dictionary<ConversationKey, Entry> _conversations = [];
@@ -44,6 +45,9 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
         _settings = settings;
         _streams = streams;
         _journal = journal ?? ConversationJournal.InMemory;
+        // Its conversations tell it every event (it is their directory) and share one capacity (each
+        // refuses a Start beyond it, and stops).
+        _place = new ConversationPlace(Self, new ConversationCapacity(settings.MaxConversations), Sharded: false);
     }
 
     /// <inheritdoc />
@@ -121,12 +125,6 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
             {
                 // The conversation refuses a second start itself, saying in which state it is.
                 entry.Actor.Forward(start);
-                break;
-            }
-
-            case Start start when _conversations.Count >= _settings.MaxConversations:
-            {
-                Context.Answer(Sender, new CommandRejected(start.Key, start, $"The service holds {_conversations.Count} conversations, its limit", Kind: RejectionKind.AtCapacity));
                 break;
             }
 
@@ -238,9 +236,8 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
 
     private IActorRef Create(ConversationKey key)
     {
-        var actor = Context.ActorOf(ConversationActor.Props(key, _api, _settings, _streams, _journal), key.Value);
+        var actor = Context.ActorOf(ConversationActor.Props(key, _api, _settings, _streams, _journal, _place), key.Value);
         Context.Watch(actor);
-        actor.Tell(new Subscribe(key, Self));
         _conversations[key] = new Entry(actor, ConversationState.New, null);
         _keysByActor[actor] = key;
         return actor;
@@ -260,7 +257,8 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
             Persist(new ConversationClosed(key.Value, Context.System.Scheduler.Now), _ => SnapshotNowAndThen());
         }
 
-        if (entry!.EndReason is null)
+        // One that stopped while New never had a chat (a Start refused at capacity): nothing ended.
+        if (entry!.EndReason is null && entry.State != ConversationState.New)
         {
             _log.Error("Conversation {ConversationKey} stopped unexpectedly in {State}", key, entry.State);
             Publish(new StateChanged(key, ConversationState.Failed));
