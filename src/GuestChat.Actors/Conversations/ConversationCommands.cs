@@ -80,8 +80,11 @@ public static class ConversationCommands
         public static StopConversation Instance { get; } = new();
     }
 
-    /// <summary>Receive the events of every conversation the manager holds (answered with nothing).</summary>
-    public sealed record SubscribeAll(IActorRef Subscriber);
+    /// <summary>
+    /// Receive the events of every conversation (answered with nothing): in a cluster, of every node's, or
+    /// with <paramref name="HereOnly"/> of the conversations living on this node only.
+    /// </summary>
+    public sealed record SubscribeAll(IActorRef Subscriber, bool HereOnly = false);
 
     /// <summary>Stop receiving them.</summary>
     public sealed record UnsubscribeAll(IActorRef Subscriber);

@@ -47,6 +47,13 @@ public static class ConversationEvents
     /// <summary>The JWT expires soon (there is no refresh; the chat ends then).</summary>
     public sealed record JwtExpiring(ConversationKey Key, DateTimeOffset ExpiresAt) : IWithConversationKey;
 
+    /// <summary>
+    /// Told by a subscription, not by the conversation: the conversation it followed stopped on this node
+    /// without ending (in a cluster, it moved to another node) and tells this subscriber nothing more.
+    /// Subscribe again, and read what was said meanwhile by sequence.
+    /// </summary>
+    public sealed record SubscriptionLost(ConversationKey Key) : IWithConversationKey;
+
     /// <summary>The conversation is over; told once.</summary>
     public sealed record Ended(ConversationKey Key, ConversationEndReason Reason, GuestChatError? Error = null) : IWithConversationKey;
 }

@@ -200,7 +200,7 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
                 break;
             }
 
-            case ListConversations:
+            case ListConversations or Cluster.ConversationDirectory.ListHere:
             {
                 Sender.Tell(new ConversationList([.. _conversations.Select(c => new ConversationSummary(c.Key, c.Value.State, c.Value.EndReason))]));
                 break;

@@ -15,7 +15,7 @@ namespace GuestChat.Actors.Hosting;
 /// a refusal, or no answer within <see cref="AskTimeout"/>, throws <see cref="ConversationRejectedException"/>
 /// (its <see cref="ConversationEvents.CommandRejected.Kind"/> says which).
 /// </summary>
-public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<ConversationManager> manager)
+public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<ConversationManager> manager, IRequiredActor<Cluster.ConversationDirectory> directory)
 {
     /// <summary>How long a question to a conversation may take before it counts as unanswered.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(90);
@@ -57,15 +57,24 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
         AskAsync<MessagesSince>(new GetMessagesSince(key, sequence), cancellationToken);
 
     /// <summary>Every conversation and where it stands.</summary>
-    public Task<ConversationList> ListAsync(CancellationToken cancellationToken = default) =>
-        AskAsync<ConversationList>(new ListConversations(), cancellationToken);
+    public async Task<ConversationList> ListAsync(CancellationToken cancellationToken = default) =>
+        await AskAsync<ConversationList>(await directory.GetAsync(cancellationToken), new ListConversations(), cancellationToken);
 
-    /// <summary>Calls <paramref name="onEvent"/> with every event of one conversation (or of all, when <paramref name="key"/> is null) until disposed. Calls come one at a time.</summary>
-    public async Task<IDisposable> SubscribeAsync(ConversationKey? key, Action<IWithConversationKey> onEvent, CancellationToken cancellationToken = default)
+    /// <summary>The conversations living on this node (in a cluster; on a single node, all of them).</summary>
+    public async Task<ConversationList> ListHereAsync(CancellationToken cancellationToken = default) =>
+        await AskAsync<ConversationList>(await directory.GetAsync(cancellationToken), Cluster.ConversationDirectory.ListHere.Instance, cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="onEvent"/> with every event of one conversation (or of all, when <paramref name="key"/>
+    /// is null; in a cluster, of the conversations on this node only with <paramref name="hereOnly"/>) until
+    /// disposed. Calls come one at a time. A conversation that moves to another node (in a cluster) ends
+    /// its subscription with <see cref="SubscriptionLost"/>: subscribe again, reading what was missed by sequence.
+    /// </summary>
+    public async Task<IDisposable> SubscribeAsync(ConversationKey? key, Action<IWithConversationKey> onEvent, CancellationToken cancellationToken = default, bool hereOnly = false)
     {
-        var target = await ManagerAsync(cancellationToken);
-        var subscriber = system.ActorOf(Props.Create(() => new CallbackSubscriber(onEvent)));
-        target.Tell(key is { } one ? new Subscribe(one, subscriber) : new SubscribeAll(subscriber));
+        var target = key is null ? await directory.GetAsync(cancellationToken) : await ManagerAsync(cancellationToken);
+        var subscriber = system.ActorOf(Props.Create(() => new CallbackSubscriber(onEvent, key)));
+        target.Tell(key is { } one ? new Subscribe(one, subscriber) : new SubscribeAll(subscriber, hereOnly));
         return new Subscription(() =>
         {
             target.Tell(key is { } one ? new Unsubscribe(one, subscriber) : new UnsubscribeAll(subscriber));
@@ -73,12 +82,15 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
         });
     }
 
-    private async Task<T> AskAsync<T>(object question, CancellationToken cancellationToken)
+    private async Task<T> AskAsync<T>(object question, CancellationToken cancellationToken) =>
+        await AskAsync<T>(await ManagerAsync(cancellationToken), question, cancellationToken);
+
+    private async Task<T> AskAsync<T>(IActorRef target, object question, CancellationToken cancellationToken)
     {
         object answer;
         try
         {
-            answer = await (await ManagerAsync(cancellationToken)).Ask<object>(question, AskTimeout, cancellationToken);
+            answer = await target.Ask<object>(question, AskTimeout, cancellationToken);
         }
         catch (AskTimeoutException)
         {
@@ -97,9 +109,32 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
 
     private Task<IActorRef> ManagerAsync(CancellationToken cancellationToken) => manager.GetAsync(cancellationToken);
 
+    /// <summary>Calls back with each event; one of one conversation watches it, and says so when it stops without having ended (it moved).</summary>
     private sealed class CallbackSubscriber : ReceiveActor
     {
-        public CallbackSubscriber(Action<IWithConversationKey> onEvent) => Receive<IWithConversationKey>(onEvent);
+        public CallbackSubscriber(Action<IWithConversationKey> onEvent, ConversationKey? key)
+        {
+            IActorRef? conversation = null;
+            var ended = false;
+            Receive<IWithConversationKey>(told =>
+            {
+                if (key is not null && conversation is null && !Sender.IsNobody())
+                {
+                    conversation = Sender;
+                    Context.Watch(conversation);
+                }
+
+                ended |= told is Ended;
+                onEvent(told);
+            });
+            Receive<Terminated>(terminated =>
+            {
+                if (terminated.ActorRef.Equals(conversation) && !ended)
+                {
+                    onEvent(new SubscriptionLost(key!.Value));
+                }
+            });
+        }
     }
 
     private sealed class Subscription(Action dispose) : IDisposable

@@ -1,4 +1,7 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using GuestChat.Actors.Cluster;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.EventStreams;
 using GuestChat.Actors.Persistence;
@@ -15,16 +18,16 @@ public static class GuestChatHosting
 
     /// <summary>Registers one <see cref="GuestChatClient"/> (one connection pool and rate limiter for the host), an actor system with the manager, and the <see cref="GuestChatConversations"/> facade.</summary>
     public static IServiceCollection AddGuestChat(this IServiceCollection services, GuestChatClientOptions client, ConversationSettings? settings = null,
-        string systemName = "guestchat", Action<AkkaConfigurationBuilder>? configureAkka = null, JournalSettings? journal = null) =>
-        services.AddGuestChat(_ => client, _ => settings ?? new ConversationSettings(), systemName, (builder, _) => configureAkka?.Invoke(builder), journal is null ? null : _ => journal);
+        string systemName = ClusterSettings.SystemName, Action<AkkaConfigurationBuilder>? configureAkka = null, JournalSettings? journal = null, ClusterSettings? cluster = null) =>
+        services.AddGuestChat(_ => client, _ => settings ?? new ConversationSettings(), systemName, (builder, _) => configureAkka?.Invoke(builder), journal is null ? null : _ => journal, cluster);
 
     /// <summary>
     /// The same, with the client options and settings made from the services when the actor system starts
     /// (after options validation, and after hosted services registered earlier, such as an embedded emulator, have started).
     /// </summary>
     public static IServiceCollection AddGuestChat(this IServiceCollection services, Func<IServiceProvider, GuestChatClientOptions> client,
-        Func<IServiceProvider, ConversationSettings> settings, string systemName = "guestchat", Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null,
-        Func<IServiceProvider, JournalSettings>? journal = null)
+        Func<IServiceProvider, ConversationSettings> settings, string systemName = ClusterSettings.SystemName, Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null,
+        Func<IServiceProvider, JournalSettings>? journal = null, ClusterSettings? cluster = null)
     {
         services.AddSingleton(provider => new GuestChatClient(client(provider)));
         services.AddSingleton<IGuestChatClient>(provider => provider.GetRequiredService<GuestChatClient>());
@@ -33,24 +36,46 @@ public static class GuestChatHosting
         return services.AddAkka(systemName, (builder, provider) =>
         {
             configureAkka?.Invoke(builder, provider);
-            builder.WithGuestChat(settings(provider), journal: journal?.Invoke(provider));
+            builder.WithGuestChat(settings(provider), journal: journal?.Invoke(provider), cluster: cluster);
         });
     }
 
     /// <summary>
-    /// Starts the <see cref="ConversationManager"/> under <see cref="ManagerName"/> and registers it; needs an
+    /// Starts the conversations and registers who takes their messages: on a single node the
+    /// <see cref="ConversationManager"/> under <see cref="ManagerName"/> (both as the manager, which routes a
+    /// conversation's messages, and as the <see cref="ConversationDirectory"/>, which answers for all); in a
+    /// cluster (<paramref name="cluster"/> enabled) the shard region <see cref="ClusterHosting.RegionName"/>
+    /// as the manager (the same messages) and this node's <see cref="ConversationDirectory"/>. Needs an
     /// <see cref="IGuestChatClient"/> in the services. <paramref name="journal"/> says where conversations
-    /// journal their facts (in memory when not given: nothing survives the process).
+    /// journal their facts (in memory when not given: nothing survives the process; a cluster needs one
+    /// database all nodes share).
     /// </summary>
-    public static AkkaConfigurationBuilder WithGuestChat(this AkkaConfigurationBuilder builder, ConversationSettings settings, IEventStreamFactory? streams = null, JournalSettings? journal = null)
+    public static AkkaConfigurationBuilder WithGuestChat(this AkkaConfigurationBuilder builder, ConversationSettings settings, IEventStreamFactory? streams = null,
+        JournalSettings? journal = null, ClusterSettings? cluster = null)
     {
         journal ??= new JournalSettings();
+        streams ??= new EventStreamFactory();
         var conversationJournal = ConversationJournal.For(journal);
-        return builder.WithConversationPersistence(journal).WithActors((system, registry, resolver) =>
+        builder.WithConversationPersistence(journal);
+        if (cluster is not { Enabled: true })
         {
-            var api = resolver.GetService<IGuestChatClient>();
-            var manager = system.ActorOf(ConversationManager.Props(api, settings, streams ?? new EventStreamFactory(), conversationJournal), ManagerName);
-            registry.Register<ConversationManager>(manager);
-        });
+            return builder.WithActors((system, registry, resolver) =>
+            {
+                var api = resolver.GetService<IGuestChatClient>();
+                var manager = system.ActorOf(ConversationManager.Props(api, settings, streams, conversationJournal), ManagerName);
+                registry.Register<ConversationManager>(manager);
+                registry.Register<ConversationDirectory>(manager);
+            });
+        }
+
+        return builder
+            .WithConversationCluster(cluster)
+            .WithActors((system, registry, _) => registry.Register<ConversationDirectory>(system.ActorOf(Props.Create(() => new ConversationDirectory()), ConversationDirectory.Name)))
+            .WithShardRegion<ConversationManager>(ClusterHosting.RegionName, (_, registry, resolver) =>
+            {
+                var api = resolver.GetService<IGuestChatClient>();
+                var place = new ConversationPlace(registry.Get<ConversationDirectory>(), new ConversationCapacity(settings.MaxConversations), Sharded: true);
+                return key => ConversationActor.Props(new ConversationKey(key), api, settings, streams, conversationJournal, place);
+            }, new ConversationMessageExtractor(cluster.Shards), ClusterHosting.ShardOptions());
     }
 }

@@ -42,7 +42,7 @@ internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem syst
     {
         var connection = await broker.OpenAsync(stoppingToken);
         var live = Channel.CreateBounded<IWithConversationKey>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
-        using var subscription = await conversations.SubscribeAsync(null, e => live.Writer.TryWrite(e), stoppingToken);
+        using var subscription = await conversations.SubscribeAsync(null, e => live.Writer.TryWrite(e), stoppingToken, hereOnly: true);
         await Task.WhenAll(
             log.Available ? PublishFromJournalAsync(connection, stoppingToken) : Task.CompletedTask,
             PublishLiveAsync(connection, live.Reader, stoppingToken));

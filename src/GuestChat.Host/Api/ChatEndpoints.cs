@@ -1,4 +1,5 @@
 using Akka.Actor;
+using GuestChat.Actors.Cluster;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
 using GuestChat.Actors.Persistence;
@@ -71,11 +72,19 @@ internal static class ChatEndpoints
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            // In a cluster, a node is ready once it is a member (Up); until then a load balancer sends it nothing.
+            var cluster = ClusterMembership.Of(system);
+            if (cluster is { Ready: false })
+            {
+                return Results.Json(new { status = "unhealthy", reason = $"not a member of the cluster yet ({cluster.SelfStatus})", cluster }, ApiJson.Options, statusCode: 503);
+            }
+
             var list = await conversations.ListAsync(timeout.Token);
+            var here = cluster is null ? null : (int?)(await conversations.ListHereAsync(timeout.Token)).Conversations.Count;
 
             // The broker is reported, not required: the chats go on without it (and catch its events up).
             var broker = amqp.Value.Enabled ? (services.GetRequiredService<AmqpMetrics>().Connected ? "connected" : "unreachable") : null;
-            return Results.Json(new { status = "healthy", chats = list.Conversations.Count, target = emulator.Environment.ToString(), embedded = emulator.Emulator is not null, amqp = broker }, ApiJson.Options);
+            return Results.Json(new { status = "healthy", chats = list.Conversations.Count, target = emulator.Environment.ToString(), embedded = emulator.Emulator is not null, amqp = broker, chatsHere = here, cluster }, ApiJson.Options);
         }
         catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && !cancellationToken.IsCancellationRequested)
         {

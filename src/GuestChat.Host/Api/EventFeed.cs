@@ -120,6 +120,14 @@ internal static class EventFeed
 
                 while (events.Reader.TryRead(out var message))
                 {
+                    if (message is SubscriptionLost)
+                    {
+                        // The chat moved to another node of the cluster: the stream ends, and the reader comes
+                        // back with its Last-Event-ID (as every server-sent-events client does) to read on there.
+                        await response.Body.FlushAsync(cancellationToken);
+                        return;
+                    }
+
                     var over = key is not null && (message is Ended || (first && message is StateChanged { State: ConversationState.Ended or ConversationState.Failed }));
                     first = false;
                     long? id = null;

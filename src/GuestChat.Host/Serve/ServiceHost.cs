@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using GuestChat.Actors.Cluster;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
 using GuestChat.Actors.Persistence;
@@ -62,6 +63,18 @@ internal static class ServiceHost
             throw new OptionsValidationException(JournalSettings.Section, typeof(JournalSettings), journalProblems);
         }
 
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var clusterProblems = cluster.Problems().ToList();
+        if (cluster.Enabled && journal.Provider != PersistenceProvider.PostgreSql)
+        {
+            clusterProblems.Add($"{ClusterSettings.Section}:Enabled=true needs {JournalSettings.Section}:Provider=PostgreSql: the nodes share one journal (a chat moves with its facts).");
+        }
+
+        if (clusterProblems.Count > 0)
+        {
+            throw new OptionsValidationException(ClusterSettings.Section, typeof(ClusterSettings), clusterProblems);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -85,9 +98,11 @@ internal static class ServiceHost
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             }),
-            journal: _ => journal);
+            journal: _ => journal,
+            cluster: cluster);
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton(journal);
+        builder.Services.AddSingleton(cluster);
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Describe(json.SerializerOptions));
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<EventSchemas>().AddOperationTransformer<RequestBodies>());

@@ -133,7 +133,8 @@ public sealed class GuestChatHostingTests
         await using var running = await RunningHost.StartAsync();
         var (emulator, host) = (running.Emulator, running.Host);
         emulator.Faults = new FaultOptions { LatencyMin = TimeSpan.FromSeconds(2), LatencyMax = TimeSpan.FromSeconds(2) }.Resolve();
-        var impatient = new GuestChatConversations(host.Services.GetRequiredService<ActorSystem>(), host.Services.GetRequiredService<IRequiredActor<ConversationManager>>())
+        var impatient = new GuestChatConversations(host.Services.GetRequiredService<ActorSystem>(), host.Services.GetRequiredService<IRequiredActor<ConversationManager>>(),
+            host.Services.GetRequiredService<IRequiredActor<GuestChat.Actors.Cluster.ConversationDirectory>>())
         {
             AskTimeout = TimeSpan.FromMilliseconds(300),
         };

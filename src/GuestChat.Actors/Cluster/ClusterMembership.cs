@@ -1,0 +1,28 @@
+using Akka.Actor;
+
+namespace GuestChat.Actors.Cluster;
+
+/// <summary>This node's view of the cluster, for <c>/healthz</c>: who is in it, in which state, and whether this node takes chats.</summary>
+public sealed record ClusterMembership(string Self, string SelfStatus, bool Ready, string? Leader, IReadOnlyList<ClusterMember> Members)
+{
+    /// <summary>What the node sees now; null when the system is not a cluster node.</summary>
+    public static ClusterMembership? Of(ActorSystem system)
+    {
+        if (((ExtendedActorSystem)system).Provider is not Akka.Cluster.ClusterActorRefProvider)
+        {
+            return null;
+        }
+
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var state = cluster.State;
+        var status = cluster.SelfMember.Status;
+        var members = state.Members
+            .Select(m => new ClusterMember(m.Address.ToString(), m.Status.ToString(), !state.Unreachable.Contains(m)))
+            .ToList();
+        // Ready: a member (Up), and seeing every other member (an unreachable one's chats are about to move).
+        return new ClusterMembership(cluster.SelfAddress.ToString(), status.ToString(), status == Akka.Cluster.MemberStatus.Up, state.Leader?.ToString(), members);
+    }
+}
+
+/// <summary>One member as this node sees it.</summary>
+public sealed record ClusterMember(string Address, string Status, bool Reachable);
