@@ -62,6 +62,7 @@ public sealed partial class ConversationActor
             return;
         }
 
+        _membersChangedSinceRefresh.Add(change.MemberId);
         if (_directory.Observe(change.MemberId, change.State))
         {
             Deliver(change.MemberId, member => new MemberChanged(_key, _directory.ChangeState(member, change.State)), change.State);

@@ -179,8 +179,6 @@ public sealed partial class ConversationActor
             _state = ConversationState.Reconnecting;
             StartJwtTimers(session);
             CheckOwnMember(session);
-            _api.GetMembersAsync(session.Jwt, session.ConversationId, new MemberPageQuery(PageSize: 100, ExcludeDisconnectedMembers: true), _lifetime.Token)
-                .PipeTo(Self, success: result => new MembersRefreshed(result));
             foreach (var intent in _journaled.UnresolvedSends)
             {
                 var queued = new QueuedSend(new SendMessage(_key, intent.Body, intent.BodyType, intent.ClientMessageId), ActorRefs.Nobody, intent);

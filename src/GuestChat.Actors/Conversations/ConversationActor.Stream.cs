@@ -130,13 +130,35 @@ public sealed partial class ConversationActor
 
             case MembersRefreshed refreshed:
             {
-                // After a restart: who is in the chat now, so the state is Active again if an agent is.
-                foreach (var info in refreshed.Result.Value?.Entities ?? [])
+                // After a reconnect (or a restart, or a move): who is in the chat now, told as changes, so the
+                // state is Active if an agent is. A member a frame told of since the question was asked is newer news.
+                if (refreshed.Result.Value?.Entities is not { } present)
                 {
-                    if (info.Id is { } id && id != session.MemberId)
+                    return true;
+                }
+
+                var news = present.Where(info => info.Id is { } id && id != session.MemberId && !_membersChangedSinceRefresh.Contains(id)).ToList();
+
+                // Members met here for the first time are resolved first, so events older than this answer go out before it.
+                var met = news.Where(info => _directory.Find(info.Id!) is null)
+                    .Select(info => _directory.Resolved(info.Id!, info.Role, info.DisplayName, info.State ?? MemberState.Connected).Id).ToHashSet(StringComparer.Ordinal);
+                FlushDeliveries();
+                foreach (var info in news)
+                {
+                    var state = info.State ?? MemberState.Connected;
+                    var known = _directory.Find(info.Id!)!;
+                    if (met.Contains(known.Id) || known.State != state)
                     {
-                        var member = _directory.Resolved(id, info.Role, info.DisplayName, info.State ?? MemberState.Connected);
-                        _directory.ChangeState(member, member.State);
+                        Publish(new MemberChanged(_key, _directory.ChangeState(known, state)));
+                    }
+                }
+
+                // The list holds the members still connected: one known as connected that is not in a whole list left meanwhile.
+                if (present.Count < MembersPageSize)
+                {
+                    foreach (var gone in _directory.Members.Where(m => m.State != MemberState.Disconnected && !_membersChangedSinceRefresh.Contains(m.Id) && present.All(p => p.Id != m.Id)).ToList())
+                    {
+                        Publish(new MemberChanged(_key, _directory.ChangeState(gone, MemberState.Disconnected)));
                     }
                 }
 
@@ -232,6 +254,16 @@ public sealed partial class ConversationActor
     }
 
     /// <summary>Back to Queued or Active (whichever the agents say), serving what waited meanwhile.</summary>
+    private const int MembersPageSize = 100;
+
+    /// <summary>Asks who is in the chat now (answered <see cref="MembersRefreshed"/>).</summary>
+    private void RefreshMembers(Session session)
+    {
+        _membersChangedSinceRefresh.Clear();
+        _api.GetMembersAsync(session.Jwt, session.ConversationId, new MemberPageQuery(PageSize: MembersPageSize, ExcludeDisconnectedMembers: true), _lifetime.Token)
+            .PipeTo(Self, success: result => new MembersRefreshed(result));
+    }
+
     private void BecomeAttached(Session session)
     {
         Enter(_directory.AgentConnected ? ConversationState.Active : ConversationState.Queued);
@@ -281,7 +313,8 @@ public sealed partial class ConversationActor
                 break;
 
             case GetStatus:
-                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _directory.Members], _endReason, _endError?.Code, _subscribers.Count));
+                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _directory.Members], _endReason, _endError?.Code, _subscribers.Count,
+                    ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString()));
                 break;
 
             case GetTranscript:

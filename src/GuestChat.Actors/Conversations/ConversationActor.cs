@@ -72,6 +72,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private bool _snapshotting;
     private readonly Dictionary<string, List<IActorRef>> _repeatsWaiting = new(StringComparer.Ordinal);
     private long _lastSequence;
+    private readonly HashSet<string> _membersChangedSinceRefresh = new(StringComparer.Ordinal);
 
     /// <summary>A conversation that waits for its <see cref="Start"/>, or resumes the chat its journal holds.</summary>
     public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null, ConversationPlace? place = null)
@@ -414,6 +415,9 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
                 }
 
                 BecomeAttached(session);
+                // Who joined, left or answered while the socket was away is not in the backfill (member
+                // changes are not messages): asked now, with the socket attached, nothing falls between.
+                RefreshMembers(session);
                 break;
             }
 

@@ -8,7 +8,7 @@ public static class ConversationQueries
     /// <summary>Where it stands; answered <see cref="Status"/>.</summary>
     public sealed record GetStatus(ConversationKey Key) : IToConversation;
 
-    /// <summary>Where a conversation stands.</summary>
+    /// <summary>Where a conversation stands, and on which node it lives (its Akka address; in a cluster the one that runs it).</summary>
     public sealed record Status(
         ConversationKey Key,
         ConversationState State,
@@ -17,7 +17,8 @@ public static class ConversationQueries
         IReadOnlyList<ConversationEvents.Member> Members,
         ConversationEndReason? EndReason,
         string? Error,
-        int Subscribers) : IWithConversationKey;
+        int Subscribers,
+        string? Node = null) : IWithConversationKey;
 
     /// <summary>The messages from other members after <paramref name="Sequence"/>, in order (answered with <see cref="MessagesSince"/>): what a reader that reconnects missed.</summary>
     public sealed record GetMessagesSince(ConversationKey Key, long Sequence) : IToConversation;

@@ -141,7 +141,7 @@ internal static class ChatEndpoints
         return Results.Json(new ChatList(list.Conversations.Count, byState, chats), ApiJson.Options);
     }
 
-    private static async Task<IResult> GetAsync(string key, GuestChatConversations conversations, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string key, GuestChatConversations conversations, ActorSystem system, CancellationToken cancellationToken)
     {
         if (Key(key) is not { } chat)
         {
@@ -153,7 +153,7 @@ internal static class ChatEndpoints
             var status = await conversations.GetStatusAsync(chat, cancellationToken);
             var transcript = await conversations.GetTranscriptAsync(chat, cancellationToken);
             return Results.Json(new Chat(key, status.State, status.ConversationId, status.MemberId, status.EndReason, status.Error,
-                [.. status.Members.Select(MemberView.Of)], [.. transcript.Lines.Select(Line.Of)]), ApiJson.Options);
+                [.. status.Members.Select(MemberView.Of)], [.. transcript.Lines.Select(Line.Of)], ClusterMembership.Of(system) is null ? null : status.Node), ApiJson.Options);
         }
         catch (ConversationRejectedException e)
         {

@@ -17,7 +17,7 @@ internal static class ChatViews
     /// <summary>All chats, and how many there are in each state.</summary>
     public sealed record ChatList(int Total, IReadOnlyDictionary<string, int> ByState, IReadOnlyList<Summary> Chats);
 
-    /// <summary>One chat: where it stands, who is in it, what was said.</summary>
+    /// <summary>One chat: where it stands, who is in it, what was said, and (in a cluster) the node it lives on.</summary>
     public sealed record Chat(
         string Key,
         ConversationState State,
@@ -26,7 +26,8 @@ internal static class ChatViews
         ConversationEndReason? EndReason,
         string? Error,
         IReadOnlyList<MemberView> Members,
-        IReadOnlyList<Line> Transcript);
+        IReadOnlyList<Line> Transcript,
+        string? Node = null);
 
     /// <summary>A member of a chat.</summary>
     public sealed record MemberView(string Id, MemberRole? Role, string? DisplayName, MemberState State)

@@ -401,6 +401,48 @@ public sealed class ConversationActorSpecs : TestKit
     }
 
     [Fact]
+    public void An_agent_who_answered_while_the_socket_was_away_makes_the_chat_active_after_the_reconnect()
+    {
+        // Queued: the agent is alerting when the socket drops, and answers before the next one is attached.
+        _api.Members[Agent] = _api.Members[Agent] with { State = MemberState.Alerting };
+        var conversation = Begin();
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Me, MemberState.Connected, Scheduler.Now, null)));
+        conversation.Tell(Frame(1, new MemberChangeEvent("conv-1", Agent, MemberState.Alerting, Scheduler.Now, null)));
+        _events.FishForMessage<StateChanged>(s => s.State == ConversationState.Queued);
+        conversation.Tell(new Closed(1, CloseReason.Lost, null, "drop"));
+        Scheduler.Advance(_events.FishForMessage<Reconnecting>(_ => true).Delay);
+        AwaitCondition(() => _streams.Opened.ContainsKey(2));
+        _api.Members[Agent] = _api.Members[Agent] with { State = MemberState.Connected };
+
+        conversation.Tell(new Opened(2));
+
+        // No frame tells it (member changes are not messages, so no backfill brings them): the members are asked.
+        Assert.Equal(MemberState.Connected, _events.FishForMessage<MemberChanged>(m => m.Member.Id == Agent).Member.State);
+        _events.FishForMessage<StateChanged>(s => s.State == ConversationState.Active);
+        Assert.Equal(ConversationState.Active, StateOf(conversation));
+    }
+
+    [Fact]
+    public void An_agent_who_left_while_the_socket_was_away_is_told_as_gone_and_the_next_one_as_joined()
+    {
+        var conversation = Attached();
+        conversation.Tell(new Closed(1, CloseReason.Lost, null, "drop"));
+        Scheduler.Advance(_events.FishForMessage<Reconnecting>(_ => true).Delay);
+        AwaitCondition(() => _streams.Opened.ContainsKey(2));
+        // Genesys lists the members still connected: Alice is gone, Bob answered.
+        _api.Members.Remove(Agent);
+        _api.Members["agent-2"] = new WebChatMemberInfo { Id = "agent-2", Role = MemberRole.Agent, DisplayName = "Bob", State = MemberState.Connected };
+
+        conversation.Tell(new Opened(2));
+
+        var joined = _events.FishForMessage<MemberChanged>(m => m.Member.Id == "agent-2");
+        var left = _events.FishForMessage<MemberChanged>(m => m.Member.Id == Agent);
+        Assert.Equal(("Bob", MemberState.Connected), (joined.Member.DisplayName, joined.Member.State));
+        Assert.Equal(MemberState.Disconnected, left.Member.State);
+        Assert.Equal(ConversationState.Active, StateOf(conversation));
+    }
+
+    [Fact]
     public void A_chat_genesys_no_longer_knows_ends_at_once_instead_of_reconnecting_until_the_window_closes()
     {
         var conversation = Attached();

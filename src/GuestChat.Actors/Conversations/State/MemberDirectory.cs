@@ -26,11 +26,14 @@ public sealed class MemberDirectory
     /// <summary>True when the member is unknown and no look-up is on its way: the caller should start one now.</summary>
     public bool NeedsLookUp(string memberId) => !_members.ContainsKey(memberId) && _resolving.Add(memberId);
 
-    /// <summary>A look-up came back (a member with an unknown role when it failed).</summary>
+    /// <summary>
+    /// A look-up came back (a member with an unknown role when it failed). A member already known keeps
+    /// its state: the look-up's may be older than what frames or a refresh told meanwhile.
+    /// </summary>
     public Member Resolved(string memberId, MemberRole? role, string? displayName, MemberState state)
     {
         _resolving.Remove(memberId);
-        var member = new Member(memberId, role, displayName, state);
+        var member = new Member(memberId, role, displayName, _members.TryGetValue(memberId, out var known) ? known.State : state);
         _members[memberId] = member;
         return member;
     }

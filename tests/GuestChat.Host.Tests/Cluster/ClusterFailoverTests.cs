@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using GuestChat.Client.Models;
+using GuestChat.Emulator;
+using Xunit.Abstractions;
+
+namespace GuestChat.Host.Tests.Cluster;
+
+/// <summary>
+/// Three real <c>serve</c> processes in one cluster over loopback, sharing a PostgreSQL journal (both
+/// started by <c>scripts/cluster.sh</c>), against an emulator in a process of its own. Chats are created,
+/// driven and read through any node; a node is killed, or every node restarted in turn, and nothing a
+/// user sent or was sent is lost or doubled.
+/// </summary>
+[Collection(nameof(ClusterCollection))]
+public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private EmulatorProcess _emulator = null!;
+    private LocalCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await EmulatorProcess.StartAsync(["--Emulator:Timing:AgentAlertDelay=00:00:00.100", "--Emulator:Timing:AgentAnswerDelay=00:00:00.100"], TimeSpan.FromSeconds(60));
+        _cluster = await LocalCluster.StartAsync(_emulator.BaseUrl, nodes: 3);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_killed_node_s_chats_resume_on_the_others_within_30_s_and_nothing_is_lost_or_sent_twice()
+    {
+        const int Chats = 300;
+        var keys = Enumerable.Range(1, Chats).Select(i => $"failover-{i}").ToList();
+        var http = new[] { _cluster.Client(1), _cluster.Client(2), _cluster.Client(3) };
+        HttpClient Via(int chat, int shift = 0) => http[(chat + shift) % 3];
+
+        // Each chat started through one node and spoken to through the next: commands cross nodes.
+        await ForEachAsync(keys, async (key, i) =>
+        {
+            await CreateAsync(Via(i), key);
+            await ChatStates.WaitForAsync(Via(i), key, "Active", Patience);
+            await SendAsync(Via(i, 1), key, "one", expect: HttpStatusCode.Created);
+        });
+
+        var onNode1 = await _cluster.ChatsOnAsync(1);
+        Assert.True(onNode1 > 0 && await _cluster.ChatsOnAsync(2) > 0 && await _cluster.ChatsOnAsync(3) > 0, $"chats on every node (node 1: {onNode1})");
+        var nodeOf = new Dictionary<string, string>();
+        foreach (var key in keys)
+        {
+            nodeOf[key] = (await http[1].GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["node"]!.GetValue<string>();
+        }
+
+        var node1 = nodeOf.Values.GroupBy(n => n).Select(g => g.Key).Single(n => nodeOf.Values.Count(v => v == n) == onNode1);
+
+        // Readers held through node 3: the stream of every chat, and the streams of a few chats that live on node 1.
+        using var everyChat = await Serve.ServiceFixture.OpenEventsAsync(http[2], "/events");
+        var moving = keys.Where(k => nodeOf[k] == node1).Take(5).ToList();
+        var readers = new Dictionary<string, Serve.ServiceFixture.EventReader>();
+        foreach (var key in moving)
+        {
+            readers[key] = await Serve.ServiceFixture.OpenEventsAsync(http[2], $"/chats/{key}/events");
+        }
+
+        // Sends in flight through nodes 2 and 3 when node 1 dies: each may or may not reach Genesys, or get no answer.
+        var inFlight = keys.Select((key, i) => SendAsync(http[1 + i % 2], key, "two", expect: null)).ToList();
+        await Task.Delay(15);
+        var killedAt = Stopwatch.StartNew();
+        await _cluster.KillAsync(1);
+
+        // Every chat Active again, as node 2 lists them.
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var list = (await http[1].GetFromJsonAsync<JsonObject>("/chats"))!;
+                return list["total"]!.GetValue<int>() == Chats && list["byState"]!["Active"]?.GetValue<int>() == Chats;
+            }, "every chat Active again", Patience);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}: {await http[1].GetStringAsync("/chats")}\nnode 2:\n{_cluster.LogOf(2)}", e);
+        }
+
+        var backIn = killedAt.Elapsed;
+        output.WriteLine($"{onNode1} of {Chats} chats lived on the killed node; every chat was Active again {backIn.TotalSeconds:F1} s after the kill.");
+        Assert.True(backIn < TimeSpan.FromSeconds(30), $"every chat Active again {backIn.TotalSeconds:F1} s after the kill");
+        foreach (var key in moving)
+        {
+            Assert.NotEqual(node1, (await http[1].GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["node"]!.GetValue<string>());
+        }
+
+        // A send that got no answer is repeated with its client message id, as a client would: posted once either way.
+        await Task.WhenAll(inFlight);
+        await ForEachAsync(keys, (key, i) => SendAsync(http[1 + i % 2], key, "two", expect: HttpStatusCode.Created));
+        await ForEachAsync(keys, (key, i) => SendAsync(http[1 + (i + 1) % 2], key, "three", expect: HttpStatusCode.Created));
+
+        var saidSince = new HashSet<string>();
+        await ForEachAsync(keys, async (key, _) =>
+        {
+            var atGenesys = await TranscriptAtGenesysAsync(http[1], key);
+            var mine = atGenesys.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).Select(e => e.Body).ToList();
+            Assert.Equal([$"{key} one", $"{key} two", $"{key} three"], mine);
+
+            // Every agent message once in the service's transcript, read through a node that never held the chat or did.
+            var agentIds = atGenesys.Where(e => e.SenderRole == MemberRole.Agent && e.BodyType == BodyType.Standard).Select(e => e.Id!).ToList();
+            await Eventually.TrueAsync(async () =>
+            {
+                var lines = (await http[2].GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["transcript"]!.AsArray().Select(l => l!["messageId"]!.GetValue<string>()).ToList();
+                return agentIds.All(id => lines.Count(l => l == id) == 1) && lines.Count == lines.Distinct().Count();
+            }, $"every agent message of {key} once in the service", Patience);
+            lock (saidSince)
+            {
+                saidSince.UnionWith(atGenesys.Where(e => e.SenderRole == MemberRole.Agent && e.BodyType == BodyType.Standard
+                    && (e.Body!.EndsWith(" two", StringComparison.Ordinal) || e.Body.EndsWith(" three", StringComparison.Ordinal))).Select(e => e.Id!));
+            }
+        });
+
+        // The reader of every chat, on a node that stayed, heard every answer once, wherever its chat lived.
+        var heard = new List<JsonObject>();
+        await Eventually.TrueAsync(() =>
+        {
+            heard.AddRange(everyChat.Drain("message"));
+            return saidSince.IsSubsetOf(heard.Select(m => m["messageId"]!.GetValue<string>()));
+        }, "every answer at the reader of every chat", Patience);
+        var heardIds = heard.Select(m => m["messageId"]!.GetValue<string>()).ToList();
+        Assert.Equal(heardIds.Count, heardIds.Distinct().Count());
+
+        // A chat's reader saw its stream end when the chat moved; reconnecting with its last id, it missed nothing and got nothing twice.
+        foreach (var (key, reader) in readers)
+        {
+            await reader.Completion.WaitAsync(Patience);
+            var received = reader.Drain("message");
+            using var again = await Serve.ServiceFixture.OpenEventsAsync(http[2], $"/chats/{key}/events", reader.LastId ?? 0);
+            var agentIds = (await TranscriptAtGenesysAsync(http[1], key)).Where(e => e.SenderRole == MemberRole.Agent && e.BodyType == BodyType.Standard).Select(e => e.Id!).ToHashSet();
+            await Eventually.TrueAsync(() =>
+            {
+                received.AddRange(again.Drain("message"));
+                return agentIds.Where(id => saidSince.Contains(id)).All(id => received.Any(m => m["messageId"]!.GetValue<string>() == id));
+            }, $"every answer of {key} at its reader", Patience);
+            var ids = received.Select(m => m["messageId"]!.GetValue<string>()).ToList();
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            reader.Dispose();
+        }
+    }
+
+    private async Task<IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>> TranscriptAtGenesysAsync(HttpClient http, string key)
+    {
+        var conversationId = (await http.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["conversationId"]!.GetValue<string>();
+        return (await _emulator.ConversationAsync(conversationId, CancellationToken.None))!.Transcript!;
+    }
+
+    private static async Task CreateAsync(HttpClient http, string key)
+    {
+        using var created = await http.PostAsync("/chats", Json(new JsonObject { ["key"] = key, ["memberInfo"] = new JsonObject { ["displayName"] = $"Guest {key}" } }.ToJsonString()));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    /// <summary>Sends "<paramref name="key"/> <paramref name="word"/>" with the client message id <c>key/word</c>; checks the answer when told what to expect.</summary>
+    private static async Task SendAsync(HttpClient http, string key, string word, HttpStatusCode? expect)
+    {
+        try
+        {
+            using var sent = await http.PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} {{word}}","clientMessageId":"{{key}}/{{word}}"}"""));
+            if (expect is { } status)
+            {
+                Assert.True(sent.StatusCode == status, $"{key} {word}: {(int)sent.StatusCode} {await sent.Content.ReadAsStringAsync()}");
+            }
+        }
+        catch (Exception e) when (expect is null && e is HttpRequestException or TaskCanceledException)
+        {
+            // In flight when its node died: no answer is an answer too.
+        }
+    }
+
+    private static async Task ForEachAsync(IReadOnlyList<string> keys, Func<string, int, Task> action)
+    {
+        using var gate = new SemaphoreSlim(50);
+        await Task.WhenAll(keys.Select(async (key, i) =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await action(key, i);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
+
+/// <summary>The cluster tests run one at a time: each starts three nodes, PostgreSQL and an emulator on a 2-core machine.</summary>
+[CollectionDefinition(nameof(ClusterCollection), DisableParallelization = true)]
+public sealed class ClusterCollection;
