@@ -151,6 +151,93 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
+    [Fact]
+    public async Task A_rolling_restart_of_every_node_under_traffic_loses_nothing_and_sends_nothing_twice()
+    {
+        const int Chats = 150;
+        var keys = Enumerable.Range(1, Chats).Select(i => $"rolling-{i}").ToList();
+        var http = new[] { _cluster.Client(1), _cluster.Client(2), _cluster.Client(3) };
+        var up = new[] { true, true, true };
+        await ForEachAsync(keys, async (key, i) =>
+        {
+            await CreateAsync(http[i % 3], key);
+            await ChatStates.WaitForAsync(http[i % 3], key, "Active", Patience);
+        });
+
+        // Each chat says m1, m2, ... every 2 s through whichever node is up, repeating a send that got no
+        // good answer (its node went away) with the same client message id through another, as a client would.
+        using var stop = new CancellationTokenSource();
+        var sent = keys.ToDictionary(k => k, _ => new List<string>());
+        var retries = 0;
+        var traffic = keys.Select((key, i) => Task.Run(async () =>
+        {
+            for (var n = 1; !stop.IsCancellationRequested; n++)
+            {
+                var word = $"m{n}";
+                for (var attempt = 0; ; attempt++)
+                {
+                    var node = Enumerable.Range(0, 3).Select(o => (i + n + attempt + o) % 3).First(o => Volatile.Read(ref up[o]));
+                    try
+                    {
+                        using var answer = await http[node].PostAsync($"/chats/{key}/messages", Json($$"""{"body":"{{key}} {{word}}","clientMessageId":"{{key}}/{{word}}"}"""));
+                        if (answer.StatusCode == HttpStatusCode.Created)
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                    }
+
+                    Interlocked.Increment(ref retries);
+                    Assert.True(attempt < 60, $"{key} {word} was never accepted");
+                    await Task.Delay(500);
+                }
+
+                sent[key].Add($"{key} {word}");
+                await Task.Delay(2000);
+            }
+        })).ToList();
+
+        for (var node = 1; node <= 3; node++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Volatile.Write(ref up[node - 1], false);
+            var leaving = Stopwatch.StartNew();
+            await _cluster.LeaveAsync(node);
+            output.WriteLine($"node {node} left in {leaving.Elapsed.TotalSeconds:F1} s");
+            await _cluster.StartNodeAsync(node);
+            Volatile.Write(ref up[node - 1], true);
+            var any = http[node % 3];
+            await Eventually.TrueAsync(async () =>
+            {
+                var list = (await any.GetFromJsonAsync<JsonObject>("/chats"))!;
+                return list["byState"]!["Active"]?.GetValue<int>() == Chats;
+            }, $"every chat Active after node {node} came back", Patience);
+            output.WriteLine($"node {node} back, every chat Active {leaving.Elapsed.TotalSeconds:F1} s after it began to leave");
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(traffic);
+        output.WriteLine($"{sent.Values.Sum(s => s.Count)} messages sent, {retries} sends repeated through another node");
+
+        await ForEachAsync(keys, async (key, _) =>
+        {
+            // Every message once at Genesys, in the order sent.
+            var atGenesys = await TranscriptAtGenesysAsync(http[0], key);
+            var mine = atGenesys.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).Select(e => e.Body).ToList();
+            Assert.Equal(sent[key], mine);
+
+            // Every agent message once in the service's transcript.
+            var agentIds = atGenesys.Where(e => e.SenderRole == MemberRole.Agent && e.BodyType == BodyType.Standard).Select(e => e.Id!).ToList();
+            await Eventually.TrueAsync(async () =>
+            {
+                var lines = (await http[1].GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["transcript"]!.AsArray().Select(l => l!["messageId"]!.GetValue<string>()).ToList();
+                return agentIds.All(id => lines.Count(l => l == id) == 1) && lines.Count == lines.Distinct().Count();
+            }, $"every agent message of {key} once in the service", Patience);
+        });
+    }
+
     private async Task<IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>> TranscriptAtGenesysAsync(HttpClient http, string key)
     {
         var conversationId = (await http.GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["conversationId"]!.GetValue<string>();
