@@ -24,5 +24,25 @@ public sealed record ClusterMembership(string Self, string SelfStatus, bool Read
     }
 }
 
+/// <summary>Where this node stands among the others.</summary>
+public static class ClusterRole
+{
+    /// <summary>
+    /// Whether this node is the oldest member that is up: the one a cluster singleton runs on, and so the
+    /// one that does the work only one node may do (the event outbox). True on a node that is no cluster.
+    /// </summary>
+    public static bool IsOldest(ActorSystem system)
+    {
+        if (((ExtendedActorSystem)system).Provider is not Akka.Cluster.ClusterActorRefProvider)
+        {
+            return true;
+        }
+
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var oldest = cluster.State.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up).OrderBy(m => m, Akka.Cluster.Member.AgeOrdering).FirstOrDefault();
+        return oldest is not null && oldest.Address.Equals(cluster.SelfAddress);
+    }
+}
+
 /// <summary>One member as this node sees it.</summary>
 public sealed record ClusterMember(string Address, string Status, bool Reachable);

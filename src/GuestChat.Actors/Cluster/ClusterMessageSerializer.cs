@@ -41,7 +41,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 
     /// <summary>Every type it carries, each with its manifest.</summary>
     public static IReadOnlyDictionary<string, Type> Messages { get; } =
-        new[] { typeof(ConversationCommands), typeof(ConversationEvents), typeof(ConversationQueries), typeof(ConversationDirectory) }
+        new[] { typeof(ConversationCommands), typeof(ConversationEvents), typeof(ConversationQueries), typeof(ConversationDirectory), typeof(Persistence.JournalCursor) }
             .SelectMany(holder => holder.GetNestedTypes().Where(t => t.IsPublic || t.IsNestedPublic).Select(t => (Manifest: $"{holder.Name}.{t.Name}", Type: t)))
             .ToDictionary(m => m.Manifest, m => m.Type);
 

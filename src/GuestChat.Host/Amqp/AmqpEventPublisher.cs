@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using GuestChat.Actors.Cluster;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Hosting;
 using GuestChat.Actors.Persistence;
@@ -27,8 +29,15 @@ namespace GuestChat.Host.Amqp;
 /// and ends; the other events (state, members, typing, media requests, reconnects, JWT warnings) describe
 /// the moment and are published at most once (<c>GET /chats</c> has the state now).
 /// </para>
+/// <para>
+/// In a cluster each node publishes the events of the moment of the chats living on it, and the outbox
+/// alone publishes what the journal holds, from every node's chats, on one node at a time (the oldest;
+/// its cursor is a cluster singleton): when that node dies the next oldest goes on from the cursor, so
+/// a consumer again sees repeats at most, never a gap.
+/// </para>
 /// </summary>
-internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem system, MessageLog log, GuestChatConversations conversations, AmqpMetrics metrics, ILogger<AmqpEventPublisher> logger) : BackgroundService
+internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem system, MessageLog log, GuestChatConversations conversations, AmqpMetrics metrics,
+    ClusterSettings cluster, ILogger<AmqpEventPublisher> logger) : BackgroundService
 {
     /// <summary>The header with a told fact's position in the journal.</summary>
     public const string PositionHeader = "x-journal-position";
@@ -42,7 +51,14 @@ internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem syst
     {
         var connection = await broker.OpenAsync(stoppingToken);
         var live = Channel.CreateBounded<IWithConversationKey>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
-        using var subscription = await conversations.SubscribeAsync(null, e => live.Writer.TryWrite(e), stoppingToken, hereOnly: true);
+        using var subscription = await conversations.SubscribeAsync(null, e =>
+        {
+            // In a cluster what the journal holds is the outbox's alone: no node could tell another's outbox it was confirmed.
+            if (!(cluster.Enabled && IdOf(e) is not null))
+            {
+                live.Writer.TryWrite(e);
+            }
+        }, stoppingToken, hereOnly: true);
         await Task.WhenAll(
             log.Available ? PublishFromJournalAsync(connection, stoppingToken) : Task.CompletedTask,
             PublishLiveAsync(connection, live.Reader, stoppingToken));
@@ -51,10 +67,17 @@ internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem syst
     /// <summary>The outbox: from the cursor, in batches, each confirmed before the cursor moves; started again from the cursor after any failure.</summary>
     private async Task PublishFromJournalAsync(IConnection connection, CancellationToken stoppingToken)
     {
-        var cursor = system.ActorOf(JournalCursor.Props("amqp-" + broker.Options.EventExchange), "amqp-outbox-cursor");
+        var cursor = Cursor();
         var events = new LoggedEvents(conversations);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!ClusterRole.IsOldest(system))
+            {
+                // Another node publishes the outbox; this one takes over when it is the oldest.
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
+
             IChannel? channel = null;
             var facts = Channel.CreateBounded<LoggedFact>(BatchSize * 4);
             try
@@ -66,6 +89,12 @@ internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem syst
                 var batch = new List<LoggedFact>(BatchSize);
                 while (await facts.Reader.WaitToReadAsync(stoppingToken))
                 {
+                    if (!ClusterRole.IsOldest(system))
+                    {
+                        logger.LogInformation("This node is no longer the oldest of the cluster: the outbox goes on on the next");
+                        break;
+                    }
+
                     batch.Clear();
                     while (batch.Count < BatchSize && facts.Reader.TryRead(out var fact))
                     {
@@ -78,7 +107,7 @@ internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem syst
                     foreach (var fact in batch)
                     {
                         var fresh = fact.Position > caughtUpAt;
-                        if (fresh && await _published.WaitAsync(IdOf(fact), OutboxPatience, stoppingToken))
+                        if (fresh && !cluster.Enabled && await _published.WaitAsync(IdOf(fact), OutboxPatience, stoppingToken))
                         {
                             continue;
                         }
@@ -111,6 +140,19 @@ internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem syst
                 }
             }
         }
+    }
+
+    /// <summary>The outbox's place in the journal: an actor of this node, or in a cluster a singleton every node reaches (one writer of its facts).</summary>
+    private IActorRef Cursor()
+    {
+        var name = "amqp-" + broker.Options.EventExchange;
+        if (!cluster.Enabled)
+        {
+            return system.ActorOf(JournalCursor.Props(name), "amqp-outbox-cursor");
+        }
+
+        system.ActorOf(ClusterSingletonManager.Props(JournalCursor.Props(name), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), "amqp-outbox-cursor");
+        return system.ActorOf(ClusterSingletonProxy.Props("/user/amqp-outbox-cursor", ClusterSingletonProxySettings.Create(system)), "amqp-outbox-cursor-proxy");
     }
 
     /// <summary>The events of the moment, each published once, as they come (dropped while the broker is away).</summary>

@@ -5,7 +5,8 @@ namespace GuestChat.Host.Amqp;
 /// <summary>
 /// What the service declares on the broker at start (and again after a reconnect): the quorum command
 /// queue, dead-lettering into an exchange and queue of their own after <see cref="AmqpOptions.DeliveryLimit"/>
-/// deliveries, and the topic exchange for events. Declaring is idempotent; a queue that exists with other
+/// deliveries, one consumer at a time (the others, on other nodes of a cluster, wait to take over: one
+/// consumer keeps each chat's commands in the order queued), and the topic exchange for events. Declaring is idempotent; a queue that exists with other
 /// arguments is an error the service stops on, naming it.
 /// </summary>
 internal static class AmqpTopology
@@ -22,6 +23,7 @@ internal static class AmqpTopology
                 ["x-queue-type"] = "quorum",
                 ["x-dead-letter-exchange"] = options.DeadLetterExchange,
                 ["x-delivery-limit"] = options.DeliveryLimit,
+                ["x-single-active-consumer"] = true,
             },
             cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(options.EventExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
