@@ -5,33 +5,114 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GuestChat.Client.Models;
 using GuestChat.Emulator;
+using GuestChat.Host.Amqp;
+using RabbitMQ.Client;
 using Xunit.Abstractions;
 
 namespace GuestChat.Host.Tests.Cluster;
 
 /// <summary>
 /// Three real <c>serve</c> processes in one cluster over loopback, sharing a PostgreSQL journal (both
-/// started by <c>scripts/cluster.sh</c>), against an emulator in a process of its own. Chats are created,
-/// driven and read through any node; a node is killed, or every node restarted in turn, and nothing a
-/// user sent or was sent is lost or doubled.
+/// started by <c>scripts/cluster.sh</c>), with the queue surface on a throw-away RabbitMQ, against an
+/// emulator in a process of its own. Chats are created, driven and read through any node, over HTTP or
+/// the queue; a node is killed, or every node restarted in turn, and nothing a user sent or was sent is
+/// lost or doubled.
 /// </summary>
 [Collection(nameof(ClusterCollection))]
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private EmulatorProcess _emulator = null!;
+    private ScriptedBroker _broker = null!;
     private LocalCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
         _emulator = await EmulatorProcess.StartAsync(["--Emulator:Timing:AgentAlertDelay=00:00:00.100", "--Emulator:Timing:AgentAnswerDelay=00:00:00.100"], TimeSpan.FromSeconds(60));
-        _cluster = await LocalCluster.StartAsync(_emulator.BaseUrl, nodes: 3);
+        _broker = await ScriptedBroker.StartAsync();
+        _cluster = await LocalCluster.StartAsync(_emulator.BaseUrl, nodes: 3, _broker.Uri);
     }
 
     public async Task DisposeAsync()
     {
         await _cluster.DisposeAsync();
+        await _broker.DisposeAsync();
         await _emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Commands_from_the_queue_reach_chats_on_every_node_and_the_exchange_has_every_message_across_a_killed_node()
+    {
+        const int Chats = 60;
+        var keys = Enumerable.Range(1, Chats).Select(i => $"queued-{i}").ToList();
+        var http = _cluster.Client(2);
+        await using var connection = await new ConnectionFactory { Uri = _broker.Uri }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await Eventually.TrueAsync(() => AmqpTopology.DeclaredAsync(connection, new AmqpOptions()), "the topology declared");
+        var events = (await channel.QueueDeclareAsync($"test-events-{Guid.NewGuid():N}", durable: false, exclusive: false, autoDelete: false)).QueueName;
+        await channel.QueueBindAsync(events, "guestchat.events", "chat.message");
+
+        async Task PublishAsync(string type, string key, string messageId, string body)
+        {
+            var properties = new BasicProperties
+            {
+                Type = type,
+                MessageId = messageId,
+                ContentType = "application/json",
+                Persistent = true,
+                Headers = new Dictionary<string, object?> { ["x-chat-key"] = Encoding.UTF8.GetBytes(key) },
+            };
+            await channel.BasicPublishAsync("", "guestchat.commands", mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+        }
+
+        Task SayAsync(string word) => Task.WhenAll(keys.Select(key => PublishAsync("chat.send", key, $"{key}/{word}", $$"""{"body":"{{key}} {{word}}"}""")));
+
+        foreach (var key in keys)
+        {
+            await PublishAsync("chat.start", key, $"start-{key}", """{"memberInfo":{"displayName":"Queue Guest"}}""");
+        }
+
+        await ForEachAsync(keys, (key, _) => ChatStates.WaitForAsync(http, key, "Active", Patience));
+        Assert.True(await _cluster.ChatsOnAsync(1) > 0 && await _cluster.ChatsOnAsync(3) > 0, "chats on every node");
+        await SayAsync("one");
+
+        // Node 1 is the cluster's oldest: it holds the queue's active consumer or the event outbox, or both.
+        await SayAsync("two");
+        await _cluster.KillAsync(1);
+        await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync<JsonObject>("/chats"))!["byState"]!["Active"]?.GetValue<int>() == Chats,
+            "every chat Active again", Patience);
+        await SayAsync("three");
+
+        // Every command once at Genesys, in the order queued, whichever node took it.
+        var agentIds = new HashSet<string>();
+        await ForEachAsync(keys, async (key, _) =>
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var mine = (await TranscriptAtGenesysAsync(http, key)).Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).Select(e => e.Body).ToList();
+                Assert.Equal(mine.Distinct().Count(), mine.Count);
+                return mine.Count == 3;
+            }, $"three messages of {key} at Genesys", Patience);
+            var atGenesys = await TranscriptAtGenesysAsync(http, key);
+            Assert.Equal([$"{key} one", $"{key} two", $"{key} three"], atGenesys.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).Select(e => e.Body));
+            lock (agentIds)
+            {
+                agentIds.UnionWith(atGenesys.Where(e => e.SenderRole == MemberRole.Agent && e.BodyType == BodyType.Standard).Select(e => e.Id!));
+            }
+        });
+
+        // Every agent message on the exchange, the killed node's chats' included: repeats at most, never a gap.
+        var published = new List<string>();
+        await Eventually.TrueAsync(async () =>
+        {
+            while (await channel.BasicGetAsync(events, autoAck: true) is { } message)
+            {
+                published.Add(JsonNode.Parse(Encoding.UTF8.GetString(message.Body.Span))!["messageId"]!.GetValue<string>());
+            }
+
+            return agentIds.IsSubsetOf(published);
+        }, "every agent message on the event exchange", Patience);
+        output.WriteLine($"{agentIds.Count} agent messages, {published.Count - published.Distinct().Count()} published again after the kill");
     }
 
     [Fact]

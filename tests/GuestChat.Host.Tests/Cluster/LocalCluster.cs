@@ -14,12 +14,12 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"guestchat-cluster-{Guid.NewGuid():N}"[..29]);
     private readonly Dictionary<string, string?> _environment;
 
-    private LocalCluster(Uri emulator) =>
+    private LocalCluster(Uri emulator, Uri? broker) =>
         _environment = new Dictionary<string, string?>
         {
             ["GUESTCHAT_BIN"] = AppContext.BaseDirectory.TrimEnd('/'),
             ["GUESTCHAT_TARGET"] = emulator.ToString().TrimEnd('/'),
-            ["GUESTCHAT_NODE_ARGS"] = "--Serilog:MinimumLevel:Default=Warning",
+            ["GUESTCHAT_NODE_ARGS"] = "--Serilog:MinimumLevel:Default=Warning" + (broker is null ? "" : $" --Amqp:Uri={broker}"),
         };
 
     /// <summary>Each node's HTTP API, node 1 first.</summary>
@@ -28,10 +28,10 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>The API key every node takes.</summary>
     public string ApiKey { get; private set; } = "";
 
-    /// <summary>Starts <paramref name="nodes"/> nodes and waits until every one is healthy.</summary>
-    public static async Task<LocalCluster> StartAsync(Uri emulator, int nodes)
+    /// <summary>Starts <paramref name="nodes"/> nodes (with the queue surface on <paramref name="broker"/> when given) and waits until every one is healthy.</summary>
+    public static async Task<LocalCluster> StartAsync(Uri emulator, int nodes, Uri? broker = null)
     {
-        var cluster = new LocalCluster(emulator);
+        var cluster = new LocalCluster(emulator, broker);
         var started = await cluster.ScriptAsync($"start \"{cluster._folder}\" {nodes}");
         cluster.Nodes = [.. File.ReadAllLines(Path.Combine(cluster._folder, "nodes")).Select(line => new Uri(line.Split(' ')[1]))];
         cluster.ApiKey = File.ReadAllText(Path.Combine(cluster._folder, "api-key")).Trim();
