@@ -54,18 +54,19 @@ start_node() {
     seeds+=("--Cluster:SeedNodes:$i=127.0.0.1:$port")
     i=$((i + 1))
   done
-  local amqp=()
+  local amqp=() extra=()
   if [[ -n "${AMQP_URI:-}" ]]; then
     amqp=("--Amqp:Uri=$AMQP_URI")
   fi
-  # shellcheck disable=SC2086
+  # Shell words, so a value with spaces can be quoted: GUESTCHAT_NODE_ARGS='--Target:Queue="Bench Queue"'.
+  eval "extra=(${GUESTCHAT_NODE_ARGS:-})"
   GUESTCHAT_Service__ApiKey="$API_KEY" GUESTCHAT_Persistence__JwtKey="$JWT_KEY" \
   GUESTCHAT_Persistence__Provider=PostgreSql GUESTCHAT_Persistence__ConnectionString="$PG" \
     setsid "$BIN/GuestChat.Host" serve --urls "http://127.0.0.1:$HTTP_PORT" \
       --target "$EMULATOR" --Target:OrganizationId=6b0f4b8e-3f2a-4a55-9d1c-2f5e8c7a9b10 \
       --Target:DeploymentId=2c9a8b47-1e6d-4f0a-8b3c-5d7e9f1a2b30 "--Target:Queue=Chat Queue" \
       --Cluster:Enabled=true --Cluster:Port="$REMOTE_PORT" \
-      "${seeds[@]}" "${amqp[@]}" ${GUESTCHAT_NODE_ARGS:-} \
+      "${seeds[@]}" "${amqp[@]}" "${extra[@]}" \
       >>"$dir/node-$n.log" 2>&1 < /dev/null &
   echo $! > "$dir/node-$n.pid"
   wait_healthy "http://127.0.0.1:$HTTP_PORT/healthz" "node $n" "$dir/node-$n.log"
@@ -105,8 +106,8 @@ case "$command" in
     emulator=${GUESTCHAT_TARGET:-}
     if [[ -z "$emulator" ]]; then
       emulator_port=$(free_port)
-      # shellcheck disable=SC2086
-      setsid "$bin/GuestChat.Emulator" --urls "http://127.0.0.1:$emulator_port" ${GUESTCHAT_EMULATOR_ARGS:-} >"$dir/emulator.log" 2>&1 < /dev/null &
+      eval "emulator_args=(${GUESTCHAT_EMULATOR_ARGS:-})"
+      setsid "$bin/GuestChat.Emulator" --urls "http://127.0.0.1:$emulator_port" "${emulator_args[@]}" >"$dir/emulator.log" 2>&1 < /dev/null &
       echo $! > "$dir/emulator.pid"
       emulator="http://127.0.0.1:$emulator_port"
       wait_healthy "$emulator/emulator" "the emulator" "$dir/emulator.log"

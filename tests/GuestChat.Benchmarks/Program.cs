@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using GuestChat.Benchmarks.Actors;
 using GuestChat.Benchmarks.Amqp;
 using GuestChat.Benchmarks.Client;
+using GuestChat.Benchmarks.Cluster;
 using GuestChat.Benchmarks.EmulatorCapacity;
 using GuestChat.Benchmarks.Persistence;
 
@@ -14,6 +15,7 @@ const string usage = """
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- actors [options]     memory per live conversation, delivery latency
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- durable [options]    durable conversations: send latency, facts/s, journal size, recovery time
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- queue [options]      the message queue: commands/s to Genesys-accepted, the latency it adds
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- cluster [options]    three nodes: chats and cost per node, the latency a command routed through another node adds
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -23,6 +25,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
     Console.WriteLine(ConversationBenchmark.Usage);
     Console.WriteLine(DurableBenchmark.Usage);
     Console.WriteLine(QueueBenchmark.Usage);
+    Console.WriteLine(ClusterBenchmark.Usage);
     return 0;
 }
 
@@ -36,6 +39,8 @@ try
             return await ConversationBenchmark.RunAsync(args[1..]);
         case "queue":
             return await QueueBenchmark.RunAsync(args[1..]);
+        case "cluster":
+            return await ClusterBenchmark.RunAsync(args[1..]);
         case "durable":
             return await DurableBenchmark.RunAsync(args[1..]);
         case "client":

@@ -146,10 +146,12 @@ public sealed partial class ConversationActor
                 foreach (var info in news)
                 {
                     var state = info.State ?? MemberState.Connected;
+                    // Always noted (a member read back from the journal is not yet counted as a connected agent); told when news.
                     var known = _directory.Find(info.Id!)!;
+                    var current = _directory.ChangeState(known, state);
                     if (met.Contains(known.Id) || known.State != state)
                     {
-                        Publish(new MemberChanged(_key, _directory.ChangeState(known, state)));
+                        Publish(new MemberChanged(_key, current));
                     }
                 }
 

@@ -20,6 +20,9 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
     /// <summary>How long a question to a conversation may take before it counts as unanswered.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>The same conversations, asked with another patience.</summary>
+    public GuestChatConversations WithAskTimeout(TimeSpan timeout) => new(system, manager, directory) { AskTimeout = timeout };
+
     /// <summary>Opens a chat; completes when Genesys has created it.</summary>
     public Task<Started> StartAsync(ConversationKey key, CreateWebChatConversationRequest request, CancellationToken cancellationToken = default) =>
         AskAsync<Started>(new Start(key, request), cancellationToken);

@@ -32,6 +32,7 @@ public static class GuestChatHosting
         services.AddSingleton(provider => new GuestChatClient(client(provider)));
         services.AddSingleton<IGuestChatClient>(provider => provider.GetRequiredService<GuestChatClient>());
         services.AddSingleton<GuestChatConversations>();
+        services.AddSingleton(cluster ?? new ClusterSettings());
         services.AddSingleton(provider => new MessageLog(provider.GetRequiredService<Akka.Actor.ActorSystem>(), journal?.Invoke(provider) ?? new JournalSettings()));
         return services.AddAkka(systemName, (builder, provider) =>
         {

@@ -17,10 +17,12 @@ namespace GuestChat.Host.Amqp;
 /// dead-lettered with the reason in its headers (<c>x-guestchat-error</c>: the ErrorBody the HTTP API
 /// would answer) and acknowledged; one that failed in a way that may pass (Genesys unavailable, no answer
 /// in time, at capacity) goes back to the queue after a second, and the broker dead-letters it after
-/// <see cref="AmqpOptions.DeliveryLimit"/> deliveries. Commands are dispatched in the order delivered,
-/// so one chat's commands reach its conversation in order, and carried out concurrently up to the prefetch.
+/// <see cref="AmqpOptions.DeliveryLimit"/> deliveries. One chat's commands are carried out one after
+/// another, in the order delivered (each once the one before it is answered); different chats' commands
+/// concurrently, up to the prefetch. A command that got no answer in time (its chat's node died with it,
+/// in a cluster) is asked again in place, with the same id, so it keeps its place before the chat's next.
 /// </summary>
-internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConversations conversations, IChatDefaults target, AmqpMetrics metrics, ILogger<AmqpCommandService> log) : BackgroundService
+internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConversations everyone, IChatDefaults target, AmqpMetrics metrics, ILogger<AmqpCommandService> log) : BackgroundService
 {
     /// <summary>The header with the ErrorBody of a dead-lettered command.</summary>
     public const string ErrorHeader = "x-guestchat-error";
@@ -29,6 +31,18 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
     public const string ErrorCodeHeader = "x-guestchat-error-code";
 
     private static readonly TimeSpan RequeueDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a command waits for its chat's answer before it is asked again: above what a send takes
+    /// under Genesys's back-off (seconds), below the time a cluster needs to move a dead node's chats (about 25 s) twice.
+    /// </summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>Times a command is asked in place when it gets no answer, before it goes back to the queue.</summary>
+    private const int UnansweredAttempts = 4;
+
+    private readonly GuestChatConversations conversations = everyone.WithAskTimeout(Patience);
+    private readonly Dictionary<ConversationKey, Task> _lastByChat = [];
     private readonly SemaphoreSlim _channelLock = new(1, 1);
     private IChannel _consuming = null!;
     private IChannel _deadLetters = null!;
@@ -64,11 +78,43 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
             return;
         }
 
-        // Started here, in delivery order: the conversation gets one chat's commands in the order they were queued.
-        _ = CarryOutAsync(command!, taken, stoppingToken);
+        // Chained here, in delivery order: each of a chat's commands starts when the one before it is over.
+        lock (_lastByChat)
+        {
+            var before = _lastByChat.GetValueOrDefault(command!.Key) ?? Task.CompletedTask;
+            var carried = before.ContinueWith(_ => CarryOutAsync(command, taken, stoppingToken), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            _lastByChat[command.Key] = carried;
+            carried.ContinueWith(_ =>
+            {
+                lock (_lastByChat)
+                {
+                    if (_lastByChat.TryGetValue(command.Key, out var last) && last == carried)
+                    {
+                        _lastByChat.Remove(command.Key);
+                    }
+                }
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
 
     private async Task CarryOutAsync(QueueCommand command, Taken taken, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CarryOutOnceAsync(command, taken, attempt, stoppingToken);
+                return;
+            }
+            catch (ConversationRejectedException e) when (e.Rejection.Kind == RejectionKind.Unanswered && attempt < UnansweredAttempts)
+            {
+                log.LogInformation("Command {Type} for {ConversationKey} got no answer within {Patience}; asking again", taken.Properties.Type, command.Key, Patience);
+            }
+        }
+    }
+
+    /// <summary>One attempt; an unanswered one before the last is thrown back to <see cref="CarryOutAsync"/> to ask again.</summary>
+    private async Task CarryOutOnceAsync(QueueCommand command, Taken taken, int attempt, CancellationToken stoppingToken)
     {
         try
         {
@@ -83,9 +129,13 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
             });
             await AckAsync(taken);
         }
-        catch (ConversationRejectedException e) when (IsDone(command, taken, e.Rejection.Kind))
+        catch (ConversationRejectedException e) when (IsDone(command, taken.Redelivered || attempt > 1, e.Rejection.Kind))
         {
             await AckAsync(taken);
+        }
+        catch (ConversationRejectedException e) when (e.Rejection.Kind == RejectionKind.Unanswered && attempt < UnansweredAttempts)
+        {
+            throw;
         }
         catch (ConversationRejectedException e) when (ApiError.Of(e) is { Status: 429 or 502 or 504 } passing)
         {
@@ -108,10 +158,14 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
         }
     }
 
-    /// <summary>A command found carried out already: a start whose chat exists, redelivered; an end of a chat that has ended.</summary>
-    private static bool IsDone(QueueCommand command, Taken taken, RejectionKind kind) => (command, kind) switch
+    /// <summary>
+    /// A command found carried out already: a start whose chat exists, or a media answer already given, when
+    /// the command comes again (redelivered, or asked again after no answer); an end of a chat that has ended.
+    /// </summary>
+    private static bool IsDone(QueueCommand command, bool again, RejectionKind kind) => (command, kind) switch
     {
-        (QueueCommand.Start, RejectionKind.AlreadyExists) => taken.Redelivered,
+        (QueueCommand.Start, RejectionKind.AlreadyExists) => again,
+        (QueueCommand.MediaAnswer, RejectionKind.Conflict) => again,
         (QueueCommand.End, RejectionKind.Ended) => true,
         _ => false,
     };

@@ -102,7 +102,6 @@ internal static class ServiceHost
             cluster: cluster);
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton(journal);
-        builder.Services.AddSingleton(cluster);
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Describe(json.SerializerOptions));
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<EventSchemas>().AddOperationTransformer<RequestBodies>());

@@ -79,8 +79,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         // Node 1 is the cluster's oldest: it holds the queue's active consumer or the event outbox, or both.
         await SayAsync("two");
         await _cluster.KillAsync(1);
-        await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync<JsonObject>("/chats"))!["byState"]!["Active"]?.GetValue<int>() == Chats,
-            "every chat Active again", Patience);
+        await WaitAllActiveAsync(http, Chats, "every chat Active again after the kill");
         await SayAsync("three");
 
         // Every command once at Genesys, in the order queued, whichever node took it.
@@ -157,18 +156,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await _cluster.KillAsync(1);
 
         // Every chat Active again, as node 2 lists them.
-        try
-        {
-            await Eventually.TrueAsync(async () =>
-            {
-                var list = (await http[1].GetFromJsonAsync<JsonObject>("/chats"))!;
-                return list["total"]!.GetValue<int>() == Chats && list["byState"]!["Active"]?.GetValue<int>() == Chats;
-            }, "every chat Active again", Patience);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message}: {await http[1].GetStringAsync("/chats")}\nnode 2:\n{_cluster.LogOf(2)}", e);
-        }
+        await WaitAllActiveAsync(http[1], Chats, "every chat Active again after the kill");
 
         var backIn = killedAt.Elapsed;
         output.WriteLine($"{onNode1} of {Chats} chats lived on the killed node; every chat was Active again {backIn.TotalSeconds:F1} s after the kill.");
@@ -289,12 +277,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             output.WriteLine($"node {node} left in {leaving.Elapsed.TotalSeconds:F1} s");
             await _cluster.StartNodeAsync(node);
             Volatile.Write(ref up[node - 1], true);
-            var any = http[node % 3];
-            await Eventually.TrueAsync(async () =>
-            {
-                var list = (await any.GetFromJsonAsync<JsonObject>("/chats"))!;
-                return list["byState"]!["Active"]?.GetValue<int>() == Chats;
-            }, $"every chat Active after node {node} came back", Patience);
+            await WaitAllActiveAsync(http[node % 3], Chats, $"every chat Active after node {node} came back");
             output.WriteLine($"node {node} back, every chat Active {leaving.Elapsed.TotalSeconds:F1} s after it began to leave");
         }
 
@@ -317,6 +300,27 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 return agentIds.All(id => lines.Count(l => l == id) == 1) && lines.Count == lines.Distinct().Count();
             }, $"every agent message of {key} once in the service", Patience);
         });
+    }
+
+    /// <summary>Waits until <paramref name="http"/>'s node lists <paramref name="chats"/> chats, all Active; says which are not and what the nodes logged when they are not in time.</summary>
+    private async Task WaitAllActiveAsync(HttpClient http, int chats, string what)
+    {
+        var last = "";
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var list = (await http.GetFromJsonAsync<JsonObject>("/chats"))!;
+                last = string.Join(", ", list["chats"]!.AsArray().Where(c => c!["state"]!.GetValue<string>() != "Active").Take(10).Select(c => c!.ToJsonString()))
+                    + $" (total {list["total"]}, by state {list["byState"]!.ToJsonString()})";
+                return list["total"]!.GetValue<int>() == chats && list["byState"]!["Active"]?.GetValue<int>() == chats;
+            }, what, Patience);
+        }
+        catch (TimeoutException e)
+        {
+            var logs = string.Join("\n", Enumerable.Range(1, 3).Select(n => $"--- node {n}:\n{string.Join("\n", _cluster.LogOf(n, 400).Split('\n').Where(l => l.Contains(" WRN ", StringComparison.Ordinal) || l.Contains(" ERR ", StringComparison.Ordinal)).TakeLast(15))}"));
+            throw new TimeoutException($"{e.Message}: not Active: {last}\n{logs}", e);
+        }
     }
 
     private async Task<IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>> TranscriptAtGenesysAsync(HttpClient http, string key)

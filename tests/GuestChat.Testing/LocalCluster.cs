@@ -1,25 +1,26 @@
 using System.Text.Json.Nodes;
 
-namespace GuestChat.Host.Tests.Cluster;
+namespace GuestChat.Testing;
 
 /// <summary>
 /// A cluster of real <c>serve</c> processes started by the project's own <c>scripts/cluster.sh</c> (a
 /// throw-away PostgreSQL all nodes share, every node on free loopback ports), built from this test's own
-/// output, against an emulator the test runs: what an operator gets from the script, with a way to kill,
-/// stop and start each node.
+/// output (the executables built beside the calling program), against an emulator the caller runs: what
+/// an operator gets from the script, with a way to kill, stop and start each node. For the cluster tests
+/// and the cluster benchmark.
 /// </summary>
-internal sealed class LocalCluster : IAsyncDisposable
+public sealed class LocalCluster : IAsyncDisposable
 {
     private static readonly TimeSpan ScriptDeadline = TimeSpan.FromMinutes(5);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"guestchat-cluster-{Guid.NewGuid():N}"[..29]);
     private readonly Dictionary<string, string?> _environment;
 
-    private LocalCluster(Uri emulator, Uri? broker) =>
+    private LocalCluster(Uri emulator, Uri? broker, string? nodeArguments) =>
         _environment = new Dictionary<string, string?>
         {
             ["GUESTCHAT_BIN"] = AppContext.BaseDirectory.TrimEnd('/'),
             ["GUESTCHAT_TARGET"] = emulator.ToString().TrimEnd('/'),
-            ["GUESTCHAT_NODE_ARGS"] = "--Serilog:MinimumLevel:Default=Warning" + (broker is null ? "" : $" --Amqp:Uri={broker}"),
+            ["GUESTCHAT_NODE_ARGS"] = "--Serilog:MinimumLevel:Default=Warning" + (broker is null ? "" : $" --Amqp:Uri={broker}") + (nodeArguments is null ? "" : " " + nodeArguments),
         };
 
     /// <summary>Each node's HTTP API, node 1 first.</summary>
@@ -28,10 +29,13 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>The API key every node takes.</summary>
     public string ApiKey { get; private set; } = "";
 
-    /// <summary>Starts <paramref name="nodes"/> nodes (with the queue surface on <paramref name="broker"/> when given) and waits until every one is healthy.</summary>
-    public static async Task<LocalCluster> StartAsync(Uri emulator, int nodes, Uri? broker = null)
+    /// <summary>
+    /// Starts <paramref name="nodes"/> nodes (with the queue surface on <paramref name="broker"/> when given,
+    /// and <paramref name="nodeArguments"/> as shell words, quotes honoured) and waits until every one is healthy.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(Uri emulator, int nodes, Uri? broker = null, string? nodeArguments = null)
     {
-        var cluster = new LocalCluster(emulator, broker);
+        var cluster = new LocalCluster(emulator, broker, nodeArguments);
         var started = await cluster.ScriptAsync($"start \"{cluster._folder}\" {nodes}");
         cluster.Nodes = [.. File.ReadAllLines(Path.Combine(cluster._folder, "nodes")).Select(line => new Uri(line.Split(' ')[1]))];
         cluster.ApiKey = File.ReadAllText(Path.Combine(cluster._folder, "api-key")).Trim();
@@ -63,6 +67,12 @@ internal sealed class LocalCluster : IAsyncDisposable
         var health = JsonNode.Parse(await http.GetStringAsync("/healthz"))!;
         return health["chatsHere"]!.GetValue<int>();
     }
+
+    /// <summary>A node's process id, while it runs.</summary>
+    public int ProcessOf(int node) => int.Parse(File.ReadAllText(Path.Combine(_folder, $"node-{node}.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A node's Akka remoting port (its address is <c>akka.tcp://guestchat@127.0.0.1:port</c>).</summary>
+    public int RemotingPortOf(int node) => int.Parse(File.ReadAllLines(Path.Combine(_folder, "nodes"))[node - 1].Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The end of a node's log, for a failure's message.</summary>
     public string LogOf(int node, int lines = 40)
