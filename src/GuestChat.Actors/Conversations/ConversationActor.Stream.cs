@@ -151,6 +151,7 @@ public sealed partial class ConversationActor
                     var current = _directory.ChangeState(known, state);
                     if (met.Contains(known.Id) || known.State != state)
                     {
+                        _directory.Told(current.Id, state);
                         Publish(new MemberChanged(_key, current));
                     }
                 }
@@ -160,6 +161,7 @@ public sealed partial class ConversationActor
                 {
                     foreach (var gone in _directory.Members.Where(m => m.State != MemberState.Disconnected && !_membersChangedSinceRefresh.Contains(m.Id) && present.All(p => p.Id != m.Id)).ToList())
                     {
+                        _directory.Told(gone.Id, MemberState.Disconnected);
                         Publish(new MemberChanged(_key, _directory.ChangeState(gone, MemberState.Disconnected)));
                     }
                 }

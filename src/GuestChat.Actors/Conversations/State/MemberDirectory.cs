@@ -13,6 +13,7 @@ public sealed class MemberDirectory
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
     private readonly HashSet<string> _connectedAgents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MemberState> _lastTold = new(StringComparer.Ordinal);
 
     /// <summary>Every member resolved so far.</summary>
     public IReadOnlyCollection<Member> Members => _members.Values;
@@ -39,23 +40,29 @@ public sealed class MemberDirectory
     }
 
     /// <summary>
-    /// A member-change frame: false when it says nothing new (a known member in the same state again).
-    /// A known member's new state is noted at once, so a repeat before its event goes out is not news.
+    /// A member-change frame: false when it says nothing new (the state subscribers were last told, or are
+    /// about to be, again). Judged against what was told, not against a look-up's answer: a look-up may
+    /// answer with a newer state while an older change still waits to go out, and the frame that follows
+    /// it must not be taken for a repeat. A known member's new state is noted at once.
     /// </summary>
     public bool Observe(string memberId, MemberState state)
     {
+        if (_lastTold.TryGetValue(memberId, out var told) && told == state)
+        {
+            return false;
+        }
+
+        Told(memberId, state);
         if (_members.TryGetValue(memberId, out var known))
         {
-            if (known.State == state)
-            {
-                return false;
-            }
-
             _members[memberId] = known with { State = state };
         }
 
         return true;
     }
+
+    /// <summary>Notes the state subscribers are told of a member (a change a refresh of the members found).</summary>
+    public void Told(string memberId, MemberState state) => _lastTold[memberId] = state;
 
     /// <summary>Records a resolved member's state as its event goes out, keeping the connected agents in step.</summary>
     public Member ChangeState(Member member, MemberState state)

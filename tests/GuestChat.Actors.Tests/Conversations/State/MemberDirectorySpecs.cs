@@ -31,6 +31,19 @@ public sealed class MemberDirectorySpecs
     }
 
     [Fact]
+    public void A_change_that_follows_a_look_up_answering_with_its_state_is_still_news()
+    {
+        // Alerting is told, the look-up answers late with the agent already connected, and the Connected
+        // frame that follows must still go out: the Alerting event may not have gone out yet (it waits
+        // behind another member's look-up), and would otherwise be the last word.
+        var directory = new MemberDirectory();
+        Assert.True(directory.Observe("agent-1", MemberState.Alerting));
+        directory.Resolved("agent-1", MemberRole.Agent, "Alice", MemberState.Connected);
+
+        Assert.True(directory.Observe("agent-1", MemberState.Connected));
+    }
+
+    [Fact]
     public void The_chat_is_active_while_any_agent_is_connected_and_a_transfer_keeps_it_so()
     {
         var directory = new MemberDirectory();
