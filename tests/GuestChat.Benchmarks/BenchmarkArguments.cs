@@ -26,6 +26,21 @@ internal static class BenchmarkArguments
         return values;
     }
 
+    /// <summary>Asks <paramref name="condition"/> every 50 ms until it holds; throws naming <paramref name="what"/> after <paramref name="patience"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > patience)
+            {
+                throw new TimeoutException($"Not {what} within {patience}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>An option's value as a number.</summary>
     public static int Number(this Dictionary<string, string> values, string name) => int.Parse(values[name], CultureInfo.InvariantCulture);
 

@@ -14,6 +14,9 @@ namespace GuestChat.Actors.Cluster;
 /// </summary>
 public static class ClusterHosting
 {
+    /// <summary>The largest message between nodes: a chat's transcript of about 1,000 long messages.</summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
     /// <summary>The shard region's name (and the type name of its remembered entities in the journal).</summary>
     public const string RegionName = "conversations";
 
@@ -33,7 +36,16 @@ public static class ClusterHosting
         return builder
             .AddHocon(Tuning(), HoconAddMode.Prepend)
             .WithCustomSerializer("conversation-messages", [.. ClusterMessageSerializer.Messages.Values], system => new ClusterMessageSerializer(system))
-            .WithRemoting(new RemoteOptions { HostName = "0.0.0.0", PublicHostName = cluster.Hostname, Port = cluster.Port })
+            // Frames up to 4 MiB: a long chat's transcript read through another node is one message (Akka's default is 125 KB).
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = "0.0.0.0",
+                PublicHostName = cluster.Hostname,
+                Port = cluster.Port,
+                MaxFrameSize = MaxMessageBytes,
+                SendBufferSize = MaxMessageBytes,
+                ReceiveBufferSize = MaxMessageBytes,
+            })
             .WithClustering(new ClusterOptions { SeedNodes = [.. cluster.SeedAddresses], SplitBrainResolver = new KeepMajorityOption() })
             .WithShardingDistributedData(new ShardingDDataOptions { Durable = new DurableOptions { Keys = [] } })
             .WithDistributedPubSub(role: null!);

@@ -26,6 +26,9 @@ public sealed class ConversationDirectory : ReceiveActor
     /// <summary>How long a list waits for the other nodes' directories.</summary>
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>Chats per part of a node's list: a part stays far below the largest message remoting carries, however many chats a node holds.</summary>
+    private const int PartSize = 500;
+
     private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private readonly Dictionary<ConversationKey, ConversationSummary> _here = [];
     private readonly Dictionary<IActorRef, ConversationKey> _keysByActor = [];
@@ -53,9 +56,22 @@ public sealed class ConversationDirectory : ReceiveActor
             var state = Akka.Cluster.Cluster.Get(Context.System).State;
             var nodes = state.Members.Count(m => m.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp && !state.Unreachable.Contains(m));
             var gatherer = Context.ActorOf(Props.Create(() => new ListGatherer(Sender, Math.Max(nodes, 1), ListTimeout)));
-            _mediator.Tell(new SendToAll("/user/" + Name, ListHere.Instance), gatherer);
+            _mediator.Tell(new SendToAll("/user/" + Name, ListParts.Instance), gatherer);
         });
         Receive<ListHere>(_ => Sender.Tell(new ConversationList([.. _here.Values])));
+        Receive<ListParts>(_ =>
+        {
+            var parts = _here.Values.Chunk(PartSize).ToList();
+            for (var i = 0; i < parts.Count; i++)
+            {
+                Sender.Tell(new ListPart([.. parts[i]], Last: i == parts.Count - 1));
+            }
+
+            if (parts.Count == 0)
+            {
+                Sender.Tell(new ListPart([], Last: true));
+            }
+        });
         Receive<Terminated>(terminated =>
         {
             _everywhere.Remove(terminated.ActorRef);
@@ -107,12 +123,22 @@ public sealed class ConversationDirectory : ReceiveActor
     /// <summary>A conversation's event as it travels between the nodes' directories.</summary>
     public sealed record Published(IWithConversationKey Event);
 
-    /// <summary>What one node's directory is asked for a list: the chats living there.</summary>
+    /// <summary>What this node's directory is asked for the chats living here; answered with one <see cref="ConversationList"/>.</summary>
     public sealed record ListHere
     {
         /// <summary>The one instance.</summary>
         public static ListHere Instance { get; } = new();
     }
+
+    /// <summary>What every node's directory is asked for a list of all chats: answered with its chats in <see cref="ListPart"/>s, the last one marked.</summary>
+    public sealed record ListParts
+    {
+        /// <summary>The one instance.</summary>
+        public static ListParts Instance { get; } = new();
+    }
+
+    /// <summary>Part of one node's list.</summary>
+    public sealed record ListPart(IReadOnlyList<ConversationSummary> Conversations, bool Last);
 
     /// <summary>Gathers the nodes' lists: answers when every node answered, or with what it has after the timeout.</summary>
     private sealed class ListGatherer : ReceiveActor
@@ -123,10 +149,10 @@ public sealed class ConversationDirectory : ReceiveActor
         public ListGatherer(IActorRef requester, int nodes, TimeSpan timeout)
         {
             Context.SetReceiveTimeout(timeout);
-            Receive<ConversationList>(list =>
+            Receive<ListPart>(part =>
             {
-                _all.AddRange(list.Conversations);
-                if (++_answers >= nodes)
+                _all.AddRange(part.Conversations);
+                if (part.Last && ++_answers >= nodes)
                 {
                     Answer(requester);
                 }

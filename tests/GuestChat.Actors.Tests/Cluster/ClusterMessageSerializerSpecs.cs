@@ -76,6 +76,8 @@ public sealed class ClusterMessageSerializerSpecs : TestKit
         yield return new ConversationSummary(Key, ConversationState.Active, null);
         yield return new ConversationDirectory.Published(new MessageReceived(Key, "msg-1", Agent, "Hello", BodyType.Standard, T0, 3));
         yield return ConversationDirectory.ListHere.Instance;
+        yield return ConversationDirectory.ListParts.Instance;
+        yield return new ConversationDirectory.ListPart([new ConversationSummary(Key, ConversationState.Queued, null)], Last: true);
         yield return GuestChat.Actors.Persistence.JournalCursor.GetPosition.Instance;
         yield return new GuestChat.Actors.Persistence.JournalCursor.Move(4711);
     }

@@ -53,7 +53,7 @@ internal static class QueueBenchmark
             using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
             using var connection = await new ConnectionFactory { Uri = broker.Uri }.CreateConnectionAsync();
             await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-            await WaitAsync(() => AmqpTopology.DeclaredAsync(connection, new AmqpOptions()), TimeSpan.FromSeconds(60), "the service's topology");
+            await BenchmarkArguments.WaitUntilAsync(() => AmqpTopology.DeclaredAsync(connection, new AmqpOptions()), TimeSpan.FromSeconds(60), "the service's topology");
 
             Console.WriteLine($"Opening {chats} chats through the queue...");
             var keys = Enumerable.Range(0, chats).Select(i => $"queue-bench-{i}").ToList();
@@ -62,7 +62,7 @@ internal static class QueueBenchmark
                 await PublishAsync(channel, "chat.start", key, $"start-{key}", """{"memberInfo":{"displayName":"Queue Bench"}}""");
             }
 
-            await WaitAsync(async () => (await http.GetFromJsonAsync<JsonObject>("/chats?state=active"))!["chats"]!.AsArray().Count >= chats, TimeSpan.FromMinutes(5), "every chat active");
+            await BenchmarkArguments.WaitUntilAsync(async () => (await http.GetFromJsonAsync<JsonObject>("/chats?state=active"))!["chats"]!.AsArray().Count >= chats, TimeSpan.FromMinutes(5), "every chat active");
 
             Console.WriteLine($"Burst: {chats * sends} sends through the queue...");
             var before = await GuestMessagesAsync(control);
@@ -83,7 +83,7 @@ internal static class QueueBenchmark
 
             await Task.WhenAll(pending);
             var published = burst.Elapsed;
-            await WaitAsync(async () => await GuestMessagesAsync(control) - before >= chats * sends, TimeSpan.FromMinutes(10), "every send accepted at Genesys");
+            await BenchmarkArguments.WaitUntilAsync(async () => await GuestMessagesAsync(control) - before >= chats * sends, TimeSpan.FromMinutes(10), "every send accepted at Genesys");
             var accepted = burst.Elapsed;
 
             Console.WriteLine($"Latency: {samples} single sends through the queue, {samples} through HTTP...");
@@ -152,20 +152,6 @@ internal static class QueueBenchmark
 
     private static async Task<long> GuestMessagesAsync(HttpClient control) =>
         (await control.GetFromJsonAsync<JsonObject>("/emulator/counters"))!["GuestMessages"]?.GetValue<long>() ?? 0;
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan patience, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > patience)
-            {
-                throw new TimeoutException($"Not {what} within {patience}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 
     private static double Percentile(List<double> sorted, double p) => Math.Round(sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))], 2);
 }

@@ -63,7 +63,7 @@ internal static class ClusterBenchmark
             }));
         }
 
-        await WaitAsync(async () => (await http[0].GetFromJsonAsync<JsonObject>("/chats?state=active"))!["chats"]!.AsArray().Count >= chats, TimeSpan.FromMinutes(10), "every chat Active");
+        await BenchmarkArguments.WaitUntilAsync(async () => (await http[0].GetFromJsonAsync<JsonObject>("/chats?state=active"))!["chats"]!.AsArray().Count >= chats, TimeSpan.FromMinutes(10), "every chat Active");
         var allActive = opening.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(5));
         GC.Collect();
@@ -154,20 +154,6 @@ internal static class ClusterBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan patience, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > patience)
-            {
-                throw new TimeoutException($"Not {what} within {patience}.");
-            }
-
-            await Task.Delay(500);
-        }
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
