@@ -30,7 +30,7 @@ internal sealed class ServiceMetrics
     {
         Registry = registry;
         var metrics = Prometheus.Metrics.WithCustomRegistry(Registry);
-        _chats = metrics.CreateGauge("guestchat_chats", "Chats the service holds, by state (ended ones until their retention is over).", "state");
+        _chats = metrics.CreateGauge("guestchat_chats", "Chats this node holds, by state (ended ones until their retention is over; in a cluster, sum the nodes).", "state");
         _started = metrics.CreateCounter("guestchat_chats_started_total", "Chats created at Genesys.");
         _ended = metrics.CreateCounter("guestchat_chats_ended_total", "Chats ended, by reason.", "reason");
         _reconnects = metrics.CreateCounter("guestchat_reconnects_total", "Event-stream reconnect attempts.");
@@ -69,7 +69,8 @@ internal sealed class ServiceMetrics
                 journalBytes.Set(bytes);
             }
 
-            var list = await conversations.ListAsync(cancellationToken);
+            // This node's chats: in a cluster every node reports its own, and Prometheus sums them.
+            var list = await conversations.ListHereAsync(cancellationToken);
             var counts = list.Conversations.GroupBy(c => c.State).ToDictionary(g => g.Key, g => g.Count());
             foreach (var state in Enum.GetValues<ConversationState>())
             {

@@ -166,6 +166,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             Assert.NotEqual(node1, (await http[1].GetFromJsonAsync<JsonObject>($"/chats/{key}"))!["node"]!.GetValue<string>());
         }
 
+        // Each node's /metrics counts its own chats: summed over the two that are left, every chat once.
+        var counted = 0;
+        foreach (var node in new[] { http[1], http[2] })
+        {
+            var line = (await node.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("guestchat_chats{state=\"Active\"}", StringComparison.Ordinal));
+            counted += (int)double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.Equal(Chats, counted);
+
         // A send that got no answer is repeated with its client message id, as a client would: posted once either way.
         await Task.WhenAll(inFlight);
         await ForEachAsync(keys, (key, i) => SendAsync(http[1 + i % 2], key, "two", expect: HttpStatusCode.Created));
