@@ -19,7 +19,7 @@ public sealed record ClusterMembership(string Self, string SelfStatus, bool Read
         var members = state.Members
             .Select(m => new ClusterMember(m.Address.ToString(), m.Status.ToString(), !state.Unreachable.Contains(m)))
             .ToList();
-        // Ready: a member (Up), and seeing every other member (an unreachable one's chats are about to move).
+        // Ready: a member (Up); before that the node cannot host or route a chat.
         return new ClusterMembership(cluster.SelfAddress.ToString(), status.ToString(), status == Akka.Cluster.MemberStatus.Up, state.Leader?.ToString(), members);
     }
 }

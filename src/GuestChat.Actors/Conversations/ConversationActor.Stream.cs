@@ -257,7 +257,6 @@ public sealed partial class ConversationActor
         }
     }
 
-    /// <summary>Back to Queued or Active (whichever the agents say), serving what waited meanwhile.</summary>
     private const int MembersPageSize = 100;
 
     /// <summary>Asks who is in the chat now (answered <see cref="MembersRefreshed"/>).</summary>
@@ -268,6 +267,7 @@ public sealed partial class ConversationActor
             .PipeTo(Self, success: result => new MembersRefreshed(result));
     }
 
+    /// <summary>Back to Queued or Active (whichever the agents say), serving what waited meanwhile.</summary>
     private void BecomeAttached(Session session)
     {
         Enter(_directory.AgentConnected ? ConversationState.Active : ConversationState.Queued);
@@ -317,8 +317,7 @@ public sealed partial class ConversationActor
                 break;
 
             case GetStatus:
-                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _directory.Members], _endReason, _endError?.Code, _subscribers.Count,
-                    ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString()));
+                Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _directory.Members], _endReason, _endError?.Code, _subscribers.Count, _node));
                 break;
 
             case GetTranscript:

@@ -74,6 +74,9 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private long _lastSequence;
     private readonly HashSet<string> _membersChangedSinceRefresh = new(StringComparer.Ordinal);
 
+    /// <summary>The node it lives on (its actor system's address), as its status tells it.</summary>
+    private readonly string _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+
     /// <summary>A conversation that waits for its <see cref="Start"/>, or resumes the chat its journal holds.</summary>
     public ConversationActor(ConversationKey key, IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null, ConversationPlace? place = null)
     {

@@ -41,7 +41,7 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
     /// <summary>Times a command is asked in place when it gets no answer, before it goes back to the queue.</summary>
     private const int UnansweredAttempts = 4;
 
-    private readonly GuestChatConversations conversations = everyone.WithAskTimeout(Patience);
+    private readonly GuestChatConversations _conversations = everyone.WithAskTimeout(Patience);
     private readonly Dictionary<ConversationKey, Task> _lastByChat = [];
     private readonly SemaphoreSlim _channelLock = new(1, 1);
     private IChannel _consuming = null!;
@@ -120,11 +120,11 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
         {
             await (command switch
             {
-                QueueCommand.Start start => (Task)conversations.StartAsync(start.Key, start.Create.ToRequest(target.ChatDefaults), stoppingToken),
-                QueueCommand.Send send => conversations.SendMessageAsync(send.Key, send.Message.Body ?? "", send.Message.BodyType ?? BodyType.Standard, send.MessageId, stoppingToken),
-                QueueCommand.Typing typing => conversations.SendTypingAsync(typing.Key, stoppingToken),
-                QueueCommand.MediaAnswer answer => conversations.AnswerMediaRequestAsync(answer.Key, answer.MediaRequestId, answer.Decision, stoppingToken),
-                QueueCommand.End end => conversations.EndAsync(end.Key, stoppingToken),
+                QueueCommand.Start start => (Task)_conversations.StartAsync(start.Key, start.Create.ToRequest(target.ChatDefaults), stoppingToken),
+                QueueCommand.Send send => _conversations.SendMessageAsync(send.Key, send.Message.Body ?? "", send.Message.BodyType ?? BodyType.Standard, send.MessageId, stoppingToken),
+                QueueCommand.Typing typing => _conversations.SendTypingAsync(typing.Key, stoppingToken),
+                QueueCommand.MediaAnswer answer => _conversations.AnswerMediaRequestAsync(answer.Key, answer.MediaRequestId, answer.Decision, stoppingToken),
+                QueueCommand.End end => _conversations.EndAsync(end.Key, stoppingToken),
                 _ => throw new InvalidOperationException($"No handling for {command.GetType().Name}"),
             });
             await AckAsync(taken);

@@ -16,6 +16,29 @@ internal abstract record QueueCommand(ConversationKey Key, string MessageId)
     /// <summary>The header that names the chat (keys may hold '.', so they are not routing keys).</summary>
     public const string KeyHeader = "x-chat-key";
 
+    /// <summary>
+    /// Publishes a command to <paramref name="queue"/> as an integration does (persistent, JSON, the chat key
+    /// in its header), for <c>run --via amqp</c>, the tests and the benchmarks; parts given as null are left
+    /// out, so a test can send what a careless integration would.
+    /// </summary>
+    public static ValueTask PublishAsync(IChannel channel, string queue, string? type, string? key, string? messageId, ReadOnlyMemory<byte> body,
+        string? contentType = "application/json", CancellationToken cancellationToken = default)
+    {
+        var properties = new BasicProperties
+        {
+            Type = type,
+            MessageId = messageId,
+            ContentType = contentType,
+            Persistent = true,
+            Headers = key is null ? null : new Dictionary<string, object?> { [KeyHeader] = Encoding.UTF8.GetBytes(key) },
+        };
+        return channel.BasicPublishAsync("", queue, mandatory: true, properties, body, cancellationToken);
+    }
+
+    /// <summary>The same, with a JSON body as text.</summary>
+    public static ValueTask PublishAsync(IChannel channel, string queue, string? type, string? key, string? messageId, string body, CancellationToken cancellationToken = default) =>
+        PublishAsync(channel, queue, type, key, messageId, Encoding.UTF8.GetBytes(body), cancellationToken: cancellationToken);
+
     /// <summary>The command types, as the <c>type</c> property carries them.</summary>
     public static IReadOnlyList<string> Types { get; } = ["chat.start", "chat.send", "chat.typing", "chat.media-answer", "chat.end"];
 

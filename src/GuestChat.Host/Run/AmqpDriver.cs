@@ -63,18 +63,9 @@ internal sealed class AmqpDriver(AmqpOptions options) : IChatDriver
         }
     }
 
-    private async Task PublishAsync(string type, ConversationKey key, string messageId, object? body, CancellationToken cancellationToken)
-    {
-        var properties = new BasicProperties
-        {
-            Type = type,
-            MessageId = messageId,
-            ContentType = "application/json",
-            Persistent = true,
-            Headers = new Dictionary<string, object?> { [QueueCommand.KeyHeader] = Encoding.UTF8.GetBytes(key.Value) },
-        };
-        await _commands!.BasicPublishAsync("", options.CommandQueue, mandatory: true, properties, body is null ? ReadOnlyMemory<byte>.Empty : JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), cancellationToken);
-    }
+    private async Task PublishAsync(string type, ConversationKey key, string messageId, object? body, CancellationToken cancellationToken) =>
+        await QueueCommand.PublishAsync(_commands!, options.CommandQueue, type, key.Value, messageId,
+            body is null ? ReadOnlyMemory<byte>.Empty : JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), cancellationToken: cancellationToken);
 
     /// <summary>The conversation event a published event stands for; null for one the run does not follow.</summary>
     private static IWithConversationKey? EventOf(BasicDeliverEventArgs delivery)

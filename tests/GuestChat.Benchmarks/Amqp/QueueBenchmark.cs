@@ -129,9 +129,7 @@ internal static class QueueBenchmark
     }
 
     private static async Task PublishAsync(IChannel channel, string type, string key, string messageId, string body) =>
-        await channel.BasicPublishAsync("", "guestchat.commands", mandatory: true,
-            new BasicProperties { Type = type, MessageId = messageId, ContentType = "application/json", Persistent = true, Headers = new Dictionary<string, object?> { ["x-chat-key"] = Encoding.UTF8.GetBytes(key) } },
-            Encoding.UTF8.GetBytes(body));
+        await QueueCommand.PublishAsync(channel, new AmqpOptions().CommandQueue, type, key, messageId, body);
 
     /// <summary>From the command to Genesys counting one more guest message.</summary>
     private static async Task<double> TimeUntilAcceptedAsync(HttpClient control, Func<Task> send)

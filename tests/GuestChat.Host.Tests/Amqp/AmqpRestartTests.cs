@@ -134,9 +134,7 @@ public sealed class AmqpRestartTests : IAsyncLifetime
         TimeSpan.FromSeconds(30));
 
     private static async Task PublishAsync(IChannel channel, string type, string key, string messageId, string body) =>
-        await channel.BasicPublishAsync("", "guestchat.commands", mandatory: true,
-            new BasicProperties { Type = type, MessageId = messageId, ContentType = "application/json", Persistent = true, Headers = new Dictionary<string, object?> { ["x-chat-key"] = Encoding.UTF8.GetBytes(key) } },
-            Encoding.UTF8.GetBytes(body));
+        await QueueCommand.PublishAsync(channel, new AmqpOptions().CommandQueue, type, key, messageId, body);
 
     private async Task<IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>> AtGenesys(HttpClient http, string key)
     {

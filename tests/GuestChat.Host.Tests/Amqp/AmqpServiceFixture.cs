@@ -86,15 +86,7 @@ public class AmqpServiceFixture : IAsyncLifetime
             ContractSchemas.AssertValid($"command.{type}.schema.json", body);
         }
 
-        var properties = new BasicProperties
-        {
-            Type = type,
-            MessageId = messageId,
-            ContentType = contentType,
-            Persistent = true,
-            Headers = key is null ? null : new Dictionary<string, object?> { ["x-chat-key"] = Encoding.UTF8.GetBytes(key) },
-        };
-        await Channel.BasicPublishAsync("", "guestchat.commands", mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+        await QueueCommand.PublishAsync(Channel, new AmqpOptions().CommandQueue, type, key, messageId, Encoding.UTF8.GetBytes(body), contentType);
     }
 
     /// <summary>Takes what is in a queue now, waiting until at least <paramref name="count"/> messages have come.</summary>
