@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using GuestChat.Emulator.Control;
 
@@ -14,14 +13,14 @@ namespace GuestChat.Emulator;
 public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly HttpClient _control;
+    private readonly EmulatorControlClient _control;
 
     private EmulatorProcess(Process process, Uri baseUrl, EmulatorChatDefaults chatDefaults)
     {
         _process = process;
         BaseUrl = baseUrl;
         ChatDefaults = chatDefaults;
-        _control = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        _control = EmulatorControlClient.For(baseUrl, chatDefaults);
     }
 
     /// <inheritdoc />
@@ -75,13 +74,8 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken)
-    {
-        using var response = await _control.GetAsync($"/emulator/conversations/{Uri.EscapeDataString(conversationId)}", cancellationToken);
-        return response.IsSuccessStatusCode
-            ? await response.Content.ReadFromJsonAsync(ControlJsonContext.Default.ConversationSnapshot, cancellationToken)
-            : null;
-    }
+    public Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken) =>
+        _control.ConversationAsync(conversationId, cancellationToken);
 
     /// <summary>Resident and peak resident memory, from /proc.</summary>
     public (long Rss, long PeakRss) Memory()
@@ -112,7 +106,7 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _control.Dispose();
+        await _control.DisposeAsync();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

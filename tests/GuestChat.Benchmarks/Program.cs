@@ -5,6 +5,7 @@ using GuestChat.Benchmarks.Amqp;
 using GuestChat.Benchmarks.Client;
 using GuestChat.Benchmarks.Cluster;
 using GuestChat.Benchmarks.EmulatorCapacity;
+using GuestChat.Benchmarks.Peer;
 using GuestChat.Benchmarks.Persistence;
 
 const string usage = """
@@ -16,6 +17,7 @@ const string usage = """
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- durable [options]    durable conversations: send latency, facts/s, journal size, recovery time
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- queue [options]      the message queue: commands/s to Genesys-accepted, the latency it adds
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- cluster [options]    three nodes: chats and cost per node, the latency a command routed through another node adds
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- peer [options]       the service against the official Node client, side by side: CPU per message, memory per chat
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -26,6 +28,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
     Console.WriteLine(DurableBenchmark.Usage);
     Console.WriteLine(QueueBenchmark.Usage);
     Console.WriteLine(ClusterBenchmark.Usage);
+    Console.WriteLine(PeerBenchmark.Usage);
     return 0;
 }
 
@@ -41,6 +44,8 @@ try
             return await QueueBenchmark.RunAsync(args[1..]);
         case "cluster":
             return await ClusterBenchmark.RunAsync(args[1..]);
+        case "peer":
+            return await PeerBenchmark.RunAsync(args[1..]);
         case "durable":
             return await DurableBenchmark.RunAsync(args[1..]);
         case "client":

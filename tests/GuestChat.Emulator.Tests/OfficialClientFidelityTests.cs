@@ -35,13 +35,7 @@ public sealed class OfficialClientFidelityTests
 
     private static async Task InstallPackagesAsync(string folder)
     {
-        var installed = Path.Combine(folder, "node_modules", ".package-lock.json");
-        if (File.Exists(installed) && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json")))
-        {
-            return;
-        }
-
-        var (exitCode, _, _, output) = await Processes.RunAsync("npm", "ci --no-audit --no-fund", InstallDeadline, folder);
-        Assert.True(exitCode == 0, "npm ci failed:\n" + output);
+        var installed = await Processes.InstallNodePackagesAsync(folder, InstallDeadline);
+        Assert.True(installed is null or { ExitCode: 0 }, "npm ci failed:\n" + installed?.Output);
     }
 }

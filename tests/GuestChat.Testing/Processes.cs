@@ -56,6 +56,21 @@ public static class Processes
         return new Finished(process.ExitCode, Text(stdout), Text(stderr), Text(both));
     }
 
+    /// <summary>
+    /// Installs a Node folder's packages with <c>npm ci</c> unless they are installed already and no
+    /// older than its lock file; null when there was nothing to do, else how npm ended.
+    /// </summary>
+    public static async Task<Finished?> InstallNodePackagesAsync(string folder, TimeSpan deadline)
+    {
+        var installed = Path.Combine(folder, "node_modules", ".package-lock.json");
+        if (File.Exists(installed) && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json")))
+        {
+            return null;
+        }
+
+        return await RunAsync("npm", "ci --no-audit --no-fund", deadline, folder);
+    }
+
     /// <summary>The folder that holds GuestChat.Actors.sln, found from the test's own folder upward.</summary>
     public static string RepositoryRoot()
     {

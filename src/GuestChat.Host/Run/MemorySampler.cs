@@ -6,13 +6,15 @@ namespace GuestChat.Host.Run;
 internal sealed class MemorySampler
 {
     private readonly Func<long> _activeChats;
-    private readonly long _baseline;
 
     public MemorySampler(Func<long> activeChats)
     {
         _activeChats = activeChats;
-        _baseline = Resident();
+        BaselineBytes = Resident();
     }
+
+    /// <summary>Resident memory before the first chat.</summary>
+    public long BaselineBytes { get; }
 
     public long PeakBytes { get; private set; }
 
@@ -28,7 +30,7 @@ internal sealed class MemorySampler
         if (active > 0 && active >= MostActiveChats)
         {
             MostActiveChats = active;
-            BytesPerChatAtBusiest = Math.Max(0, resident - _baseline) / active;
+            BytesPerChatAtBusiest = Math.Max(0, resident - BaselineBytes) / active;
         }
     }
 

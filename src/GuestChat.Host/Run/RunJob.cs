@@ -32,16 +32,21 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
     {
         var scenario = Scenario.Load(options.ScenarioPath);
         var wall = Stopwatch.StartNew();
-        await using var emulator = options.Target is null ? await StartEmulatorAsync() : null;
-        var environment = emulator is null ? GuestChatEnvironment.Parse(options.Target!) : GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl);
+        // A target that is itself an emulator (started on its own) is checked against as the embedded one is.
+        await using var emulator = options.Target is null ? await StartEmulatorAsync()
+            : Uri.TryCreate(options.Target, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? await EmulatorControlClient.TryConnectAsync(url, cancellationToken)
+            : null;
+        var environment = options.Target is null ? GuestChatEnvironment.FromBaseUrl(emulator!.BaseUrl) : GuestChatEnvironment.Parse(options.Target);
         var chatDefaults = new EmulatorChatDefaults(
-            options.Organization ?? emulator!.ChatDefaults.OrganizationId,
-            options.Deployment ?? emulator!.ChatDefaults.DeploymentId,
+            options.Organization ?? emulator?.ChatDefaults.OrganizationId ?? throw new ArgumentException($"--organization is required with --target {options.Target} (only an emulator has ids of its own)."),
+            options.Deployment ?? emulator?.ChatDefaults.DeploymentId ?? throw new ArgumentException($"--deployment is required with --target {options.Target} (only an emulator has ids of its own)."),
             options.Queue ?? scenario.Queue ?? emulator?.ChatDefaults.Queue ?? throw new ArgumentException($"--queue is required with --target {options.Target} when the scenario names no queue."));
-        var where = options.EmulatorInOwnProcess ? "in its own process" : "in-process";
+        var against = emulator is null ? environment.ToString()
+            : options.Target is not null ? $"the emulator at {environment}"
+            : $"the embedded emulator {(options.EmulatorInOwnProcess ? "in its own process" : "in-process")} at {environment} (faults: {options.Faults})";
         await using var broker = options.Via == "amqp" && options.AmqpUri is null ? await ScriptedBroker.StartAsync(progress, cancellationToken) : null;
         var amqp = options.Via == "amqp" ? new AmqpOptions { Uri = options.AmqpUri ?? broker!.Uri.ToString() } : null;
-        progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {(emulator is null ? environment.ToString() : $"the embedded emulator {where} at {environment} (faults: {options.Faults})")}{(amqp is null ? "" : $", through the broker at {amqp.Where}")}");
+        progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {against}{(amqp is null ? "" : $", through the broker at {amqp.Where}")}");
 
         using var host = BuildHost(environment, scenario, amqp, chatDefaults);
         await host.StartAsync(cancellationToken);

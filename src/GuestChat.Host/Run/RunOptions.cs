@@ -18,10 +18,10 @@ public sealed record RunOptions
     /// <summary>A region or base URL; null for the embedded emulator.</summary>
     public string? Target { get; init; }
 
-    /// <summary>The organization of the chats; required with <see cref="Target"/>, the embedded emulator's own otherwise.</summary>
+    /// <summary>The organization of the chats; required with a <see cref="Target"/> that is not an emulator (an emulator says its own).</summary>
     public string? Organization { get; init; }
 
-    /// <summary>The web chat deployment of the chats; required with <see cref="Target"/>.</summary>
+    /// <summary>The web chat deployment of the chats; required with a <see cref="Target"/> that is not an emulator.</summary>
     public string? Deployment { get; init; }
 
     /// <summary>The queue the chats ask for; required with <see cref="Target"/> unless the scenario names one.</summary>
@@ -84,10 +84,6 @@ public sealed record RunOptions
                 return $"{option} must be a GUID, not '{value}'.";
             }
 
-            if (value is null && Target is not null)
-            {
-                return $"{option} is required with --target {Target} (only the embedded emulator has ids of its own).";
-            }
         }
 
         return null;

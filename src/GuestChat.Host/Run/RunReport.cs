@@ -67,7 +67,10 @@ public sealed record RunReport
     /// <summary>The most chats live (started, not yet finished) at one time.</summary>
     public required long PeakActiveChats { get; init; }
 
-    /// <summary>Where the emulator ran: <c>in-process</c> (its memory is in the figures), <c>process</c>, or <c>none</c> for a real target.</summary>
+    /// <summary>The process's resident memory before the first chat, the base of <see cref="MemoryPerChatBytes"/>.</summary>
+    public required long BaselineMemoryBytes { get; init; }
+
+    /// <summary>Where the emulator ran: <c>in-process</c> (its memory is in the figures), <c>process</c>, <c>external</c> (a target that is an emulator), or <c>none</c> for a real target.</summary>
     public required string Emulator { get; init; }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
@@ -81,7 +84,7 @@ public sealed record RunReport
         {
             Chats = options.Chats,
             PeakActiveChats = memory.MostActiveChats,
-            Emulator = options.Target is not null ? "none" : options.EmulatorInOwnProcess ? "process" : "in-process",
+            Emulator = options.Target is null ? options.EmulatorInOwnProcess ? "process" : "in-process" : lost is null ? "none" : "external",
             ChatsOk = stats.Ended,
             ChatsFailed = options.Chats - stats.Ended,
             FailuresByReason = new SortedDictionary<string, int>(failures),
@@ -102,6 +105,7 @@ public sealed record RunReport
             BusiestWindowSeconds = requests.BusiestWindow,
             MemoryPerChatBytes = options.Target is null && !options.EmulatorInOwnProcess ? null : memory.BytesPerChatAtBusiest,
             PeakMemoryBytes = memory.PeakBytes,
+            BaselineMemoryBytes = memory.BaselineBytes,
             WallSeconds = Math.Round(wall.TotalSeconds, 2),
         };
     }
@@ -119,7 +123,7 @@ public sealed record RunReport
         }
 
         text.AppendLine(ci, $"Messages:  {MessagesSent} sent, {MessagesReceived} received, {RepliesMissing} replies missing");
-        text.AppendLine(ci, $"Checked:   {(Lost is null ? "not checked (not the embedded emulator)" : $"{Lost} lost, {Duplicated} duplicated (against the emulator's transcripts)")}");
+        text.AppendLine(ci, $"Checked:   {(Lost is null ? "not checked (the target is not an emulator)" : $"{Lost} lost, {Duplicated} duplicated (against the emulator's transcripts)")}");
         text.AppendLine(ci, $"Latency:   agent reply p50 {LatencyP50Ms:F0} ms, p95 {LatencyP95Ms:F0} ms, p99 {LatencyP99Ms:F0} ms (includes the agent's think and typing time)");
         text.AppendLine(ci, $"Set-up:    start to agent connected p50 {SetupP50Ms:F0} ms, p95 {SetupP95Ms:F0} ms");
         text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects; at most {PeakActiveChats} chats live at once");
