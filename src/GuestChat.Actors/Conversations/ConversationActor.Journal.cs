@@ -173,7 +173,7 @@ public sealed partial class ConversationActor
                 return;
             }
 
-            var session = new Session(created.ConversationId, created.MemberId, new GuestJwt(jwt), new EventStreamAddress(new Uri(created.EventStreamUri)));
+            var session = new Session(created.ConversationId, created.MemberId, new GuestJwt(jwt), new EventStreamAddress(created.EventStreamUri, jwt));
             _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _journaled.UnresolvedSends.Count);
             CurrentSession = session;
             _state = ConversationState.Reconnecting;

@@ -250,7 +250,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
             case CreateCompleted { Result.IsSuccess: true } created:
             {
                 var chat = created.Result.Value!;
-                var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(new Uri(chat.EventStreamUri!)));
+                var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(chat.EventStreamUri!, chat.Jwt));
                 _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
                 Enter(ConversationState.Connecting);
                 Become(m => Connecting(session, m));

@@ -1,28 +1,40 @@
+using System.Buffers;
+using System.Net.Http;
 using System.Net.WebSockets;
-using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using GuestChat.Client.Events;
-using Websocket.Client;
 using static GuestChat.Actors.EventStreams.EventStreamEvents;
 
 namespace GuestChat.Actors.EventStreams;
 
 /// <summary>
-/// One socket, once: wraps exactly one <see cref="WebsocketClient"/> with all of the library's own
-/// reconnection turned off, parses every frame with the client library's parser and tells the parent,
-/// and when the socket ends tells the parent why and stops. It never decides policy: reconnecting,
-/// backing off and backfilling are the conversation's business.
+/// One socket, once: opens exactly one <see cref="ClientWebSocket"/>, reads it in a loop that parses
+/// every frame with the client library's parser and tells the parent, and when the socket ends tells
+/// the parent why and stops. It never decides policy: reconnecting, backing off and backfilling are the
+/// conversation's business.
 /// </summary>
+/// <remarks>
+/// Thin on purpose, because a service holds one per live chat: an idle socket waits with a zero-byte
+/// read and holds no receive buffer of its own (a frame is read into a buffer rented from the shared
+/// pool and returned at once), every socket shares one HTTP handler, and a frame reaches the parent in
+/// one hop from the read that completed it. Websocket.Client, used before, held a 16 KiB receive buffer,
+/// Rx subjects, a send channel and timers per socket and passed each frame through two more threads;
+/// see docs/performance.md for the numbers.
+/// </remarks>
 public sealed class EventStreamActor : UntypedActor
 {
+    /// <summary>Shared by every socket: the upgrade requests need no handler each.</summary>
+    private static readonly HttpMessageInvoker Handler = new(new SocketsHttpHandler { UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(30) });
+
+    private const int FirstReadBytes = 4096;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly EventStreamAddress _address;
     private readonly int _incarnation;
-    private readonly IActorRef _parent;
-    private readonly WebsocketClient _socket;
-    private readonly List<IDisposable> _subscriptions = [];
-    private bool _opened;
+    private readonly CancellationTokenSource _stop = new();
+    private ClientWebSocket? _socket;
+    private volatile bool _stopped;
     private bool _closeTold;
 
     /// <summary>Opens the socket at <paramref name="address"/>; <paramref name="incarnation"/> tags every message to the parent.</summary>
@@ -30,29 +42,17 @@ public sealed class EventStreamActor : UntypedActor
     {
         _address = address;
         _incarnation = incarnation;
-        _parent = Context.Parent;
-        _socket = new WebsocketClient(address.Reveal(), () => new ClientWebSocket { Options = { KeepAliveInterval = TimeSpan.Zero } })
-        {
-            IsReconnectionEnabled = false,
-            ReconnectTimeout = null,
-            ErrorReconnectTimeout = null,
-            LostReconnectTimeout = null,
-            IsTextMessageConversionEnabled = false,
-            Name = $"event-stream-{incarnation}",
-        };
     }
 
     /// <summary>Props for one incarnation of a chat's socket.</summary>
     public static Props Props(EventStreamAddress address, int incarnation) =>
-        Akka.Actor.Props.Create(() => new EventStreamActor(address, incarnation));
+        Akka.Actor.Props.Create(typeof(EventStreamActor), address, incarnation);
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        var self = Self;
-        _subscriptions.Add(_socket.MessageReceived.Subscribe(message => self.Tell(new FrameArrived(message))));
-        _subscriptions.Add(_socket.DisconnectionHappened.Subscribe(info => self.Tell(new SocketEnded(info.Type, info.CloseStatus, info.Exception?.GetType().Name))));
-        _socket.StartOrFail().PipeTo(self, success: () => SocketStarted.Instance, failure: e => new SocketFailedToStart(e.GetBaseException().GetType().Name, e.GetBaseException().Message));
+        _socket = new ClientWebSocket { Options = { KeepAliveInterval = TimeSpan.Zero } };
+        _ = ReadAsync(_socket, Self, Context.Parent, _stop.Token);
     }
 
     /// <inheritdoc />
@@ -60,41 +60,9 @@ public sealed class EventStreamActor : UntypedActor
     {
         switch (message)
         {
-            case FrameArrived arrived:
-            {
-                // The first frame can overtake the news that the socket started.
-                TellOpened();
-                var frame = arrived.Message.Binary ?? Encoding.UTF8.GetBytes(arrived.Message.Text ?? "");
-                _parent.Tell(new FrameReceived(_incarnation, EventStreamParser.Parse(frame)));
+            case ReadEnded ended:
+                End(ended.Reason, ended.CloseStatus, ended.Detail);
                 break;
-            }
-
-            case SocketStarted:
-            {
-                TellOpened();
-                break;
-            }
-
-            case SocketFailedToStart failed:
-            {
-                End(CloseReason.ConnectFailed, null, $"{failed.ExceptionType}: {Redact(failed.Message)}");
-                break;
-            }
-
-            case SocketEnded ended:
-            {
-                // A server that closes at once (a chat already over) is a close, not a failure to connect.
-                var reason = ended.Type == DisconnectionType.ByServer ? CloseReason.ClosedByServer
-                    : !_opened ? CloseReason.ConnectFailed
-                    : ended.Type switch
-                {
-                    DisconnectionType.ByServer => CloseReason.ClosedByServer,
-                    DisconnectionType.ByUser or DisconnectionType.Exit => CloseReason.ClosedByParent,
-                    _ => CloseReason.Lost,
-                };
-                End(reason, ended.CloseStatus, $"{ended.Type}{(ended.ExceptionType is null ? "" : " " + ended.ExceptionType)}");
-                break;
-            }
 
             default:
                 Unhandled(message);
@@ -105,28 +73,142 @@ public sealed class EventStreamActor : UntypedActor
     /// <inheritdoc />
     protected override void PostStop()
     {
-        foreach (var subscription in _subscriptions)
-        {
-            subscription.Dispose();
-        }
-
-        // Disposing waits for the close handshake; done here it would hold a dispatcher thread, and a
-        // few hundred chats ending together would starve the pool. Close first, dispose when closed.
+        // Closing waits for the server's answer; done here it would hold a dispatcher thread, and a few
+        // hundred chats ending together would starve the pool. Stop the reads, close, dispose when closed.
+        _stopped = true;
         var socket = _socket;
-        _ = socket.Stop(WebSocketCloseStatus.NormalClosure, "conversation over")
-            .ContinueWith(_ => socket.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        var stop = _stop;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (socket is { State: WebSocketState.Open or WebSocketState.CloseReceived })
+                {
+                    using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "conversation over", patience.Token);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+            {
+                // Already gone: nothing to close.
+            }
+            finally
+            {
+                stop.Cancel();
+                socket?.Dispose();
+                stop.Dispose();
+            }
+        });
     }
 
-    private void TellOpened()
+    /// <summary>
+    /// Connects, then reads frames until the socket ends. Runs off the actor: it touches no actor state,
+    /// tells the parent <see cref="Opened"/> and each frame in order, and tells this actor how it ended.
+    /// </summary>
+    private async Task ReadAsync(ClientWebSocket socket, IActorRef self, IActorRef parent, CancellationToken stop)
     {
-        if (_opened || _closeTold)
+        var opened = false;
+        try
         {
-            return;
+            await socket.ConnectAsync(_address.Reveal(), Handler, stop);
+            opened = true;
+            parent.Tell(new Opened(_incarnation));
+            while (true)
+            {
+                // Wait for the next frame without a buffer: an idle chat holds none.
+                var first = await socket.ReceiveAsync(Memory<byte>.Empty, stop);
+                var (frame, closed) = first.MessageType == WebSocketMessageType.Close ? (null, true) : await ReadFrameAsync(socket, stop);
+                if (closed)
+                {
+                    var ended = await ClosedByServerAsync(socket);
+                    if (!_stopped)
+                    {
+                        self.Tell(ended);
+                    }
+
+                    return;
+                }
+
+                parent.Tell(new FrameReceived(_incarnation, frame!));
+            }
+        }
+        catch (Exception e) when (_stopped || stop.IsCancellationRequested)
+        {
+            // Stopped by the parent, which is not told; whatever the read threw on the way out does not matter.
+            _ = e;
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            var cause = e.GetBaseException();
+            self.Tell(opened
+                ? new ReadEnded(CloseReason.Lost, null, $"{cause.GetType().Name}: {Redact(cause.Message)}")
+                : new ReadEnded(CloseReason.ConnectFailed, null, $"{cause.GetType().Name}: {Redact(cause.Message)}"));
+        }
+    }
+
+    /// <summary>One whole message into a pooled buffer, parsed; a message larger than the parser takes is read to its end and skipped.</summary>
+    private static async Task<(StreamEvent? Frame, bool Closed)> ReadFrameAsync(ClientWebSocket socket, CancellationToken stop)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
+        try
+        {
+            var length = 0;
+            var tooLarge = false;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= EventStreamParser.MaxFrameBytes)
+                    {
+                        // Keep reading to the end of the message into the same buffer, keeping none of it.
+                        tooLarge = true;
+                        length = 0;
+                    }
+                    else
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, EventStreamParser.MaxFrameBytes));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+
+                var read = await socket.ReceiveAsync(buffer.AsMemory(length), stop);
+                if (read.MessageType == WebSocketMessageType.Close)
+                {
+                    return (null, true);
+                }
+
+                length += read.Count;
+                if (read.EndOfMessage)
+                {
+                    return (tooLarge
+                        ? new UnparseableFrame($"A frame larger than {EventStreamParser.MaxFrameBytes} bytes was skipped.")
+                        : EventStreamParser.Parse(buffer.AsSpan(0, length)), false);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Answers the server's close (best effort) and says how it closed.</summary>
+    private static async Task<ReadEnded> ClosedByServerAsync(ClientWebSocket socket)
+    {
+        var status = socket.CloseStatus;
+        try
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, patience.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // The server has gone already; its close stands.
         }
 
-        _opened = true;
-        _log.Debug("Event stream {Incarnation} open at {Address}", _incarnation, _address);
-        _parent.Tell(new Opened(_incarnation));
+        return new ReadEnded(CloseReason.ClosedByServer, status, $"closed by server {status}");
     }
 
     private void End(CloseReason reason, WebSocketCloseStatus? status, string detail)
@@ -138,25 +220,12 @@ public sealed class EventStreamActor : UntypedActor
 
         _closeTold = true;
         _log.Debug("Event stream {Incarnation} at {Address} ended: {Reason} {CloseStatus} {Detail}", _incarnation, _address, reason, status, detail);
-        _parent.Tell(new Closed(_incarnation, reason, status, detail));
+        Context.Parent.Tell(new Closed(_incarnation, reason, status, detail));
         Context.Stop(Self);
     }
 
     /// <summary>Exception texts can quote the URL, and with it the token.</summary>
-    private string Redact(string text)
-    {
-        var token = _address.Reveal().Segments[^1];
-        return token.Length > 0 ? text.Replace(token, "<token>", StringComparison.Ordinal) : text;
-    }
+    private string Redact(string text) => _address.Redact(text);
 
-    private sealed record FrameArrived(ResponseMessage Message);
-
-    private sealed record SocketStarted
-    {
-        public static SocketStarted Instance { get; } = new();
-    }
-
-    private sealed record SocketFailedToStart(string ExceptionType, string Message);
-
-    private sealed record SocketEnded(DisconnectionType Type, WebSocketCloseStatus? CloseStatus, string? ExceptionType);
+    private sealed record ReadEnded(CloseReason Reason, WebSocketCloseStatus? CloseStatus, string Detail);
 }
