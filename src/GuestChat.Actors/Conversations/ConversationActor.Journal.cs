@@ -25,7 +25,7 @@ public sealed partial class ConversationActor
 
         _endReason = reason;
         _endError = error;
-        foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtWarningTimer, JwtExpiryTimer, BackfillTimer })
+        foreach (var timer in new[] { WatchdogTimer, ReconnectTimer, TypingTimer, JwtTimer, BackfillTimer })
         {
             Timers.Cancel(timer);
         }
@@ -120,7 +120,10 @@ public sealed partial class ConversationActor
             _snapshotAt = LastSequenceNr;
             _snapshotting = true;
             SaveSnapshot(_journaled.Snapshot([.. _transcript.Numbered.Select(n => new SnapshotMessage(
-                new MessageSeen(n.Line.MessageId, n.Line.SenderId, n.Line.SenderRole, n.Line.Body, n.Line.BodyType, n.Line.Timestamp, n.Posted ? true : null), n.Sequence))]));
+                new MessageSeen(n.Line.MessageId, n.Line.SenderId, n.Line.SenderRole, n.Line.Body, n.Line.BodyType, n.Line.Timestamp, n.Posted ? true : null), n.Sequence))],
+                _journaled.Created is { } created && CurrentSession is { } session
+                    ? created with { ProtectedJwt = _journal.Secrets.Protect(session.Jwt.Reveal()), EventStreamUri = session.Address.Reveal().OriginalString }
+                    : null));
         }
     }
 
@@ -176,6 +179,7 @@ public sealed partial class ConversationActor
             var session = new Session(created.ConversationId, created.MemberId, new GuestJwt(jwt), new EventStreamAddress(created.EventStreamUri, jwt));
             _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _journaled.UnresolvedSends.Count);
             CurrentSession = session;
+            _journaled.ReleaseSecrets();
             _state = ConversationState.Reconnecting;
             StartJwtTimers(session);
             CheckOwnMember(session);

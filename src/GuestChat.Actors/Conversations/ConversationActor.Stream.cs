@@ -63,13 +63,23 @@ public sealed partial class ConversationActor
             return;
         }
 
+        // One timer at a time (a live chat holds thousands of them across a service): the warning,
+        // which then starts the expiry.
         var untilExpiry = expiresAt - Now;
         if (untilExpiry - _settings.JwtExpiryWarning > TimeSpan.Zero)
         {
-            Timers.StartSingleTimer(JwtWarningTimer, new JwtWarning(expiresAt), untilExpiry - _settings.JwtExpiryWarning);
+            Timers.StartSingleTimer(JwtTimer, new JwtWarning(expiresAt), untilExpiry - _settings.JwtExpiryWarning);
         }
+        else
+        {
+            StartJwtExpiryTimer(expiresAt);
+        }
+    }
 
-        Timers.StartSingleTimer(JwtExpiryTimer, new JwtExpired(expiresAt), untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero);
+    private void StartJwtExpiryTimer(DateTimeOffset expiresAt)
+    {
+        var untilExpiry = expiresAt - Now;
+        Timers.StartSingleTimer(JwtTimer, new JwtExpired(expiresAt), untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero);
     }
 
     /// <summary>Socket news and timers every live state handles the same way; false when the message is not one of them.</summary>
@@ -246,6 +256,7 @@ public sealed partial class ConversationActor
 
             case JwtWarning warning:
                 Publish(new JwtExpiring(_key, warning.ExpiresAt));
+                StartJwtExpiryTimer(warning.ExpiresAt);
                 return true;
 
             case JwtExpired:

@@ -36,8 +36,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private const string WatchdogTimer = "heartbeat-watchdog";
     private const string ReconnectTimer = "reconnect";
     private const string TypingTimer = "typing-window";
-    private const string JwtWarningTimer = "jwt-warning";
-    private const string JwtExpiryTimer = "jwt-expiry";
+    private const string JwtTimer = "jwt";
     private const string RetentionTimer = "retention";
     private const string PersistenceIdPrefix = "conversation-";
     private const string BackfillTimer = "backfill-retry";
@@ -252,11 +251,13 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
                 var chat = created.Result.Value!;
                 var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(chat.EventStreamUri!, chat.Jwt));
                 _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
+                CurrentSession = session;
                 Enter(ConversationState.Connecting);
                 Become(m => Connecting(session, m));
                 Record(new ChatCreated(session.ConversationId, session.MemberId, _journal.Secrets.Protect(chat.Jwt!), chat.EventStreamUri!, Now), MessageLog.Tag, _ =>
                 {
                     // Only once the chat is written down is it announced: a restart then resumes it, never loses it.
+                    _journaled.ReleaseSecrets();
                     Answer(created.Starter, new Started(_key, session.ConversationId, session.MemberId));
                     Publish(new Started(_key, session.ConversationId, session.MemberId));
                     StartJwtTimers(session);

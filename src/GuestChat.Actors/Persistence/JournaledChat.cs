@@ -65,9 +65,25 @@ public sealed class JournaledChat
         }
     }
 
-    /// <summary>This fold and the transcript's journaled messages as one snapshot.</summary>
-    public ConversationSnapshot Snapshot(IReadOnlyList<SnapshotMessage> messages) =>
-        new(Requested, Created, Ended, messages, [.. _unresolved.Values], [.. _accepted], NextSendId);
+    /// <summary>
+    /// Keeps of the created chat only what is not in the conversation's session: the (protected) JWT
+    /// and the event-stream address are about a kilobyte each, and a service holds thousands of chats.
+    /// A snapshot then takes them from the session (<see cref="Snapshot"/>).
+    /// </summary>
+    public void ReleaseSecrets()
+    {
+        if (Created is { } created)
+        {
+            Created = created with { ProtectedJwt = "", EventStreamUri = "" };
+        }
+    }
+
+    /// <summary>
+    /// This fold and the transcript's journaled messages as one snapshot; <paramref name="created"/> is
+    /// the created chat whole (its JWT and address from the live session), or null when the fold's own is.
+    /// </summary>
+    public ConversationSnapshot Snapshot(IReadOnlyList<SnapshotMessage> messages, ChatCreated? created) =>
+        new(Requested, created ?? Created, Ended, messages, [.. _unresolved.Values], [.. _accepted], NextSendId);
 
     private void Restore(ConversationSnapshot snapshot)
     {

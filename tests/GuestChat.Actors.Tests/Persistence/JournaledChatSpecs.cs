@@ -33,7 +33,7 @@ public sealed class JournaledChatSpecs
     [Fact]
     public void A_snapshot_then_the_later_facts_give_the_same_chat_as_every_fact()
     {
-        var snapshot = Fold(Facts[..4]).Snapshot([]);
+        var snapshot = Fold(Facts[..4]).Snapshot([], null);
         var fromSnapshot = Fold([snapshot, .. Facts[4..], new SendAccepted(3, "msg-3", T0)]);
         var fromFacts = Fold([.. Facts, new SendAccepted(3, "msg-3", T0)]);
 
@@ -43,6 +43,19 @@ public sealed class JournaledChatSpecs
         Assert.Equal(fromFacts.AcceptedByClientId.OrderBy(p => p.Key), fromSnapshot.AcceptedByClientId.OrderBy(p => p.Key));
         Assert.Equal("msg-3", fromSnapshot.AcceptedByClientId["client-3"].MessageId);
         Assert.Equal(fromFacts.NextSendId, fromSnapshot.NextSendId);
+    }
+
+    [Fact]
+    public void A_fold_that_let_go_of_the_token_snapshots_the_created_chat_the_session_gives_it()
+    {
+        var chat = Fold(Facts[..4]);
+        var whole = chat.Created!;
+        chat.ReleaseSecrets();
+
+        Assert.Equal("", chat.Created!.ProtectedJwt);
+        Assert.Equal("", chat.Created.EventStreamUri);
+        Assert.Equal(whole.ConversationId, chat.Created.ConversationId);
+        Assert.Equal(whole, Fold([chat.Snapshot([], whole)]).Created);
     }
 
     [Fact]
