@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Http;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Event;
@@ -15,26 +16,25 @@ namespace GuestChat.Actors.EventStreams;
 /// conversation's business.
 /// </summary>
 /// <remarks>
-/// Thin on purpose, because a service holds one per live chat: an idle socket waits with a zero-byte
-/// read and holds no receive buffer of its own (a frame is read into a buffer rented from the shared
-/// pool and returned at once), every socket shares one HTTP handler, and a frame reaches the parent in
-/// one hop from the read that completed it. Websocket.Client, used before, held a 16 KiB receive buffer,
+/// Thin on purpose, because a service holds one per live chat: the socket is upgraded on its own
+/// connection (<see cref="WebSocketConnector"/>, no HTTP connection kept under it), an idle socket
+/// waits with a zero-byte read and holds no receive buffer of its own (a frame is read into a buffer
+/// rented from the shared pool and returned at once), and a frame reaches the parent in one hop from
+/// the read that completed it. Websocket.Client, used before, held a 16 KiB receive buffer,
 /// Rx subjects, a send channel and timers per socket and passed each frame through two more threads;
 /// see docs/performance.md for the numbers.
 /// </remarks>
 public sealed class EventStreamActor : UntypedActor
 {
-    /// <summary>Shared by every socket: the upgrade requests need no handler each.</summary>
-    private static readonly HttpMessageInvoker Handler = new(new SocketsHttpHandler { UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(30) });
-
     private const int FirstReadBytes = 4096;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly EventStreamAddress _address;
     private readonly int _incarnation;
     private readonly CancellationTokenSource _stop = new();
-    private ClientWebSocket? _socket;
-    private volatile bool _stopped;
+    private readonly Lock _gate = new();
+    private WebSocket? _socket;
+    private bool _stopped;
     private bool _closeTold;
 
     /// <summary>Opens the socket at <paramref name="address"/>; <paramref name="incarnation"/> tags every message to the parent.</summary>
@@ -49,11 +49,7 @@ public sealed class EventStreamActor : UntypedActor
         Akka.Actor.Props.Create(typeof(EventStreamActor), address, incarnation);
 
     /// <inheritdoc />
-    protected override void PreStart()
-    {
-        _socket = new ClientWebSocket { Options = { KeepAliveInterval = TimeSpan.Zero } };
-        _ = ReadAsync(_socket, Self, Context.Parent, _stop.Token);
-    }
+    protected override void PreStart() => _ = ReadAsync(Self, Context.Parent, _stop.Token);
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
@@ -73,45 +69,69 @@ public sealed class EventStreamActor : UntypedActor
     /// <inheritdoc />
     protected override void PostStop()
     {
-        // Closing waits for the server's answer; done here it would hold a dispatcher thread, and a few
-        // hundred chats ending together would starve the pool. Stop the reads, close, dispose when closed.
-        _stopped = true;
-        var socket = _socket;
-        var stop = _stop;
-        _ = Task.Run(async () =>
+        WebSocket? socket;
+        lock (_gate)
         {
-            try
+            _stopped = true;
+            socket = _socket;
+        }
+
+        if (socket is null)
+        {
+            // Still connecting: the read sees it was stopped and lets go of what it opened.
+            _stop.Cancel();
+            return;
+        }
+
+        // Closing waits for the server's answer; done here it would hold a dispatcher thread, and a few
+        // hundred chats ending together would starve the pool. Close, then dispose, off the actor.
+        _ = CloseAsync(socket, _stop);
+    }
+
+    private static async Task CloseAsync(WebSocket socket, CancellationTokenSource stop)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                if (socket is { State: WebSocketState.Open or WebSocketState.CloseReceived })
-                {
-                    using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "conversation over", patience.Token);
-                }
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "conversation over", patience.Token);
             }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-            {
-                // Already gone: nothing to close.
-            }
-            finally
-            {
-                stop.Cancel();
-                socket?.Dispose();
-                stop.Dispose();
-            }
-        });
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // Already gone: nothing to close.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            socket.Dispose();
+            stop.Dispose();
+        }
     }
 
     /// <summary>
-    /// Connects, then reads frames until the socket ends. Runs off the actor: it touches no actor state,
-    /// tells the parent <see cref="Opened"/> and each frame in order, and tells this actor how it ended.
+    /// Connects, then reads frames until the socket ends. Runs off the actor: it touches no actor state
+    /// but the socket handed over under the gate, tells the parent <see cref="Opened"/> and each frame in
+    /// order, and tells this actor how it ended.
     /// </summary>
-    private async Task ReadAsync(ClientWebSocket socket, IActorRef self, IActorRef parent, CancellationToken stop)
+    private async Task ReadAsync(IActorRef self, IActorRef parent, CancellationToken stop)
     {
-        var opened = false;
+        WebSocket? socket = null;
         try
         {
-            await socket.ConnectAsync(_address.Reveal(), Handler, stop);
-            opened = true;
+            socket = await WebSocketConnector.ConnectAsync(_address.Reveal(), stop);
+            lock (_gate)
+            {
+                if (_stopped)
+                {
+                    _ = CloseAsync(socket, _stop);
+                    return;
+                }
+
+                _socket = socket;
+            }
+
             parent.Tell(new Opened(_incarnation));
             while (true)
             {
@@ -121,33 +141,43 @@ public sealed class EventStreamActor : UntypedActor
                 if (closed)
                 {
                     var ended = await ClosedByServerAsync(socket);
-                    if (!_stopped)
-                    {
-                        self.Tell(ended);
-                    }
-
+                    Tell(self, ended);
                     return;
                 }
 
                 parent.Tell(new FrameReceived(_incarnation, frame!));
             }
         }
-        catch (Exception e) when (_stopped || stop.IsCancellationRequested)
+        catch (Exception e) when (Stopped() || stop.IsCancellationRequested)
         {
             // Stopped by the parent, which is not told; whatever the read threw on the way out does not matter.
             _ = e;
         }
-        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or SocketException or HttpRequestException or IOException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
         {
             var cause = e.GetBaseException();
-            self.Tell(opened
-                ? new ReadEnded(CloseReason.Lost, null, $"{cause.GetType().Name}: {Redact(cause.Message)}")
-                : new ReadEnded(CloseReason.ConnectFailed, null, $"{cause.GetType().Name}: {Redact(cause.Message)}"));
+            Tell(self, new ReadEnded(socket is not null ? CloseReason.Lost : CloseReason.ConnectFailed, null, $"{cause.GetType().Name}: {_address.Redact(cause.Message)}"));
+        }
+    }
+
+    private bool Stopped()
+    {
+        lock (_gate)
+        {
+            return _stopped;
+        }
+    }
+
+    private void Tell(IActorRef self, ReadEnded ended)
+    {
+        if (!Stopped())
+        {
+            self.Tell(ended);
         }
     }
 
     /// <summary>One whole message into a pooled buffer, parsed; a message larger than the parser takes is read to its end and skipped.</summary>
-    private static async Task<(StreamEvent? Frame, bool Closed)> ReadFrameAsync(ClientWebSocket socket, CancellationToken stop)
+    private static async Task<(StreamEvent? Frame, bool Closed)> ReadFrameAsync(WebSocket socket, CancellationToken stop)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
         try
@@ -195,7 +225,7 @@ public sealed class EventStreamActor : UntypedActor
     }
 
     /// <summary>Answers the server's close (best effort) and says how it closed.</summary>
-    private static async Task<ReadEnded> ClosedByServerAsync(ClientWebSocket socket)
+    private static async Task<ReadEnded> ClosedByServerAsync(WebSocket socket)
     {
         var status = socket.CloseStatus;
         try
@@ -223,9 +253,6 @@ public sealed class EventStreamActor : UntypedActor
         Context.Parent.Tell(new Closed(_incarnation, reason, status, detail));
         Context.Stop(Self);
     }
-
-    /// <summary>Exception texts can quote the URL, and with it the token.</summary>
-    private string Redact(string text) => _address.Redact(text);
 
     private sealed record ReadEnded(CloseReason Reason, WebSocketCloseStatus? CloseStatus, string Detail);
 }

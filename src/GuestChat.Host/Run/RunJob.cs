@@ -113,7 +113,9 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             new GuestChatClientOptions
             {
                 Environment = environment,
-                RateLimit = new RateLimitOptions { RequestsPerSecond = Math.Max(200, options.Chats * 2) },
+                // No budget of its own below the target's: ten requests a second per chat is more than a
+                // scripted guest asks for, and a real budget below it is found and kept to by the limiter.
+                RateLimit = new RateLimitOptions { RequestsPerSecond = Math.Max(1000, options.Chats * 10) },
                 Retry = new RetryOptions { MaxAttempts = 10, MaxElapsed = TimeSpan.FromSeconds(90) },
             },
             new ConversationSettings
