@@ -9,11 +9,12 @@ COPY src/GuestChat.Client/GuestChat.Client.csproj src/GuestChat.Client/
 COPY src/GuestChat.Emulator/GuestChat.Emulator.csproj src/GuestChat.Emulator/
 COPY src/GuestChat.Actors/GuestChat.Actors.csproj src/GuestChat.Actors/
 COPY src/GuestChat.Host/GuestChat.Host.csproj src/GuestChat.Host/
-RUN dotnet restore src/GuestChat.Host/GuestChat.Host.csproj
+RUN dotnet restore src/GuestChat.Host/GuestChat.Host.csproj -r linux-x64 -p:PublishReadyToRun=true
 COPY src/ src/
 COPY config/ config/
 COPY hocon/ hocon/
-RUN dotnet publish src/GuestChat.Host/GuestChat.Host.csproj -c Release --no-restore -o /app
+# Ahead-of-time compiled (ReadyToRun): a fresh process spends about a third less CPU warming up (docs/performance.md).
+RUN dotnet publish src/GuestChat.Host/GuestChat.Host.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

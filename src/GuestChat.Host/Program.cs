@@ -12,8 +12,8 @@ var faults = new Option<string>("--faults") { Description = "The embedded emulat
 var emulatorMode = new Option<string>("--emulator") { Description = $"Where the embedded emulator runs: auto (in this process up to {RunOptions.InProcessLimit} chats, in its own above: each chat holds a socket on both sides), in-process or process.", DefaultValueFactory = _ => "auto" };
 emulatorMode.AcceptOnlyFromAmong("auto", "in-process", "process");
 var json = new Option<bool>("--json") { Description = "Print the final report as one JSON object on the last line." };
-var organization = new Option<string?>("--organization") { Description = "The organization id of the chats; required with --target (default: the embedded emulator's)." };
-var deployment = new Option<string?>("--deployment") { Description = "The web chat deployment id; required with --target (default: the embedded emulator's)." };
+var organization = new Option<string?>("--organization") { Description = "The organization id of the chats; required with a --target that is not an emulator (default: the emulator's own)." };
+var deployment = new Option<string?>("--deployment") { Description = "The web chat deployment id; required with a --target that is not an emulator (default: the emulator's own)." };
 var via = new Option<string>("--via") { Description = "How the chats are driven: direct (the conversations, in this process) or amqp (commands through RabbitMQ's command queue, events from its exchange, as an integration would).", DefaultValueFactory = _ => "direct" };
 via.AcceptOnlyFromAmong("direct", "amqp");
 var amqpUri = new Option<string?>("--amqp-uri") { Description = "The broker for --via amqp (default: a throw-away one started with scripts/rabbitmq.sh)." };
