@@ -10,7 +10,7 @@ using static GuestChat.Actors.EventStreams.EventStreamEvents;
 namespace GuestChat.Actors.EventStreams;
 
 /// <summary>
-/// One socket, once: opens exactly one <see cref="ClientWebSocket"/>, reads it in a loop that parses
+/// One socket, once: opens exactly one websocket, reads it in a loop that parses
 /// every frame with the client library's parser and tells the parent, and when the socket ends tells
 /// the parent why and stops. It never decides policy: reconnecting, backing off and backfilling are the
 /// conversation's business.

@@ -27,25 +27,37 @@ namespace GuestChat.Benchmarks.Persistence;
 internal static class DurableBenchmark
 {
     public const string Usage = """
-        durable [--chats 1000] [--messages 3] [--out bench-results/durable-1000.json]
+        durable [--chats 1000] [--messages 3] [--memory-only false] [--out bench-results/durable-1000.json]
 
           Opens --chats conversations on a SQLite journal (emulator in its own process), sends --messages
           each, and reports send latency with the journal and without, facts written per second, the
           journal's size per chat, the time from a restart until every chat is Active again, and memory
           per live chat after recovery; first, the journal's own throughput: facts per second, and per
           second of CPU (per core), with 200 writers each writing a fact and waiting for it.
+          --memory-only true: only what a live chat costs a journaling service (resident and managed memory
+          per live chat, in a process that has done nothing else), to bench-results/durable-memory-N.json.
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "1000", ["--messages"] = "3", ["--out"] = "" });
+        var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "1000", ["--messages"] = "3", ["--memory-only"] = "false", ["--out"] = "" });
         var (chats, messages) = (options.Number("--chats"), options.Number("--messages"));
-        var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"durable-{chats}.json");
+        var memoryOnly = bool.Parse(options["--memory-only"]);
+        var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", memoryOnly ? $"durable-memory-{chats}.json" : $"durable-{chats}.json");
         var folder = Path.Combine(Path.GetTempPath(), $"guestchat-durable-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var database = Path.Combine(folder, "guestchat.db");
         var journal = new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={database}", JwtKey = SecretProtector.NewKey() };
         await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
+        if (memoryOnly)
+        {
+            var memory = await MemoryPerLiveChatAsync(emulator, journal, chats, messages);
+            Console.WriteLine(memory);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            await File.WriteAllTextAsync(output, memory);
+            Directory.Delete(folder, recursive: true);
+            return 0;
+        }
 
         Console.WriteLine("Journal throughput (200 writers, 10 s)...");
         var throughput = await JournalThroughputAsync(new JournalSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(folder, "throughput.db")}", JwtKey = journal.JwtKey }, writers: 200, TimeSpan.FromSeconds(10));
@@ -129,6 +141,61 @@ internal static class DurableBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// What a live chat costs a service that journals (the service's wiring on SQLite) and nothing else
+    /// in this process: resident and managed memory with no chat, then with every chat Active and its
+    /// messages sent.
+    /// </summary>
+    private static async Task<string> MemoryPerLiveChatAsync(EmulatorProcess emulator, JournalSettings journal, int chats, int messages)
+    {
+        using var host = await StartAsync(emulator, journal);
+        var conversations = host.Services.GetRequiredService<GuestChatConversations>();
+        await conversations.ListAsync();
+        var (heapBefore, rssBefore) = (Heap(), Resident());
+        Console.WriteLine($"Opening {chats} chats on SQLite, {messages} messages each...");
+        var keys = Enumerable.Range(0, chats).Select(i => new ConversationKey($"memory-{i}")).ToList();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (key, _) =>
+        {
+            await conversations.StartAsync(key, BenchRequest());
+            await BenchmarkArguments.WaitUntilAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Active, TimeSpan.FromMinutes(5), $"{key} Active");
+            for (var n = 0; n < messages; n++)
+            {
+                await conversations.SendMessageAsync(key, $"message {n}");
+            }
+        });
+        var (heapAfter, rssAfter) = (Heap(), Resident());
+        var live = (await conversations.ListAsync()).Conversations.Count(c => c.State == ConversationState.Active);
+        var result = JsonSerializer.Serialize(new
+        {
+            benchmark = "durable --memory-only",
+            chats,
+            messagesPerChat = messages,
+            liveChats = live,
+            journal = "SQLite",
+            gc = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            rssPerLiveChatBytes = Math.Max(0, rssAfter - rssBefore) / Math.Max(1, live),
+            managedHeapPerLiveChatBytes = Math.Max(0, heapAfter - heapBefore) / Math.Max(1, live),
+            rssBeforeBytes = rssBefore,
+            rssAfterBytes = rssAfter,
+        }, new JsonSerializerOptions { WriteIndented = true });
+        await host.StopAsync();
+        return result;
+    }
+
+    private static long Resident()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    private static CreateWebChatConversationRequest BenchRequest() => new()
+    {
+        OrganizationId = EmulatorDefaults.OrganizationId,
+        DeploymentId = EmulatorDefaults.DeploymentId,
+        RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = BenchmarkArguments.QueueName },
+        MemberInfo = new GuestMemberInfo { DisplayName = "Bench Guest" },
+    };
+
     private static async Task<(double P50, double P99, double Seconds)> OpenAndSendAsync(EmulatorProcess emulator, JournalSettings journal, int chats, int messages, string prefix)
     {
         using var host = await StartAsync(emulator, journal);
@@ -136,13 +203,7 @@ internal static class DurableBenchmark
         var keys = Enumerable.Range(0, chats).Select(i => new ConversationKey($"{prefix}-{i}")).ToList();
         var open = Stopwatch.StartNew();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (key, _) =>
-            await conversations.StartAsync(key, new CreateWebChatConversationRequest
-            {
-                OrganizationId = EmulatorDefaults.OrganizationId,
-                DeploymentId = EmulatorDefaults.DeploymentId,
-                RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = BenchmarkArguments.QueueName },
-                MemberInfo = new GuestMemberInfo { DisplayName = "Bench Guest" },
-            }));
+            await conversations.StartAsync(key, BenchRequest()));
         while ((await conversations.ListAsync()).Conversations.Count(c => c.State == ConversationState.Active) < chats)
         {
             await Task.Delay(100);
