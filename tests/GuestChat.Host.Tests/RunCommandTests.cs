@@ -75,6 +75,23 @@ public sealed class RunCommandTests
         Assert.Contains("in its own process", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_against_an_emulator_started_on_its_own_needs_no_ids_and_checks_its_transcripts()
+    {
+        await using var emulator = await GuestChat.Emulator.GuestChatEmulator.StartAsync(GuestChat.Emulator.Options.EmulatorOptions.Quick());
+
+        var (exitCode, stdout, stderr) = await RunAsync($"run --target {emulator.BaseUrl} --chats 4 --messages 2 --ramp 0 --json");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        var report = JsonNode.Parse(stdout.TrimEnd().Split('\n')[^1])!;
+        Assert.Equal("external", report["emulator"]!.GetValue<string>());
+        Assert.Equal(4, report["chatsOk"]!.GetValue<long>());
+        Assert.Equal(8, report["messagesReceived"]!.GetValue<long>());
+        Assert.Equal(0, report["lost"]!.GetValue<long>());
+        Assert.Equal(0, report["duplicated"]!.GetValue<long>());
+        Assert.Equal(4, emulator.Conversations().Count);
+    }
+
     [Theory]
     [InlineData("run --chats 0", "--chats must be at least 1")]
     [InlineData("run --scenario /no/such/file.json", "does not exist")]
