@@ -7,6 +7,7 @@ using GuestChat.Benchmarks.Cluster;
 using GuestChat.Benchmarks.EmulatorCapacity;
 using GuestChat.Benchmarks.Peer;
 using GuestChat.Benchmarks.Persistence;
+using GuestChat.Benchmarks.Serve;
 
 const string usage = """
     GuestChat benchmarks. Each writes its results under bench-results/.
@@ -17,6 +18,7 @@ const string usage = """
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- durable [options]    durable conversations: send latency, facts/s, journal size, recovery time
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- queue [options]      the message queue: commands/s to Genesys-accepted, the latency it adds
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- cluster [options]    three nodes: chats and cost per node, the latency a command routed through another node adds
+    dotnet run -c Release --project tests/GuestChat.Benchmarks -- sse [options]        the service: an agent's message from the emulator to a reader of GET /events
     dotnet run -c Release --project tests/GuestChat.Benchmarks -- peer [options]       the service against the official Node client, side by side: CPU per message, memory per chat
     """;
 
@@ -29,6 +31,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
     Console.WriteLine(QueueBenchmark.Usage);
     Console.WriteLine(ClusterBenchmark.Usage);
     Console.WriteLine(PeerBenchmark.Usage);
+    Console.WriteLine(SseBenchmark.Usage);
     return 0;
 }
 
@@ -44,6 +47,8 @@ try
             return await QueueBenchmark.RunAsync(args[1..]);
         case "cluster":
             return await ClusterBenchmark.RunAsync(args[1..]);
+        case "sse":
+            return await SseBenchmark.RunAsync(args[1..]);
         case "peer":
             return await PeerBenchmark.RunAsync(args[1..]);
         case "durable":

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GuestChat.Benchmarks.EmulatorCapacity;
+using GuestChat.Emulator;
+using GuestChat.Emulator.Options;
+using GuestChat.Host.Serve;
+using GuestChat.Testing;
+
+namespace GuestChat.Benchmarks.Serve;
+
+/// <summary>
+/// How long an agent's message takes from the emulator to a reader of the service's server-sent events:
+/// the real service (ServiceHost, as <c>serve</c> builds it, journaling to SQLite) against the emulator
+/// in its own process, chats opened over its HTTP API, one reader on <c>GET /events</c>, and the agents
+/// speaking at a steady rate through the control API; each message timed from its emulator timestamp
+/// to the moment its event was read.
+/// </summary>
+internal static class SseBenchmark
+{
+    public const string Usage = """
+        sse [--chats 1000] [--rate 1000] [--seconds 20] [--out bench-results/sse-1000.json]
+
+          Starts the service (SQLite journal) and the emulator in its own process, opens --chats chats
+          through POST /chats, reads GET /events, then has the agents send --rate messages per second for
+          --seconds and reports the latency from each message's emulator timestamp to its event at the
+          reader (p50/p90/p99/max, milliseconds; the wire timestamps have millisecond precision).
+        """;
+
+    private const string ApiKey = "sse-benchmark-key-0123456789";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "1000", ["--rate"] = "1000", ["--seconds"] = "20", ["--out"] = "" });
+        var (chats, rate, seconds) = (options.Number("--chats"), options.Number("--rate"), options.Number("--seconds"));
+        var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"sse-{chats}.json");
+        await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
+        using var data = new TempFolder("guestchat-sse-bench");
+        var app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Serilog:MinimumLevel:Default=Warning",
+            $"--Target:Environment={emulator.BaseUrl}", $"--Target:OrganizationId={EmulatorDefaults.OrganizationId}", $"--Target:DeploymentId={EmulatorDefaults.DeploymentId}", $"--Target:Queue={BenchmarkArguments.QueueName}",
+            "--Target:RequestsPerSecond=5000", $"--Persistence:ConnectionString={data.SqliteConnectionString()}", $"--Persistence:JwtKey={GuestChat.Actors.Persistence.SecretProtector.NewKey()}"]);
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+            using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+
+            Console.WriteLine($"Opening {chats} chats through POST /chats...");
+            var ids = new string[chats];
+            await Parallel.ForEachAsync(Enumerable.Range(0, chats), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
+            {
+                using var created = await http.PostAsJsonAsync("/chats", new { key = $"sse-{i}", memberInfo = new { displayName = "SSE Bench" } }, token);
+                created.EnsureSuccessStatusCode();
+                ids[i] = (await created.Content.ReadFromJsonAsync<JsonObject>(token))!["conversationId"]!.GetValue<string>();
+            });
+            await BenchmarkArguments.WaitUntilAsync(async () => (await http.GetFromJsonAsync<JsonObject>("/chats?state=active"))!["chats"]!.AsArray().Count >= chats, TimeSpan.FromMinutes(5), "every chat active");
+
+            var latencies = new LatencyRecorder(rate * seconds * 2);
+            var delivered = new long[1];
+            using var reading = new CancellationTokenSource();
+            var reader = ReadEventsAsync(http, latencies, delivered, reading.Token);
+
+            Console.WriteLine($"Agents speak {rate} messages/s for {seconds} s...");
+            var total = rate * seconds;
+            var sent = 0;
+            var clock = Stopwatch.StartNew();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var posts = new List<Task>();
+            using var gate = new SemaphoreSlim(128);
+            while (sent < total)
+            {
+                var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate));
+                for (; sent < due; sent++)
+                {
+                    await gate.WaitAsync();
+                    posts.Add(control.PostAsJsonAsync($"/emulator/conversations/{ids[sent % chats]}/agent/messages", new { body = $"m{sent}" })
+                        .ContinueWith(_ => gate.Release(), TaskScheduler.Default));
+                }
+
+                await Task.Delay(2);
+            }
+
+            await Task.WhenAll(posts);
+            var steadySeconds = clock.Elapsed.TotalSeconds;
+            await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= total), TimeSpan.FromSeconds(30), "every message at the reader");
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            await reading.CancelAsync();
+            await reader;
+
+            var results = new JsonObject
+            {
+                ["benchmark"] = "sse",
+                ["command"] = "dotnet run -c Release --project tests/GuestChat.Benchmarks -- sse " + string.Join(' ', args),
+                ["when"] = DateTimeOffset.UtcNow.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
+                ["chats"] = chats,
+                ["journal"] = "SQLite",
+                ["targetPerSecond"] = rate,
+                ["achievedPerSecond"] = Math.Round(total / steadySeconds, 0),
+                ["sent"] = total,
+                ["delivered"] = Interlocked.Read(ref delivered[0]),
+                ["latencyMsFromEmulatorTimestampToSseReader"] = JsonSerializer.SerializeToNode(latencies.Percentiles()),
+                ["processCpuCoresWhileSpeaking"] = Math.Round(cpu.TotalSeconds / clock.Elapsed.TotalSeconds, 2),
+            };
+            var text = results.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            await File.WriteAllTextAsync(output, text);
+            Console.WriteLine(text);
+            Console.WriteLine($"Results written to {output}");
+            return 0;
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Reads <c>GET /events</c> and times every agent message event from its timestamp.</summary>
+    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder latencies, long[] delivered, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var stream = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+            var name = "";
+            while (await stream.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    name = line["event: ".Length..];
+                }
+                else if (name == "message" && line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    var read = DateTimeOffset.UtcNow;
+                    var message = JsonNode.Parse(line["data: ".Length..])!;
+                    if (message["sender"]?["role"]?.GetValue<string>() is "AGENT" or "Agent")
+                    {
+                        latencies.Record((read - message["timestamp"]!.GetValue<DateTimeOffset>()).TotalMilliseconds);
+                        Interlocked.Increment(ref delivered[0]);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Done reading.
+        }
+    }
+}
