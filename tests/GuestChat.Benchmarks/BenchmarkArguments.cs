@@ -41,6 +41,35 @@ internal static class BenchmarkArguments
         }
     }
 
+    /// <summary>
+    /// Has the emulator's agents say <paramref name="rate"/> messages a second for <paramref name="seconds"/>,
+    /// round the conversations <paramref name="conversationId"/> names, through the control API (at most
+    /// 128 posts in flight); returns how long that took.
+    /// </summary>
+    public static async Task<TimeSpan> AgentsSpeakAsync(HttpClient control, Func<int, string> conversationId, int rate, int seconds)
+    {
+        var total = rate * seconds;
+        var sent = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var posts = new List<Task>();
+        using var gate = new SemaphoreSlim(128);
+        while (sent < total)
+        {
+            var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate));
+            for (; sent < due; sent++)
+            {
+                await gate.WaitAsync();
+                posts.Add(System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, $"/emulator/conversations/{conversationId(sent)}/agent/messages", new { body = $"m{sent}" })
+                    .ContinueWith(_ => gate.Release(), TaskScheduler.Default));
+            }
+
+            await Task.Delay(2);
+        }
+
+        await Task.WhenAll(posts);
+        return clock.Elapsed;
+    }
+
     /// <summary>An option's value as a number.</summary>
     public static int Number(this Dictionary<string, string> values, string name) => int.Parse(values[name], CultureInfo.InvariantCulture);
 

@@ -83,26 +83,7 @@ internal static class ConversationBenchmark
 
         Console.WriteLine($"Agents speak {rate} messages/s for {seconds} s...");
         var total = rate * seconds;
-        var sent = 0;
-        clock.Restart();
-        var posts = new List<Task>();
-        using var gate = new SemaphoreSlim(128);
-        while (sent < total)
-        {
-            var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate));
-            for (; sent < due; sent++)
-            {
-                await gate.WaitAsync();
-                var id = ids[sent % chats];
-                posts.Add(control.PostAsJsonAsync($"/emulator/conversations/{id}/agent/messages", new { body = $"m{sent}" })
-                    .ContinueWith(_ => gate.Release(), TaskScheduler.Default));
-            }
-
-            await Task.Delay(2);
-        }
-
-        await Task.WhenAll(posts);
-        var steadySeconds = clock.Elapsed.TotalSeconds;
+        var steadySeconds = (await BenchmarkArguments.AgentsSpeakAsync(control, sent => ids[sent % chats], rate, seconds)).TotalSeconds;
         var drain = Stopwatch.StartNew();
         while (Interlocked.Read(ref delivered[0]) < total && drain.Elapsed < TimeSpan.FromSeconds(30))
         {

@@ -64,26 +64,9 @@ internal static class SseBenchmark
 
             Console.WriteLine($"Agents speak {rate} messages/s for {seconds} s...");
             var total = rate * seconds;
-            var sent = 0;
-            var clock = Stopwatch.StartNew();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var posts = new List<Task>();
-            using var gate = new SemaphoreSlim(128);
-            while (sent < total)
-            {
-                var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate));
-                for (; sent < due; sent++)
-                {
-                    await gate.WaitAsync();
-                    posts.Add(control.PostAsJsonAsync($"/emulator/conversations/{ids[sent % chats]}/agent/messages", new { body = $"m{sent}" })
-                        .ContinueWith(_ => gate.Release(), TaskScheduler.Default));
-                }
-
-                await Task.Delay(2);
-            }
-
-            await Task.WhenAll(posts);
-            var steadySeconds = clock.Elapsed.TotalSeconds;
+            var speaking = await BenchmarkArguments.AgentsSpeakAsync(control, sent => ids[sent % chats], rate, seconds);
+            var steadySeconds = speaking.TotalSeconds;
             await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= total), TimeSpan.FromSeconds(30), "every message at the reader");
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             await reading.CancelAsync();
@@ -101,7 +84,7 @@ internal static class SseBenchmark
                 ["sent"] = total,
                 ["delivered"] = Interlocked.Read(ref delivered[0]),
                 ["latencyMsFromEmulatorTimestampToSseReader"] = JsonSerializer.SerializeToNode(latencies.Percentiles()),
-                ["processCpuCoresWhileSpeaking"] = Math.Round(cpu.TotalSeconds / clock.Elapsed.TotalSeconds, 2),
+                ["processCpuCoresWhileSpeaking"] = Math.Round(cpu.TotalSeconds / steadySeconds, 2),
             };
             var text = results.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
