@@ -118,8 +118,16 @@ internal static class EventFeed
                     break;
                 }
 
-                while (events.Reader.TryRead(out var message))
+                var batch = new List<IWithConversationKey>();
+                while (events.Reader.TryRead(out var next))
                 {
+                    batch.Add(next);
+                }
+
+                await logged.PrepareAsync(batch.OfType<LoggedFact>(), cancellationToken);
+                foreach (var item in batch)
+                {
+                    var message = item;
                     if (message is SubscriptionLost)
                     {
                         // The chat moved to another node of the cluster: the stream ends, and the reader comes

@@ -32,6 +32,43 @@ internal sealed class LoggedEvents(GuestChatConversations conversations)
         _ => throw new ArgumentException($"{logged.Fact.GetType().Name} is not a told fact", nameof(logged)),
     };
 
+    /// <summary>
+    /// Looks up, all at once, the members of the chats whose senders in <paramref name="facts"/> are not
+    /// known yet, so that reading them back one by one waits on no conversation: a reader that joins a
+    /// thousand chats mid-conversation would otherwise ask them one after another, in line.
+    /// </summary>
+    public async Task PrepareAsync(IEnumerable<LoggedFact> facts, CancellationToken cancellationToken)
+    {
+        var unknown = facts
+            .Where(f => f.Fact is MessageSeen seen && !_members.ContainsKey((f.Key, seen.SenderId)))
+            .Select(f => f.Key)
+            .Distinct()
+            .ToList();
+        if (unknown.Count < 2)
+        {
+            return;
+        }
+
+        var found = await Task.WhenAll(unknown.Select(async key =>
+        {
+            try
+            {
+                return (key, (await conversations.GetStatusAsync(key, cancellationToken)).Members);
+            }
+            catch (Exception e) when (e is ConversationRejectedException or TimeoutException or Akka.Actor.AskTimeoutException)
+            {
+                return (key, (IReadOnlyList<Member>)[]);
+            }
+        }));
+        foreach (var (key, members) in found)
+        {
+            foreach (var member in members)
+            {
+                _members.TryAdd((key, member.Id), member);
+            }
+        }
+    }
+
     private async Task<Member> SenderAsync(ConversationKey key, MessageSeen seen, CancellationToken cancellationToken)
     {
         if (_members.TryGetValue((key, seen.SenderId), out var sender))
