@@ -255,8 +255,8 @@ public sealed partial class ConversationActor
                 return true;
 
             case JwtWarning warning:
-                Publish(new JwtExpiring(_key, warning.ExpiresAt));
                 StartJwtExpiryTimer(warning.ExpiresAt);
+                Publish(new JwtExpiring(_key, warning.ExpiresAt));
                 return true;
 
             case JwtExpired:
