@@ -57,10 +57,18 @@ internal static class SseBenchmark
             });
             await BenchmarkArguments.WaitUntilAsync(async () => (await http.GetFromJsonAsync<JsonObject>("/chats?state=active"))!["chats"]!.AsArray().Count >= chats, TimeSpan.FromMinutes(5), "every chat active");
 
-            var latencies = new LatencyRecorder(rate * seconds * 2);
+            var latencies = new[] { new LatencyRecorder(16) };
             var delivered = new long[1];
             using var reading = new CancellationTokenSource();
             var reader = ReadEventsAsync(http, latencies, delivered, reading.Token);
+
+            // How long a reader that has just connected waits for its first message, then the steady state.
+            var connected = Stopwatch.StartNew();
+            (await control.PostAsJsonAsync($"/emulator/conversations/{ids[0]}/agent/messages", new { body = "first" })).EnsureSuccessStatusCode();
+            await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= 1), TimeSpan.FromSeconds(60), "the first message at the reader");
+            var firstMessageMs = connected.Elapsed.TotalMilliseconds;
+            Volatile.Write(ref latencies[0], new LatencyRecorder(rate * seconds * 2));
+            Interlocked.Exchange(ref delivered[0], 0);
 
             Console.WriteLine($"Agents speak {rate} messages/s for {seconds} s...");
             var total = rate * seconds;
@@ -72,6 +80,7 @@ internal static class SseBenchmark
             await reading.CancelAsync();
             await reader;
 
+            var (rows, gaps) = await OrderingGapsAsync(data.SqliteConnectionString());
             var results = new JsonObject
             {
                 ["benchmark"] = "sse",
@@ -83,8 +92,11 @@ internal static class SseBenchmark
                 ["achievedPerSecond"] = Math.Round(total / steadySeconds, 0),
                 ["sent"] = total,
                 ["delivered"] = Interlocked.Read(ref delivered[0]),
-                ["latencyMsFromEmulatorTimestampToSseReader"] = JsonSerializer.SerializeToNode(latencies.Percentiles()),
+                ["firstMessageAfterConnectingMs"] = Math.Round(firstMessageMs, 1),
+                ["latencyMsFromEmulatorTimestampToSseReader"] = JsonSerializer.SerializeToNode(latencies[0].Percentiles()),
                 ["processCpuCoresWhileSpeaking"] = Math.Round(cpu.TotalSeconds / steadySeconds, 2),
+                ["journalRows"] = rows,
+                ["journalOrderingGaps"] = gaps,
             };
             var text = results.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
@@ -100,8 +112,20 @@ internal static class SseBenchmark
         }
     }
 
+    /// <summary>The journal's rows, and how many numbers between its first and last ordering have no row (each one a wait for a reader that follows it by tag).</summary>
+    private static async Task<(long Rows, long Gaps)> OrderingGapsAsync(string connectionString)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*), COALESCE(MAX(ordering) - MIN(ordering) + 1, 0) FROM journal";
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1) - reader.GetInt64(0));
+    }
+
     /// <summary>Reads <c>GET /events</c> and times every agent message event from its timestamp.</summary>
-    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder latencies, long[] delivered, CancellationToken cancellationToken)
+    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder[] latencies, long[] delivered, CancellationToken cancellationToken)
     {
         try
         {
@@ -121,7 +145,7 @@ internal static class SseBenchmark
                     var message = JsonNode.Parse(line["data: ".Length..])!;
                     if (message["sender"]?["role"]?.GetValue<string>() is "AGENT" or "Agent")
                     {
-                        latencies.Record((read - message["timestamp"]!.GetValue<DateTimeOffset>()).TotalMilliseconds);
+                        Volatile.Read(ref latencies[0]).Record((read - message["timestamp"]!.GetValue<DateTimeOffset>()).TotalMilliseconds);
                         Interlocked.Increment(ref delivered[0]);
                     }
                 }
