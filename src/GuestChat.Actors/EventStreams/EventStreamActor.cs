@@ -148,10 +148,9 @@ public sealed class EventStreamActor : UntypedActor
                 parent.Tell(new FrameReceived(_incarnation, frame!));
             }
         }
-        catch (Exception e) when (Stopped() || stop.IsCancellationRequested)
+        catch (Exception) when (Stopped() || stop.IsCancellationRequested)
         {
             // Stopped by the parent, which is not told; whatever the read threw on the way out does not matter.
-            _ = e;
         }
         catch (Exception e) when (e is WebSocketException or SocketException or HttpRequestException or IOException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
         {

@@ -44,7 +44,7 @@ internal sealed class LoggedEvents(GuestChatConversations conversations)
             .Select(f => f.Key)
             .Distinct()
             .ToList();
-        if (unknown.Count < 2)
+        if (unknown.Count == 0)
         {
             return;
         }

@@ -153,7 +153,7 @@ internal static partial class PeerBenchmark
         var service = Median(results.Where(r => r.Name == "service").ToList());
         var peer = Median(results.Where(r => r.Name == "node-peer").ToList());
         var text = new StringBuilder();
-        text.AppendLine(ci, $"# The service against the official client: {chats} chats x {messages} messages ({Path.GetFileName(scenario)}, {Environment.ProcessorCount} cores, median of {rounds} rounds)");
+        text.AppendLine(ci, $"# The service against the official client: {chats} chats x {messages} messages ({Path.GetFileName(scenario)}, {Environment.ProcessorCount} cores, the median run of {rounds} by CPU per message, the lower middle when even)");
         text.AppendLine();
         text.AppendLine("| | CPU s | CPU ms per message | peak RSS MiB | KiB per live chat | wall s | reply p50 / p99 ms | chats ok | sent / received | lost | duplicated | context switches vol / invol |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
