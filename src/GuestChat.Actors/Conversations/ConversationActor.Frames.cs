@@ -89,9 +89,9 @@ public sealed partial class ConversationActor
             return;
         }
 
-        // A message subscribers will be told is tagged, so a reader of every chat can follow it in the journal (MessageLog).
+        // A message subscribers will be told says so, so a reader of every chat can follow it in the journal (MessageLog).
         var told = line.SenderId != session.MemberId && line.BodyType is BodyType.Standard or BodyType.Notice;
-        Record(seen, told ? MessageLog.Tag : null, _ =>
+        Record(told ? seen with { Told = true } : seen, told, _ =>
         {
             // Its place in the journal when there is one (so it survives a restart), a count otherwise.
             _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;

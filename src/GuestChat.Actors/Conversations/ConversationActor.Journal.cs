@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence.Journal;
 using GuestChat.Actors.Conversations.State;
 using GuestChat.Actors.EventStreams;
 using GuestChat.Actors.Persistence;
@@ -60,7 +59,7 @@ public sealed partial class ConversationActor
 
         // Told once written, and so after every message written before it (the last page of a chat that
         // ended while away is told first, then its end).
-        Record(new ChatEnded(reason, error?.Code, Now), MessageLog.Tag, _ =>
+        Record(new ChatEnded(reason, error?.Code, Now), told: true, _ =>
         {
             Enter(failed ? ConversationState.Failed : ConversationState.Ended);
             Publish(new Ended(_key, reason, error));
@@ -69,19 +68,23 @@ public sealed partial class ConversationActor
 
     /// <summary>Writes a fact, then carries on; with an in-memory journal there is nothing to write and it carries on at once.</summary>
     private void Record<T>(T fact, Action<T> then)
-        where T : IConversationFact => Record(fact, null, then);
+        where T : IConversationFact => Record(fact, told: false, then);
 
-    /// <summary>The same, with the fact tagged for readers of the journal (see <see cref="MessageLog"/>).</summary>
-    private void Record<T>(T fact, string? tag, Action<T> then)
+    /// <summary>The same; a <paramref name="told"/> fact wakes the readers of the journal in this process once written (see <see cref="MessageLog"/>).</summary>
+    private void Record<T>(T fact, bool told, Action<T> then)
         where T : IConversationFact
     {
-        if (_journal.Durable && tag is not null)
+        if (_journal.Durable)
         {
-            Persist(new Tagged(fact, [tag]), _ => Written(fact, then));
-        }
-        else if (_journal.Durable)
-        {
-            Persist(fact, _ => Written(fact, then));
+            Persist(fact, _ =>
+            {
+                if (told)
+                {
+                    JournalWrites.Of(Context.System).Written();
+                }
+
+                Written(fact, then);
+            });
         }
         else
         {

@@ -254,7 +254,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
                 CurrentSession = session;
                 Enter(ConversationState.Connecting);
                 Become(m => Connecting(session, m));
-                Record(new ChatCreated(session.ConversationId, session.MemberId, _journal.Secrets.Protect(chat.Jwt!), chat.EventStreamUri!, Now), MessageLog.Tag, _ =>
+                Record(new ChatCreated(session.ConversationId, session.MemberId, _journal.Secrets.Protect(chat.Jwt!), chat.EventStreamUri!, Now), told: true, _ =>
                 {
                     // Only once the chat is written down is it announced: a restart then resumes it, never loses it.
                     _journaled.ReleaseSecrets();

@@ -20,7 +20,7 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
     {
         Shape.Of("chat-requested.v1", Json.ChatRequested),
         Shape.Of("chat-created.v1", Json.ChatCreated),
-        Shape.Of("message-seen.v1", Json.MessageSeen),
+        Shape.Of("message-seen.v2", Json.MessageSeen),
         Shape.Of("member-known.v1", Json.MemberKnown),
         Shape.Of("send-intended.v1", Json.SendIntended),
         Shape.Of("send-accepted.v1", Json.SendAccepted),
@@ -34,7 +34,14 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
         Shape.Of("cursor-moved.v1", Json.CursorMoved),
     }.ToDictionary(s => s.Type);
 
-    private static readonly Dictionary<string, Shape> ByManifest = ByType.Values.ToDictionary(s => s.Manifest, StringComparer.Ordinal);
+    /// <summary>Shapes an earlier build wrote, read as the current one (and written as it from then on).</summary>
+    private static readonly Shape[] Earlier =
+    [
+        // v2 added "told"; a v1 message has none (its journal tag said whether it was told).
+        Shape.Of("message-seen.v1", Json.MessageSeen),
+    ];
+
+    private static readonly Dictionary<string, Shape> ByManifest = ByType.Values.Concat(Earlier).ToDictionary(s => s.Manifest, StringComparer.Ordinal);
 
     /// <summary>The identifier Akka stores beside each event; fixed for good.</summary>
     public const int Id = 4_711_001;
@@ -42,8 +49,15 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
     /// <inheritdoc />
     public override int Identifier => Id;
 
-    /// <summary>Every manifest this build reads and writes.</summary>
-    public static IReadOnlyCollection<string> Manifests => ByManifest.Keys;
+    /// <summary>Every manifest this build writes.</summary>
+    public static IReadOnlyCollection<string> Manifests => [.. ByType.Values.Select(s => s.Manifest)];
+
+    /// <summary>Every manifest this build reads as one of <paramref name="types"/>, earlier shapes too.</summary>
+    public static IReadOnlyCollection<string> ManifestsOf(params Type[] types) =>
+        [.. ByManifest.Values.Where(s => types.Contains(s.Type)).Select(s => s.Manifest)];
+
+    /// <summary>The manifests of earlier shapes this build still reads.</summary>
+    public static IReadOnlyCollection<string> EarlierManifests => [.. Earlier.Select(s => s.Manifest)];
 
     /// <inheritdoc />
     public override string Manifest(object o) => ShapeOf(o).Manifest;

@@ -19,8 +19,11 @@ public sealed record ChatCreated(string ConversationId, string MemberId, string 
 /// <summary>
 /// A message of the chat was seen, once: from the stream (a socket frame or a backfill page), or, with
 /// <paramref name="Posted"/> true, from the answer to the guest's own send (which does not move the backfill start).
+/// <paramref name="Told"/> true: subscribers were told it (a message from another member), so readers of
+/// every chat's messages in the journal (<see cref="MessageLog"/>) hand it on; null in facts written
+/// before the field (<c>message-seen.v1</c>), where a journal tag said so instead.
 /// </summary>
-public sealed record MessageSeen(string MessageId, string SenderId, MemberRole? SenderRole, string Body, BodyType BodyType, DateTimeOffset Timestamp, bool? Posted = null) : IConversationFact;
+public sealed record MessageSeen(string MessageId, string SenderId, MemberRole? SenderRole, string Body, BodyType BodyType, DateTimeOffset Timestamp, bool? Posted = null, bool? Told = null) : IConversationFact;
 
 /// <summary>A member was resolved (role and name) or changed state.</summary>
 public sealed record MemberKnown(string MemberId, MemberRole? Role, string? DisplayName, MemberState State) : IConversationFact;

@@ -9,7 +9,7 @@ public sealed record CursorMoved(long Position) : IConversationFact;
 /// <summary>
 /// A reader's place in the journal (<see cref="MessageLog"/> positions), kept in the journal itself, so a
 /// reader that stops (or whose process dies) goes on from the last place it confirmed: what it handled
-/// after that is handed to it again, nothing before it is. Only the newest fact is kept.
+/// after that is handed to it again, nothing before it is. Only the newest facts are kept.
 /// Asked <see cref="GetPosition"/>, answers the position; told <see cref="Move"/>, answers
 /// <see cref="Akka.Done"/> once the new place is written.
 /// </summary>
@@ -57,7 +57,9 @@ public sealed class JournalCursor : UntypedPersistentActor
                     sender.Tell(Akka.Done.Instance);
                     if (LastSequenceNr % CompactEvery == 0)
                     {
-                        DeleteMessages(LastSequenceNr - 1);
+                        // Only moves at least CompactEvery old: a deleted row near the journal's head would be
+                        // a gap its readers have to make sure of before passing (see MessageLog).
+                        DeleteMessages(LastSequenceNr - CompactEvery);
                     }
                 });
                 break;

@@ -6,8 +6,9 @@ namespace GuestChat.Actors.Persistence;
 
 /// <summary>
 /// What the service reads from the journal's database directly, beside Akka.Persistence: how many bytes it
-/// takes on disk, and the newest position in it. (Akka.Persistence.Sql's default tables: <c>journal</c>,
-/// whose <c>ordering</c> column numbers every event written, in the order written.)
+/// takes on disk, the newest position in it, and its rows after a position for the readers that follow it
+/// (<see cref="MessageLog"/>). (Akka.Persistence.Sql's default tables: <c>journal</c>, whose <c>ordering</c>
+/// column numbers every event written, and <c>tags</c>, a row per tag of an event by that number.)
 /// </summary>
 public static class JournalDatabase
 {
@@ -28,22 +29,107 @@ public static class JournalDatabase
     public static Task<long?> NewestPositionAsync(JournalSettings settings, CancellationToken cancellationToken) =>
         ScalarAsync(settings, "SELECT COALESCE(MAX(ordering), 0) FROM journal", cancellationToken);
 
-    private static async Task<long?> ScalarAsync(JournalSettings settings, string sql, CancellationToken cancellationToken)
+    /// <summary>
+    /// Up to <paramref name="limit"/> rows of the journal after <paramref name="after"/>, in position order:
+    /// every row (so a reader sees where the numbering has a gap), with the payload only of those whose
+    /// manifest is one of <paramref name="manifests"/> or that are tagged <paramref name="tag"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<JournalRow>> RowsAfterAsync(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag, long after, int limit, CancellationToken cancellationToken)
     {
+        await using var connection = await OpenAsync(settings, cancellationToken);
+        await using var command = connection.CreateCommand();
+        var wanted = string.Join(", ", manifests.Select((_, i) => $"@m{i}"));
+        command.CommandText = $"""
+            SELECT j.ordering, j.persistence_id, j.sequence_number, t.tag IS NOT NULL, j.identifier, j.manifest,
+                   CASE WHEN t.tag IS NOT NULL OR j.manifest IN ({wanted}) THEN j.message END
+            FROM journal j LEFT JOIN tags t ON t.ordering_id = j.ordering AND t.tag = @tag
+            WHERE j.ordering > @after
+            ORDER BY j.ordering
+            LIMIT @limit
+            """;
+        foreach (var (manifest, i) in manifests.Select((m, i) => (m, i)))
+        {
+            Parameter(command, $"@m{i}", manifest);
+        }
+
+        Parameter(command, "@tag", tag);
+        Parameter(command, "@after", after);
+        Parameter(command, "@limit", limit);
+        var rows = new List<JournalRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new JournalRow(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.GetBoolean(3),
+                reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// PostgreSQL's transaction horizon now: the oldest transaction still running (<c>Oldest</c>), the next
+    /// one to start (<c>Next</c>), and the newest position in the journal (<c>Newest</c>), all as of one
+    /// moment. Once <c>Oldest</c> has passed an earlier <c>Next</c>, every transaction that was running at that
+    /// earlier moment has ended. Null on SQLite, whose writers commit one at a time.
+    /// </summary>
+    public static async Task<(long Oldest, long Next, long Newest)?> TransactionHorizonAsync(JournalSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Provider != PersistenceProvider.PostgreSql)
+        {
+            return null;
+        }
+
+        await using var connection = await OpenAsync(settings, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint, (SELECT COALESCE(MAX(ordering), 0) FROM journal) FROM pg_current_snapshot() s";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    private static async Task<DbConnection> OpenAsync(JournalSettings settings, CancellationToken cancellationToken)
+    {
+        DbConnection connection = settings.Provider switch
+        {
+            PersistenceProvider.Sqlite => new SqliteConnection(settings.EffectiveConnectionString),
+            PersistenceProvider.PostgreSql => new NpgsqlConnection(settings.EffectiveConnectionString),
+            _ => throw new InvalidOperationException("The in-memory journal has no database."),
+        };
         try
         {
-            await using DbConnection? connection = settings.Provider switch
-            {
-                PersistenceProvider.Sqlite => new SqliteConnection(settings.EffectiveConnectionString),
-                PersistenceProvider.PostgreSql => new NpgsqlConnection(settings.EffectiveConnectionString),
-                _ => null,
-            };
-            if (connection is null)
-            {
-                return null;
-            }
-
             await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static void Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static async Task<long?> ScalarAsync(JournalSettings settings, string sql, CancellationToken cancellationToken)
+    {
+        if (settings.Provider == PersistenceProvider.None)
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var connection = await OpenAsync(settings, cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
@@ -54,3 +140,10 @@ public static class JournalDatabase
         }
     }
 }
+
+/// <summary>
+/// One row of the journal: its position, whose event it is (<paramref name="PersistenceId"/>,
+/// <paramref name="SequenceNr"/>), whether it has the tag asked for, how it is serialized, and the
+/// serialized event (<paramref name="Message"/>) when it was asked for.
+/// </summary>
+public sealed record JournalRow(long Position, string PersistenceId, long SequenceNr, bool Tagged, int? Serializer, string? Manifest, byte[]? Message);

@@ -1,8 +1,6 @@
+using System.Diagnostics;
 using Akka.Actor;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
+using Akka.Event;
 using GuestChat.Actors.Conversations;
 
 namespace GuestChat.Actors.Persistence;
@@ -16,18 +14,37 @@ public sealed record LoggedFact(long Position, ConversationKey Key, long Sequenc
 
 /// <summary>
 /// What subscribers of every chat are told, in the order the journal wrote it, for readers that must be
-/// able to pick up where they left off (the stream of every chat, the message-queue outbox).
-/// Conversations tag the facts they tell (the messages from other members, the chat created, the chat
-/// ended) with <see cref="Tag"/>; this follows that tag with Akka.Persistence.Query, from a position a
-/// reader last saw. Positions are the journal's own numbering, so they hold across restarts of the
-/// service. Only with a durable provider: in memory there is nothing to read back.
+/// able to pick up where they left off (the stream of every chat, the message-queue outbox): the chat
+/// created, the chat ended, and the messages from other members (<see cref="MessageSeen.Told"/>; in a
+/// journal written by an earlier build, those tagged <see cref="Tag"/>). A reader follows the journal's
+/// rows from a position it last saw.
+/// Positions are the journal's own numbering, so they hold across restarts of the service. Only with a
+/// durable provider: in memory there is nothing to read back.
+/// <para>
+/// A reader reads the rows after its position, hands on the tagged ones, and waits for the next write in
+/// this process (<see cref="JournalWrites"/>), a <see cref="Following.Nudge"/>, or its poll (writes of
+/// other nodes): a message reaches it a database read after it is written, not a poll interval. It
+/// passes a position only in order. A gap in the numbering is a row deleted, a write rolled back, or (on
+/// PostgreSQL, whose writers commit side by side) a write not yet committed, which a reader waits for
+/// rather than pass a message over (see <see cref="Settling"/>).
+/// </para>
 /// </summary>
 public sealed class MessageLog(ActorSystem system, JournalSettings settings)
 {
-    /// <summary>The tag on the facts subscribers are told.</summary>
+    /// <summary>The tag an earlier build put on the facts subscribers are told (read, no longer written: a tagged write costs a round trip per event).</summary>
     public const string Tag = "told";
 
-    private readonly Lazy<SqlReadJournal> _journal = new(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier));
+    /// <summary>The manifests of the facts that may be told (a message only when it says so).</summary>
+    private static readonly IReadOnlyCollection<string> ToldManifests = ConversationFactSerializer.ManifestsOf(typeof(ChatCreated), typeof(ChatEnded), typeof(MessageSeen));
+
+    /// <summary>How often a reader with nothing new reads again, for writes it is not told of (other nodes').</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a gap is waited for at most on PostgreSQL (a transaction left open elsewhere holds the horizon back).</summary>
+    public static readonly TimeSpan GapGiveUp = TimeSpan.FromSeconds(10);
+
+    private const int BatchSize = 1000;
+    private static readonly TimeSpan GapRecheck = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Whether there is a journal to follow.</summary>
     public bool Available => settings.Provider != PersistenceProvider.None;
@@ -41,32 +58,172 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
     /// Hands <paramref name="onFact"/> every told fact written after <paramref name="after"/>, in order,
     /// then each new one as it is written, until disposed: the next waits until the task of the one before
     /// has completed (a slow reader holds the journal back, it is not flooded). <paramref name="onFailed"/>
-    /// if the journal cannot be read.
+    /// if the journal cannot be read, after which nothing more is handed on.
     /// </summary>
-    public IDisposable Follow(long after, Func<LoggedFact, Task> onFact, Action<Exception> onFailed)
+    public Following Follow(long after, Func<LoggedFact, Task> onFact, Action<Exception> onFailed)
     {
         if (!Available)
         {
             throw new InvalidOperationException("The in-memory journal keeps nothing to follow.");
         }
 
-        var (kill, done) = _journal.Value.EventsByTag(Tag, Offset.Sequence(after))
-            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
-            .Select(Read)
-            .Where(m => m is not null)
-            .ToMaterialized(Sink.ForEachAsync<LoggedFact?>(1, m => onFact(m!)), Keep.Both)
-            .Run(system.Materializer());
-        done.ContinueWith(t => onFailed(t.Exception!.GetBaseException()), TaskContinuationOptions.OnlyOnFaulted);
-        return new Stop(kill);
+        var following = new Following();
+        _ = Task.Run(() => FollowAsync(after, onFact, onFailed, following));
+        return following;
     }
 
-    private static LoggedFact? Read(EventEnvelope envelope) =>
-        envelope is { Offset: Sequence position, Event: MessageSeen or ChatCreated or ChatEnded } && ConversationActor.KeyOf(envelope.PersistenceId) is { } key
-            ? new LoggedFact(position.Value, key, envelope.SequenceNr, (IConversationFact)envelope.Event)
-            : null;
-
-    private sealed class Stop(UniqueKillSwitch kill) : IDisposable
+    private async Task FollowAsync(long after, Func<LoggedFact, Task> onFact, Action<Exception> onFailed, Following following)
     {
-        public void Dispose() => kill.Shutdown();
+        var writes = JournalWrites.Of(system);
+        var cancellationToken = following.Stopping;
+        var settling = new Settling(settings);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                // Taken before reading: a write that lands while this reads wakes the wait below.
+                var woken = Task.WhenAny(writes.Next(), following.Next());
+                var rows = await JournalDatabase.RowsAfterAsync(settings, ToldManifests, Tag, after, BatchSize, cancellationToken);
+                var held = false;
+                foreach (var row in rows)
+                {
+                    if (row.Position > after + 1)
+                    {
+                        if (!await settling.PassableAsync(row.Position - 1, system.Log, cancellationToken))
+                        {
+                            held = true;
+                            break;
+                        }
+                    }
+
+                    after = row.Position;
+                    if (Read(row) is { } fact)
+                    {
+                        await onFact(fact);
+                    }
+                }
+
+                if (!held && rows.Count == BatchSize)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await woken.WaitAsync(held ? GapRecheck : Poll, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    // Read again: a write elsewhere, or a gap to look at again.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+        catch (Exception e)
+        {
+            onFailed(e);
+        }
+    }
+
+    private LoggedFact? Read(JournalRow row)
+    {
+        if (row is not { Serializer: { } serializer, Message: { } message } || ConversationActor.KeyOf(row.PersistenceId) is not { } key)
+        {
+            return null;
+        }
+
+        var told = system.Serialization.Deserialize(message, serializer, row.Manifest) switch
+        {
+            MessageSeen { Told: true } seen => seen,
+            MessageSeen { Told: null } seen when row.Tagged => seen,
+            ChatCreated created => created,
+            ChatEnded ended => (IConversationFact)ended,
+            _ => null,
+        };
+        return told is null ? null : new LoggedFact(row.Position, key, row.SequenceNr, told);
+    }
+
+    /// <summary>A reader of the journal; disposing it stops it.</summary>
+    public sealed class Following : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly JournalWrites _nudges = new();
+
+        internal CancellationToken Stopping => _stop.Token;
+
+        /// <summary>Reads now: something was written that this process was not told of (a write on another node).</summary>
+        public void Nudge() => _nudges.Written();
+
+        internal Task Next() => _nudges.Next();
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Which missing positions will never be filled. On SQLite every one (its writers commit one after another,
+    /// in the order they are numbered). On PostgreSQL, the newest position seen at some moment is settled once
+    /// every transaction running at that moment has ended: a position up to it that is missing then was
+    /// deleted or rolled back. A gap at or below the settled position is passed at once (so a reader catching
+    /// up passes old deletions without waiting); a newer one waits for the next moment to settle, or at most
+    /// <see cref="GapGiveUp"/> (a transaction left open elsewhere holds every moment back).
+    /// </summary>
+    private sealed class Settling(JournalSettings settings)
+    {
+        private long _settled;
+        private (long Next, long Newest)? _moment;
+        private (long Position, long SeenAt)? _waiting;
+
+        /// <summary>Whether the positions up to <paramref name="lastMissing"/> can be passed; says so in the log when one was waited for.</summary>
+        public async Task<bool> PassableAsync(long lastMissing, ILoggingAdapter log, CancellationToken cancellationToken)
+        {
+            if (settings.Provider != PersistenceProvider.PostgreSql || lastMissing <= _settled)
+            {
+                return true;
+            }
+
+            if (await JournalDatabase.TransactionHorizonAsync(settings, cancellationToken) is { } now)
+            {
+                if (now.Oldest >= now.Next)
+                {
+                    // Nothing is being written anywhere: everything up to the newest is settled now.
+                    _settled = now.Newest;
+                    _moment = null;
+                }
+                else if (_moment is { } moment && now.Oldest >= moment.Next)
+                {
+                    _settled = moment.Newest;
+                    _moment = null;
+                }
+
+                _moment ??= (now.Next, now.Newest);
+            }
+
+            if (lastMissing <= _settled)
+            {
+                _waiting = null;
+                return true;
+            }
+
+            if (_waiting?.Position != lastMissing)
+            {
+                _waiting = (lastMissing, Stopwatch.GetTimestamp());
+            }
+            else if (Stopwatch.GetElapsedTime(_waiting.Value.SeenAt) >= GapGiveUp)
+            {
+                log.Warning("The journal's position {0} stayed missing for {1:F0} s with transactions still running; passed", lastMissing, GapGiveUp.TotalSeconds);
+                _waiting = null;
+                return true;
+            }
+
+            return false;
+        }
     }
 }

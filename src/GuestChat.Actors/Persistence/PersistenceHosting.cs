@@ -32,7 +32,7 @@ public static class PersistenceHosting
                 PrepareSqlite(settings.SnapshotConnectionString!);
                 builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.SQLiteMS, PersistenceMode.Journal, autoInitialize: true);
                 builder.WithSqlPersistence(settings.SnapshotConnectionString!, ProviderName.SQLiteMS, PersistenceMode.SnapshotStore, autoInitialize: true);
-                builder.AddHocon(SqliteReads, HoconAddMode.Prepend);
+                builder.AddHocon(SqliteSettings, HoconAddMode.Prepend);
                 break;
 
             case PersistenceProvider.PostgreSql:
@@ -40,38 +40,23 @@ public static class PersistenceHosting
                 break;
         }
 
-        if (settings.Provider != PersistenceProvider.None)
-        {
-            builder.AddHocon(FollowQuickly, HoconAddMode.Prepend);
-        }
-
         return builder;
     }
 
     /// <summary>
+    /// One writer on SQLite, which takes one write transaction at a time anyway: with Akka.Persistence.Sql's
+    /// default of 3 writers side by side, two of them wait on the database lock at any moment (Microsoft.Data.Sqlite
+    /// retries a busy database after sleeping), while one writer batches what arrives during its commit.
+    /// <para>
     /// Reads on SQLite in deferred transactions: SQLite's "serializable" (what an unspecified level becomes)
     /// begins every transaction with the write lock, so each conversation's recovery would queue behind
     /// every write; in write-ahead-log mode a deferred reader sees a consistent state without any lock.
+    /// </para>
     /// </summary>
-    private const string SqliteReads = """
+    private const string SqliteSettings = """
+        akka.persistence.journal.sql.parallelism = 1
         akka.persistence.journal.sql.read-isolation-level = read-uncommitted
         akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted
-        akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
-        """;
-
-    /// <summary>
-    /// How readers of the journal (<see cref="MessageLog"/>) follow it: it is polled every 200 ms rather than
-    /// every second, and a gap in its numbering (a write still being committed, or one rolled back) is
-    /// waited for up to 10 s before it is taken as never to be filled, so no message is passed over.
-    /// </summary>
-    private const string FollowQuickly = """
-        akka.persistence.query.journal.sql {
-          refresh-interval = 200ms
-          journal-sequence-retrieval {
-            query-delay = 200ms
-            max-tries = 50
-          }
-        }
         """;
 
     /// <summary>

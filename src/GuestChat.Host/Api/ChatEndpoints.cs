@@ -48,8 +48,8 @@ internal static class ChatEndpoints
             StreamAsync(context, key, conversations, log, metrics, options))
             .WithSummary("Server-sent events of one chat until it ends; the events' data are the components event.<name>; Last-Event-ID resumes")
             .Produces(200, contentType: "text/event-stream").Errors(401, 404);
-        app.MapGet("/events", (HttpContext context, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, IOptions<ServiceOptions> options) =>
-            EventFeed.StreamAsync(context, conversations, log, metrics, null, options.Value.EventStreamBuffer))
+        app.MapGet("/events", (HttpContext context, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, IOptions<ServiceOptions> options, ClusterSettings cluster) =>
+            EventFeed.StreamAsync(context, conversations, log, metrics, null, options.Value.EventStreamBuffer, cluster.Enabled))
             .WithSummary("Server-sent events of every chat; the events' data are the components event.<name>; Last-Event-ID resumes the messages")
             .Produces(200, contentType: "text/event-stream").Errors(401);
         return app;

@@ -28,7 +28,7 @@ internal static class EventFeed
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static async Task StreamAsync(HttpContext context, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, ConversationKey? key, int buffer)
+    public static async Task StreamAsync(HttpContext context, GuestChatConversations conversations, MessageLog log, ServiceMetrics metrics, ConversationKey? key, int buffer, bool clustered = false)
     {
         var cancellationToken = context.RequestAborted;
         var events = Channel.CreateBounded<IWithConversationKey>(new BoundedChannelOptions(buffer) { SingleReader = true });
@@ -43,16 +43,23 @@ internal static class EventFeed
         }
 
         // Every chat's messages come from the journal when there is one (in the order written, each with its position); the rest live.
+        // The journal's reader is woken by the writes of this process; in a cluster a message told live from
+        // another node wakes it too, rather than its poll.
         var fromLog = key is null && log.Available;
+        MessageLog.Following? followed = null;
         using var subscription = await conversations.SubscribeAsync(key, e =>
         {
             if (!(fromLog && e is MessageReceived))
             {
                 Offer(e);
             }
+            else if (clustered)
+            {
+                Volatile.Read(ref followed)?.Nudge();
+            }
         }, cancellationToken);
         var position = fromLog ? LastEventId(context.Request) ?? await log.NewestPositionAsync(cancellationToken) : 0;
-        using var followed = fromLog
+        using var following = fromLog
             ? log.Follow(position, fact =>
             {
                 Offer(fact);
@@ -63,6 +70,7 @@ internal static class EventFeed
                 events.Writer.TryComplete();
             })
             : null;
+        Volatile.Write(ref followed, following);
 
         // Subscribed first, then asked: a message told in between is in both, and written once.
         IReadOnlyList<MessageReceived> replay = [];

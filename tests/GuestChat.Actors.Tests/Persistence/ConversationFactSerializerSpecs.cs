@@ -18,7 +18,7 @@ public sealed class ConversationFactSerializerSpecs : TestKit
     {
         { "chat-requested.v1", """{"request":{"organizationId":"org","deploymentId":"dep","routingTarget":{"targetType":"QUEUE","targetAddress":"Chat Queue"},"memberInfo":{"displayName":"Jo","customFields":{"order":"4711"}}},"at":"2026-11-25T12:00:00.123+00:00"}""" },
         { "chat-created.v1", """{"conversationId":"c-1","memberId":"m-1","protectedJwt":"v1.abc","eventStreamUri":"wss://streaming.example/chat/jwt/x","at":"2026-11-25T12:00:00.123+00:00"}""" },
-        { "message-seen.v1", """{"messageId":"msg-1","senderId":"agent-1","senderRole":"AGENT","body":"Hello","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00"}""" },
+        { "message-seen.v2", """{"messageId":"msg-1","senderId":"agent-1","senderRole":"AGENT","body":"Hello","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00","told":true}""" },
         { "member-known.v1", """{"memberId":"agent-1","role":"AGENT","displayName":"Alice","state":"CONNECTED"}""" },
         { "send-intended.v1", """{"sendId":7,"body":"Where is my parcel?","bodyType":"standard","clientMessageId":"c-7","at":"2026-11-25T12:00:00.123+00:00"}""" },
         { "send-accepted.v1", """{"sendId":7,"messageId":"msg-2","timestamp":"2026-11-25T12:00:00.123+00:00"}""" },
@@ -42,7 +42,7 @@ public sealed class ConversationFactSerializerSpecs : TestKit
             MemberInfo = new GuestMemberInfo { DisplayName = "Jo", CustomFields = new Dictionary<string, string> { ["order"] = "4711" } },
         }, T0),
         new ChatCreated("c-1", "m-1", "v1.abc", "wss://streaming.example/chat/jwt/x", T0),
-        new MessageSeen("msg-1", "agent-1", MemberRole.Agent, "Hello", BodyType.Standard, T0),
+        new MessageSeen("msg-1", "agent-1", MemberRole.Agent, "Hello", BodyType.Standard, T0, Told: true),
         new MemberKnown("agent-1", MemberRole.Agent, "Alice", MemberState.Connected),
         new SendIntended(7, "Where is my parcel?", BodyType.Standard, "c-7", T0),
         new SendAccepted(7, "msg-2", T0),
@@ -87,6 +87,19 @@ public sealed class ConversationFactSerializerSpecs : TestKit
     public void Every_manifest_has_a_written_shape_kept_in_this_spec()
     {
         Assert.Equal(ConversationFactSerializer.Manifests.Order(), WrittenShapes().Select(row => (string)row[0]).Order());
+    }
+
+    [Fact]
+    public void A_message_written_by_an_earlier_build_reads_as_the_current_shape_without_saying_whether_it_was_told()
+    {
+        const string v1 = """{"messageId":"msg-1","senderId":"agent-1","senderRole":"AGENT","body":"Hello","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00"}""";
+
+        var fact = Assert.IsType<MessageSeen>(Serializer.FromBinary(Encoding.UTF8.GetBytes(v1), "message-seen.v1"));
+
+        Assert.Null(fact.Told);
+        Assert.Equal(("msg-1", "agent-1", "Hello"), (fact.MessageId, fact.SenderId, fact.Body));
+        Assert.Equal("message-seen.v2", Serializer.Manifest(fact));
+        Assert.Equal(["message-seen.v1"], ConversationFactSerializer.EarlierManifests);
     }
 
     [Fact]

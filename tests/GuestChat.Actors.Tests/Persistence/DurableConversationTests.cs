@@ -229,11 +229,11 @@ public abstract class DurableConversationTests : IAsyncLifetime
         using (var writer = await StartJournalOnlyAsync())
         {
             var system = writer.Services.GetRequiredService<ActorSystem>();
-            await Write(system, ConversationActor.PersistenceIdOf(key),
+            await JournalFacts.WriteAsync(system, ConversationActor.PersistenceIdOf(key),
                 new ChatRequested(ChatRequests.To(EmulatorDefaults.SilentQueueName, "Crashed Guest"), now),
                 new ChatCreated(created.Id!, created.Member!.Id!, SecretProtector.FromBase64(_journal.JwtKey!).Protect(created.Jwt!), created.EventStreamUri!, now),
                 new SendIntended(1, "in flight", BodyType.Standard, "c-1", now.AddSeconds(-1)));
-            await Write(system, ConversationManager.RegistryPersistenceId, new ConversationOpened(key.Value, now));
+            await JournalFacts.WriteAsync(system, ConversationManager.RegistryPersistenceId, new ConversationOpened(key.Value, now));
             await writer.StopAsync();
         }
 
@@ -301,31 +301,5 @@ public abstract class DurableConversationTests : IAsyncLifetime
         var host = builder.Build();
         await host.StartAsync();
         return host;
-    }
-
-    private static async Task Write(ActorSystem system, string persistenceId, params IConversationFact[] facts)
-    {
-        var writer = system.ActorOf(Props.Create(() => new FactWriter(persistenceId)));
-        await writer.Ask<Done>(facts, Patience);
-    }
-
-    /// <summary>Writes facts under a persistence id, as a crashed service would have left them.</summary>
-    private sealed class FactWriter(string persistenceId) : UntypedPersistentActor
-    {
-        public override string PersistenceId { get; } = persistenceId;
-
-        protected override void OnRecover(object message)
-        {
-        }
-
-        protected override void OnCommand(object message)
-        {
-            if (message is IConversationFact[] facts)
-            {
-                var sender = Sender;
-                PersistAll(facts, _ => { });
-                DeferAsync(Done.Instance, done => sender.Tell(done));
-            }
-        }
     }
 }

@@ -11,39 +11,54 @@ using GuestChat.Testing;
 namespace GuestChat.Benchmarks.Serve;
 
 /// <summary>
-/// How long an agent's message takes from the emulator to a reader of the service's server-sent events:
-/// the real service (ServiceHost, as <c>serve</c> builds it, journaling to SQLite) against the emulator
-/// in its own process, chats opened over its HTTP API, one reader on <c>GET /events</c>, and the agents
-/// speaking at a steady rate through the control API; each message timed from its emulator timestamp
-/// to the moment its event was read.
+/// How long an agent's message takes from the emulator to a reader of the service's server-sent events,
+/// and what the service spends on it: the real <c>serve</c> executable in its own process (journaling to
+/// SQLite, its defaults otherwise) against the emulator in its own process, chats opened over its HTTP
+/// API, one reader on <c>GET /events</c>, and the agents speaking at a steady rate through the control
+/// API; each message timed from its emulator timestamp to the moment its event was read, and the service
+/// process's CPU time and memory read from outside.
 /// </summary>
 internal static class SseBenchmark
 {
     public const string Usage = """
-        sse [--chats 1000] [--rate 1000] [--seconds 20] [--out bench-results/sse-1000.json]
+        sse [--chats 1000] [--rate 1000] [--seconds 20] [--journal sqlite|none] [--out bench-results/sse-1000.json]
 
-          Starts the service (SQLite journal) and the emulator in its own process, opens --chats chats
+          Starts `serve` (SQLite journal) and the emulator, each in its own process, opens --chats chats
           through POST /chats, reads GET /events, then has the agents send --rate messages per second for
           --seconds and reports the latency from each message's emulator timestamp to its event at the
-          reader (p50/p90/p99/max, milliseconds; the wire timestamps have millisecond precision).
+          reader (p50/p90/p99/max, milliseconds; the wire timestamps have millisecond precision), and the
+          serve process's CPU (cores, and milliseconds per message) and memory while they speak.
+          --journal none runs serve without a journal (nothing survives a restart), to show what the
+          journal costs.
         """;
 
     private const string ApiKey = "sse-benchmark-key-0123456789";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "1000", ["--rate"] = "1000", ["--seconds"] = "20", ["--out"] = "" });
+        var options = BenchmarkArguments.Parse(args, new() { ["--chats"] = "1000", ["--rate"] = "1000", ["--seconds"] = "20", ["--journal"] = "sqlite", ["--out"] = "" });
+        var journaled = options["--journal"] switch
+        {
+            "sqlite" => true,
+            "none" => false,
+            var other => throw new ArgumentException($"--journal is sqlite or none, not {other}"),
+        };
         var (chats, rate, seconds) = (options.Number("--chats"), options.Number("--rate"), options.Number("--seconds"));
-        var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"sse-{chats}.json");
+        var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", journaled ? $"sse-{chats}.json" : $"sse-{chats}-no-journal.json");
         await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
         using var data = new TempFolder("guestchat-sse-bench");
-        var app = ServiceHost.Build(["--Urls=http://127.0.0.1:0", $"--Service:ApiKey={ApiKey}", "--Serilog:MinimumLevel:Default=Warning",
-            $"--Target:Environment={emulator.BaseUrl}", $"--Target:OrganizationId={EmulatorDefaults.OrganizationId}", $"--Target:DeploymentId={EmulatorDefaults.DeploymentId}", $"--Target:Queue={BenchmarkArguments.QueueName}",
-            "--Target:RequestsPerSecond=5000", $"--Persistence:ConnectionString={data.SqliteConnectionString()}", $"--Persistence:JwtKey={GuestChat.Actors.Persistence.SecretProtector.NewKey()}"]);
-        await app.StartAsync();
-        try
+        await using var serve = await ServeProcess.StartAsync(
+            $"--target {emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{BenchmarkArguments.QueueName}\" --Target:RequestsPerSecond=5000 --Serilog:MinimumLevel:Default=Warning",
+            new Dictionary<string, string>
+            {
+                ["GUESTCHAT_Service__ApiKey"] = ApiKey,
+                ["GUESTCHAT_Persistence__Provider"] = journaled ? "Sqlite" : "None",
+                ["GUESTCHAT_Persistence__ConnectionString"] = data.SqliteConnectionString(),
+                ["GUESTCHAT_Persistence__JwtKey"] = GuestChat.Actors.Persistence.SecretProtector.NewKey(),
+            },
+            TimeSpan.FromSeconds(60));
         {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = Timeout.InfiniteTimeSpan };
+            using var http = new HttpClient { BaseAddress = serve.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
             using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
 
@@ -59,8 +74,9 @@ internal static class SseBenchmark
 
             var latencies = new[] { new LatencyRecorder(16) };
             var delivered = new long[1];
+            var bySecond = new SortedDictionary<long, List<double>>();
             using var reading = new CancellationTokenSource();
-            var reader = ReadEventsAsync(http, latencies, delivered, reading.Token);
+            var reader = ReadEventsAsync(http, latencies, delivered, bySecond, reading.Token);
 
             // How long a reader that has just connected waits for its first message, then the steady state.
             var connected = Stopwatch.StartNew();
@@ -71,30 +87,50 @@ internal static class SseBenchmark
             Interlocked.Exchange(ref delivered[0], 0);
 
             Console.WriteLine($"Agents speak {rate} messages/s for {seconds} s...");
+            lock (bySecond)
+            {
+                bySecond.Clear();
+            }
+
             var total = rate * seconds;
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpuBefore = serve.CpuTime;
+
+            // The second half alone as well: the first seconds of a freshly started service include compiling its code.
+            var secondHalf = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(seconds / 2.0));
+                var (at, cpu) = (Stopwatch.GetTimestamp(), serve.CpuTime);
+                await Task.Delay(TimeSpan.FromSeconds(seconds / 2.0));
+                return (serve.CpuTime - cpu) / Stopwatch.GetElapsedTime(at).TotalSeconds;
+            });
             var speaking = await BenchmarkArguments.AgentsSpeakAsync(control, sent => ids[sent % chats], rate, seconds);
+            var secondHalfCores = await secondHalf;
             var steadySeconds = speaking.TotalSeconds;
             await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= total), TimeSpan.FromSeconds(30), "every message at the reader");
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var cpu = serve.CpuTime - cpuBefore;
+            var resident = serve.ResidentBytes;
             await reading.CancelAsync();
             await reader;
 
-            var (rows, gaps) = await OrderingGapsAsync(data.SqliteConnectionString());
+            var (rows, gaps) = journaled ? await OrderingGapsAsync(data.SqliteConnectionString()) : (0, 0);
             var results = new JsonObject
             {
                 ["benchmark"] = "sse",
                 ["command"] = "dotnet run -c Release --project tests/GuestChat.Benchmarks -- sse " + string.Join(' ', args),
                 ["when"] = DateTimeOffset.UtcNow.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
                 ["chats"] = chats,
-                ["journal"] = "SQLite",
+                ["journal"] = journaled ? "SQLite" : "none",
                 ["targetPerSecond"] = rate,
                 ["achievedPerSecond"] = Math.Round(total / steadySeconds, 0),
                 ["sent"] = total,
                 ["delivered"] = Interlocked.Read(ref delivered[0]),
                 ["firstMessageAfterConnectingMs"] = Math.Round(firstMessageMs, 1),
                 ["latencyMsFromEmulatorTimestampToSseReader"] = JsonSerializer.SerializeToNode(latencies[0].Percentiles()),
-                ["processCpuCoresWhileSpeaking"] = Math.Round(cpu.TotalSeconds / steadySeconds, 2),
+                ["p99MsBySecondOfReading"] = new JsonArray([.. bySecond.Values.Select(second => (JsonNode)Math.Round(Percentile(second, 0.99), 1))]),
+                ["serveCpuCoresWhileSpeaking"] = Math.Round(cpu.TotalSeconds / steadySeconds, 2),
+                ["serveCpuMsPerMessage"] = Math.Round(cpu.TotalMilliseconds / total, 3),
+                ["serveCpuCoresInTheSecondHalf"] = Math.Round(secondHalfCores.TotalSeconds, 2),
+                ["serveResidentMiB"] = Math.Round(resident / 1048576.0, 1),
                 ["journalRows"] = rows,
                 ["journalOrderingGaps"] = gaps,
             };
@@ -104,11 +140,6 @@ internal static class SseBenchmark
             Console.WriteLine(text);
             Console.WriteLine($"Results written to {output}");
             return 0;
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
         }
     }
 
@@ -124,8 +155,14 @@ internal static class SseBenchmark
         return (reader.GetInt64(0), reader.GetInt64(1) - reader.GetInt64(0));
     }
 
+    private static double Percentile(List<double> values, double fraction)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(fraction * sorted.Count))];
+    }
+
     /// <summary>Reads <c>GET /events</c> and times every agent message event from its timestamp.</summary>
-    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder[] latencies, long[] delivered, CancellationToken cancellationToken)
+    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder[] latencies, long[] delivered, SortedDictionary<long, List<double>> bySecond, CancellationToken cancellationToken)
     {
         try
         {
@@ -145,7 +182,19 @@ internal static class SseBenchmark
                     var message = JsonNode.Parse(line["data: ".Length..])!;
                     if (message["sender"]?["role"]?.GetValue<string>() is "AGENT" or "Agent")
                     {
-                        Volatile.Read(ref latencies[0]).Record((read - message["timestamp"]!.GetValue<DateTimeOffset>()).TotalMilliseconds);
+                        var latency = (read - message["timestamp"]!.GetValue<DateTimeOffset>()).TotalMilliseconds;
+                        Volatile.Read(ref latencies[0]).Record(latency);
+                        lock (bySecond)
+                        {
+                            var second = read.ToUnixTimeSeconds();
+                            if (!bySecond.TryGetValue(second, out var list))
+                            {
+                                bySecond[second] = list = [];
+                            }
+
+                            list.Add(latency);
+                        }
+
                         Interlocked.Increment(ref delivered[0]);
                     }
                 }

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using GuestChat.Client.Models;
-using GuestChat.Emulator;
 using GuestChat.Emulator.Options;
+using GuestChat.Emulator;
 using GuestChat.Host.Amqp;
+using GuestChat.Testing;
 using RabbitMQ.Client;
 
 namespace GuestChat.Host.Tests.Amqp;

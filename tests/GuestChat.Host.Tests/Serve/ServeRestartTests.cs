@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
-using GuestChat.Emulator;
+using System.Text;
 using GuestChat.Emulator.Options;
+using GuestChat.Emulator;
+using GuestChat.Testing;
 
 namespace GuestChat.Host.Tests.Serve;
 

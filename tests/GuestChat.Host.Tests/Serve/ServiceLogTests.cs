@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using GuestChat.Testing;
 
 namespace GuestChat.Host.Tests.Serve;
 

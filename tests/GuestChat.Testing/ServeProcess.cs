@@ -2,15 +2,38 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace GuestChat.Host.Tests;
+namespace GuestChat.Testing;
 
 /// <summary>The real <c>serve</c> executable, running: where it listens, everything it printed, and a way to kill it as an OOM killer would.</summary>
-internal sealed partial class ServeProcess : IAsyncDisposable
+public sealed partial class ServeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
     private ServeProcess(Process process) => _process = process;
+
+    /// <summary>Its process id (for its CPU time and memory, as the benchmarks read them).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Its CPU time so far, user and system.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Its resident memory now.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
 
     /// <summary>Where its HTTP API listens.</summary>
     public Uri BaseUrl { get; private set; } = null!;

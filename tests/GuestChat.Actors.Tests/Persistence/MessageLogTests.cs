@@ -1,0 +1,184 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using GuestChat.Actors.Conversations;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client.Models;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace GuestChat.Actors.Tests.Persistence;
+
+/// <summary>Following the journal on SQLite.</summary>
+public sealed class SqliteMessageLogTests : MessageLogTests
+{
+    protected override Task<JournalSettings> JournalAsync(string folder) => Task.FromResult(new JournalSettings
+    {
+        Provider = PersistenceProvider.Sqlite,
+        ConnectionString = $"Data Source={Path.Combine(folder, "guestchat.db")}",
+        JwtKey = SecretProtector.NewKey(),
+    });
+}
+
+/// <summary>Following the journal on PostgreSQL, whose writers commit side by side.</summary>
+public sealed class PostgreSqlMessageLogTests(PostgresFixture postgres) : MessageLogTests, IClassFixture<PostgresFixture>
+{
+    protected override async Task<JournalSettings> JournalAsync(string folder) => new()
+    {
+        Provider = PersistenceProvider.PostgreSql,
+        ConnectionString = await postgres.Server.CreateDatabaseAsync(),
+        JwtKey = SecretProtector.NewKey(),
+    };
+
+    [Fact]
+    public async Task A_message_still_being_committed_is_waited_for_and_handed_on_before_the_ones_written_after_it()
+    {
+        // A write that has taken its position but not committed yet: a reader that passed over it would never see it.
+        await JournalFacts.WriteAsync(System, "someone-else", new CursorMoved(1));
+        await using var slow = new NpgsqlConnection(Journal.ConnectionString);
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) VALUES (0, false, @pid, 1, @message, 'chat-ended.v1', @serializer, 'test')",
+            slow, transaction))
+        {
+            insert.Parameters.AddWithValue("pid", ConversationActor.PersistenceIdOf(new ConversationKey("slow")));
+            insert.Parameters.AddWithValue("message", new ConversationFactSerializer((ExtendedActorSystem)System).ToBinary(new ChatEnded(ConversationEndReason.AgentEnded, null, At)));
+            insert.Parameters.AddWithValue("serializer", ConversationFactSerializer.Id);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        using var following = Follow(0);
+        await WriteAsync("quick", Told("after"));
+
+        Assert.False(await Facts.Reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(t => t.IsCompletedSuccessfully),
+            "nothing is handed on while an earlier position may still be committed");
+
+        await transaction.CommitAsync();
+        var facts = await NextAsync(2);
+
+        Assert.Equal(["slow", "quick"], facts.Select(f => f.Key.Value));
+        Assert.IsType<ChatEnded>(facts[0].Fact);
+        Assert.True(facts[0].Position < facts[1].Position);
+    }
+}
+
+/// <summary>
+/// A reader of every chat's told facts in the journal (<see cref="MessageLog"/>), as the stream of every chat
+/// and the message-queue outbox use it: in the journal's order, the told ones only, from a position on, past
+/// deleted rows, including what an earlier build tagged instead of marking, and each new one as it is written.
+/// </summary>
+public abstract class MessageLogTests : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset At = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"guestchat-log-{Guid.NewGuid():N}");
+    private IHost _host = null!;
+
+    protected JournalSettings Journal { get; private set; } = null!;
+
+    protected ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
+
+    protected Channel<LoggedFact> Facts { get; } = Channel.CreateUnbounded<LoggedFact>();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        Journal = await JournalAsync(_folder);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAkka("message-log", akka => akka.WithConversationPersistence(Journal));
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        SqliteConnection.ClearAllPools();
+        NpgsqlConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    /// <summary>The journal the test writes and reads (a database of the test's own).</summary>
+    protected abstract Task<JournalSettings> JournalAsync(string folder);
+
+    [Fact]
+    public async Task Told_facts_come_in_the_order_written_past_deleted_rows_and_untold_messages_do_not()
+    {
+        await WriteAsync("a", new ChatCreated("c-a", "guest-a", "v1.x", "wss://example/a", At), Told("a-1"), Seen("guest-a", "guest's own", told: false));
+        await JournalFacts.WriteAsync(System, "someone-else", new CursorMoved(1), new CursorMoved(2), new CursorMoved(3));
+        var deleter = System.ActorOf(Props.Create(() => new FactWriter("someone-else")));
+        Assert.IsType<DeleteMessagesSuccess>(await deleter.Ask<object>(new FactWriter.Delete(2), Patience));
+
+        // Written by an earlier build: no "told" in the message, a journal tag instead.
+        await WriteAsync("b", new Tagged(Seen("agent-1", "tagged", told: null), [MessageLog.Tag]), Seen("agent-1", "neither told nor tagged", told: null));
+        await WriteAsync("a", Told("a-2"), new ChatEnded(ConversationEndReason.GuestLeft, null, At));
+
+        using var following = Follow(0);
+        var facts = await NextAsync(5);
+
+        Assert.Equal(["a:ChatCreated", "a:a-1", "b:tagged", "a:a-2", "a:ChatEnded"], facts.Select(Describe));
+        Assert.Equal(facts.Select(f => f.Position).Order(), facts.Select(f => f.Position));
+        Assert.Equal([1L, 2, 1, 4, 5], facts.Select(f => f.Sequence));
+        Assert.False(Facts.Reader.TryRead(out var extra), $"nothing else is told, but got {extra}");
+    }
+
+    [Fact]
+    public async Task A_reader_from_a_position_gets_what_came_after_it_then_each_new_fact_as_it_is_written()
+    {
+        await WriteAsync("a", new ChatCreated("c-a", "guest-a", "v1.x", "wss://example/a", At), Told("a-1"));
+        long from;
+        using (Follow(0))
+        {
+            from = (await NextAsync(2))[^1].Position;
+        }
+
+        using var following = Follow(from);
+        await WriteAsync("a", Told("a-2"));
+        Assert.Equal(["a:a-2"], (await NextAsync(1)).Select(Describe));
+
+        // Then live: each write as it lands, in order.
+        for (var i = 3; i <= 5; i++)
+        {
+            await WriteAsync("a", Told($"a-{i}"));
+            Assert.Equal([$"a:a-{i}"], (await NextAsync(1)).Select(Describe));
+        }
+    }
+
+    protected IDisposable Follow(long after) =>
+        new MessageLog(System, Journal).Follow(after, fact => Facts.Writer.WriteAsync(fact).AsTask(), failure => Facts.Writer.TryComplete(failure));
+
+    protected async Task<IReadOnlyList<LoggedFact>> NextAsync(int count)
+    {
+        var facts = new List<LoggedFact>();
+        using var deadline = new CancellationTokenSource(Patience);
+        while (facts.Count < count)
+        {
+            facts.Add(await Facts.Reader.ReadAsync(deadline.Token));
+        }
+
+        return facts;
+    }
+
+    protected Task WriteAsync(string key, params object[] events) =>
+        JournalFacts.WriteAsync(System, ConversationActor.PersistenceIdOf(new ConversationKey(key)), events);
+
+    protected static MessageSeen Told(string body) => Seen("agent-1", body, told: true);
+
+    private static MessageSeen Seen(string sender, string body, bool? told) =>
+        new(Guid.NewGuid().ToString(), sender, sender.StartsWith("agent", StringComparison.Ordinal) ? MemberRole.Agent : MemberRole.Customer, body, BodyType.Standard, At, Told: told);
+
+    private static string Describe(LoggedFact fact) => $"{fact.Key.Value}:{fact.Fact switch
+    {
+        MessageSeen seen => seen.Body,
+        var other => other.GetType().Name,
+    }}";
+}
