@@ -30,14 +30,15 @@ public static class JournalDatabase
         ScalarAsync(settings, "SELECT COALESCE(MAX(ordering), 0) FROM journal", cancellationToken);
 
     /// <summary>
-    /// Up to <paramref name="limit"/> rows of the journal after <paramref name="after"/>, in position order:
-    /// every row (so a reader sees where the numbering has a gap), with the payload only of those whose
-    /// manifest is one of <paramref name="manifests"/> or that are tagged <paramref name="tag"/>.
+    /// A reader of the journal's rows after a position, with its own connection and its query prepared once
+    /// (a follower reads many times a second): every row, so its reader sees where the numbering has a gap,
+    /// with the payload only of those whose manifest is one of <paramref name="manifests"/> or that are
+    /// tagged <paramref name="tag"/>. Dispose it to close its connection.
     /// </summary>
-    public static async Task<IReadOnlyList<JournalRow>> RowsAfterAsync(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag, long after, int limit, CancellationToken cancellationToken)
+    public static async Task<RowReader> OpenRowReaderAsync(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(settings, cancellationToken);
-        await using var command = connection.CreateCommand();
+        var connection = await OpenAsync(settings, cancellationToken);
+        var command = connection.CreateCommand();
         var wanted = string.Join(", ", manifests.Select((_, i) => $"@m{i}"));
         command.CommandText = $"""
             SELECT j.ordering, j.persistence_id, j.sequence_number, t.tag IS NOT NULL, j.identifier, j.manifest,
@@ -53,23 +54,43 @@ public static class JournalDatabase
         }
 
         Parameter(command, "@tag", tag);
-        Parameter(command, "@after", after);
-        Parameter(command, "@limit", limit);
-        var rows = new List<JournalRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var after = Parameter(command, "@after", 0L);
+        var limit = Parameter(command, "@limit", 0);
+        await command.PrepareAsync(cancellationToken);
+        return new RowReader(connection, command, after, limit);
+    }
+
+    /// <summary>Reads the journal's rows after a position; see <see cref="OpenRowReaderAsync"/>.</summary>
+    public sealed class RowReader(DbConnection connection, DbCommand command, DbParameter after, DbParameter limit) : IAsyncDisposable
+    {
+        /// <summary>Up to <paramref name="count"/> rows after <paramref name="position"/>, in position order.</summary>
+        public async Task<IReadOnlyList<JournalRow>> AfterAsync(long position, int count, CancellationToken cancellationToken)
         {
-            rows.Add(new JournalRow(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetInt64(2),
-                reader.GetBoolean(3),
-                reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+            after.Value = position;
+            limit.Value = count;
+            var rows = new List<JournalRow>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new JournalRow(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    reader.GetInt64(2),
+                    reader.GetBoolean(3),
+                    reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+            }
+
+            return rows;
         }
 
-        return rows;
+        /// <inheritdoc />
+        public async ValueTask DisposeAsync()
+        {
+            await command.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -112,12 +133,13 @@ public static class JournalDatabase
         }
     }
 
-    private static void Parameter(DbCommand command, string name, object value)
+    private static DbParameter Parameter(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+        return parameter;
     }
 
     private static async Task<long?> ScalarAsync(JournalSettings settings, string sql, CancellationToken cancellationToken)

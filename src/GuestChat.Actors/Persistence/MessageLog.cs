@@ -44,6 +44,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
     public static readonly TimeSpan GapGiveUp = TimeSpan.FromSeconds(10);
 
     private const int BatchSize = 1000;
+    private static readonly TimeSpan ReadSpacing = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan GapRecheck = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Whether there is a journal to follow.</summary>
@@ -79,11 +80,21 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
         var settling = new Settling(settings);
         try
         {
+            await using var journal = await JournalDatabase.OpenRowReaderAsync(settings, ToldManifests, Tag, cancellationToken);
+            var lastRead = 0L;
             while (!cancellationToken.IsCancellationRequested)
             {
                 // Taken before reading: a write that lands while this reads wakes the wait below.
                 var woken = Task.WhenAny(writes.Next(), following.Next());
-                var rows = await JournalDatabase.RowsAfterAsync(settings, ToldManifests, Tag, after, BatchSize, cancellationToken);
+
+                // Writes that come faster than this reads are read together, a millisecond apart at most.
+                if (Stopwatch.GetElapsedTime(lastRead) < ReadSpacing)
+                {
+                    await Task.Delay(ReadSpacing, cancellationToken);
+                }
+
+                lastRead = Stopwatch.GetTimestamp();
+                var rows = await journal.AfterAsync(after, BatchSize, cancellationToken);
                 var held = false;
                 foreach (var row in rows)
                 {

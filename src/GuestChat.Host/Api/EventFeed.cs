@@ -1,4 +1,5 @@
 using System.Text;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Threading.Channels;
 using GuestChat.Actors.Conversations;
@@ -88,6 +89,7 @@ internal static class EventFeed
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         metrics.EventStream(+1);
+        using var json = new Utf8JsonWriter(response.BodyWriter);
         try
         {
             // Where this reader stands, as an id with no event: a reader that goes away before its first
@@ -100,7 +102,7 @@ internal static class EventFeed
 
             foreach (var missed in replay)
             {
-                await response.WriteAsync(Format(EventViews.Of(missed)!.Value, missed.Sequence), cancellationToken);
+                Write(response.BodyWriter, json, EventViews.Of(missed)!.Value, missed.Sequence);
             }
 
             await response.Body.FlushAsync(cancellationToken);
@@ -174,7 +176,7 @@ internal static class EventFeed
 
                     if (EventViews.Of(message) is { } view)
                     {
-                        await response.WriteAsync(Format(view, id), cancellationToken);
+                        Write(response.BodyWriter, json, view, id);
                     }
 
                     if (over)
@@ -189,11 +191,11 @@ internal static class EventFeed
 
             if (Volatile.Read(ref overflowed) == 1)
             {
-                await response.WriteAsync(Format(("overflow", new { buffer, message = $"This reader fell more than {buffer} events behind; reconnect with Last-Event-ID and read the chats' state with GET /chats" }), null), cancellationToken);
+                Write(response.BodyWriter, json, ("overflow", new { buffer, message = $"This reader fell more than {buffer} events behind; reconnect with Last-Event-ID and read the chats' state with GET /chats" }), null);
             }
             else if (logFailure is not null)
             {
-                await response.WriteAsync(Format(("error", new { message = "The journal could not be read; reconnect with Last-Event-ID" }), null), cancellationToken);
+                Write(response.BodyWriter, json, ("error", new { message = "The journal could not be read; reconnect with Last-Event-ID" }), null);
             }
 
             await response.Body.FlushAsync(cancellationToken);
@@ -215,17 +217,32 @@ internal static class EventFeed
         return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
     }
 
-    private static string Format((string Name, object Data) view, long? id)
+    /// <summary>One event, written straight into the response's buffer (sent at the next flush): its id, name, and data as one line of JSON.</summary>
+    private static void Write(PipeWriter body, Utf8JsonWriter json, (string Name, object Data) view, long? id)
     {
         var (name, data) = view;
-        var text = new StringBuilder();
         if (id is { } sequence)
         {
-            text.Append("id: ").Append(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            Ascii(body, "id: ");
+            var span = body.GetSpan(20);
+            sequence.TryFormat(span, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+            body.Advance(written);
+            Ascii(body, "\n");
         }
 
-        text.Append("event: ").Append(name).Append('\n');
-        text.Append("data: ").Append(JsonSerializer.Serialize(data, ApiJson.Options)).Append("\n\n");
-        return text.ToString();
+        Ascii(body, "event: ");
+        Ascii(body, name);
+        Ascii(body, "\ndata: ");
+        json.Reset(body);
+        JsonSerializer.Serialize(json, data, data.GetType(), ApiJson.Options);
+        json.Flush();
+        Ascii(body, "\n\n");
+    }
+
+    private static void Ascii(PipeWriter body, string text)
+    {
+        var span = body.GetSpan(text.Length);
+        var written = Encoding.ASCII.GetBytes(text, span);
+        body.Advance(written);
     }
 }
