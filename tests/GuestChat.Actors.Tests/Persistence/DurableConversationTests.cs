@@ -20,23 +20,13 @@ namespace GuestChat.Actors.Tests.Persistence;
 /// <summary>Conversations on a SQLite journal: a service that stops and starts again resumes every live chat, against the real emulator.</summary>
 public sealed class SqliteDurableConversationTests : DurableConversationTests
 {
-    protected override Task<JournalSettings> JournalAsync(string folder) => Task.FromResult(new JournalSettings
-    {
-        Provider = PersistenceProvider.Sqlite,
-        ConnectionString = $"Data Source={Path.Combine(folder, "guestchat.db")}",
-        JwtKey = SecretProtector.NewKey(),
-    });
+    protected override Task<JournalSettings> JournalAsync(string folder) => TestJournals.SqliteAsync(folder);
 }
 
 /// <summary>The same on PostgreSQL 15 (Debian's package, started by scripts/postgres.sh), a database per test.</summary>
 public sealed class PostgreSqlDurableConversationTests(PostgresFixture postgres) : DurableConversationTests, IClassFixture<PostgresFixture>
 {
-    protected override async Task<JournalSettings> JournalAsync(string folder) => new()
-    {
-        Provider = PersistenceProvider.PostgreSql,
-        ConnectionString = await postgres.Server.CreateDatabaseAsync(),
-        JwtKey = SecretProtector.NewKey(),
-    };
+    protected override Task<JournalSettings> JournalAsync(string folder) => TestJournals.PostgreSqlAsync(postgres.Server);
 }
 
 /// <summary>What a service on a durable journal promises across a restart, whatever the database.</summary>

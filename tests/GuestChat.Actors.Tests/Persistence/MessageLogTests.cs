@@ -16,23 +16,13 @@ namespace GuestChat.Actors.Tests.Persistence;
 /// <summary>Following the journal on SQLite.</summary>
 public sealed class SqliteMessageLogTests : MessageLogTests
 {
-    protected override Task<JournalSettings> JournalAsync(string folder) => Task.FromResult(new JournalSettings
-    {
-        Provider = PersistenceProvider.Sqlite,
-        ConnectionString = $"Data Source={Path.Combine(folder, "guestchat.db")}",
-        JwtKey = SecretProtector.NewKey(),
-    });
+    protected override Task<JournalSettings> JournalAsync(string folder) => TestJournals.SqliteAsync(folder);
 }
 
 /// <summary>Following the journal on PostgreSQL, whose writers commit side by side.</summary>
 public sealed class PostgreSqlMessageLogTests(PostgresFixture postgres) : MessageLogTests, IClassFixture<PostgresFixture>
 {
-    protected override async Task<JournalSettings> JournalAsync(string folder) => new()
-    {
-        Provider = PersistenceProvider.PostgreSql,
-        ConnectionString = await postgres.Server.CreateDatabaseAsync(),
-        JwtKey = SecretProtector.NewKey(),
-    };
+    protected override Task<JournalSettings> JournalAsync(string folder) => TestJournals.PostgreSqlAsync(postgres.Server);
 
     [Fact]
     public async Task A_message_still_being_committed_is_waited_for_and_handed_on_before_the_ones_written_after_it()
