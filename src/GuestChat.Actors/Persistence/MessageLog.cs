@@ -40,6 +40,9 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
     /// <summary>How often a reader with nothing new reads again, for writes it is not told of (other nodes').</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How old a moment must be at least before the positions up to it are settled on PostgreSQL (see <see cref="Settling"/>).</summary>
+    public static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a gap is waited for at most on PostgreSQL (a transaction left open elsewhere holds the horizon back).</summary>
     public static readonly TimeSpan GapGiveUp = TimeSpan.FromSeconds(10);
 
@@ -100,7 +103,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
                 {
                     if (row.Position > after + 1)
                     {
-                        if (!await settling.PassableAsync(row.Position - 1, system.Log, cancellationToken))
+                        if (!settling.Passable(row.Position - 1, system.Log))
                         {
                             held = true;
                             break;
@@ -114,18 +117,26 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
                     }
                 }
 
-                if (!held && rows.Count == BatchSize)
+                if (held)
+                {
+                    // New writes cannot pass the gap: it is looked at again a little later, whatever is written meanwhile.
+                    await settling.AdvanceAsync(cancellationToken);
+                    await Task.Delay(GapRecheck, cancellationToken);
+                    continue;
+                }
+
+                if (rows.Count == BatchSize)
                 {
                     continue;
                 }
 
                 try
                 {
-                    await woken.WaitAsync(held ? GapRecheck : Poll, cancellationToken);
+                    await woken.WaitAsync(Poll, cancellationToken);
                 }
                 catch (TimeoutException)
                 {
-                    // Read again: a write elsewhere, or a gap to look at again.
+                    // Read again: a write elsewhere.
                 }
             }
         }
@@ -180,44 +191,27 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
 
     /// <summary>
     /// Which missing positions will never be filled. On SQLite every one (its writers commit one after another,
-    /// in the order they are numbered). On PostgreSQL, the newest position seen at some moment is settled once
-    /// every transaction running at that moment has ended: a position up to it that is missing then was
-    /// deleted or rolled back. A gap at or below the settled position is passed at once (so a reader catching
-    /// up passes old deletions without waiting); a newer one waits for the next moment to settle, or at most
-    /// <see cref="GapGiveUp"/> (a transaction left open elsewhere holds every moment back).
+    /// in the order they are numbered). On PostgreSQL a position is numbered when a row is inserted, and the
+    /// row is seen when its transaction commits, in any order. So a reader takes a moment (the newest
+    /// position then, and the next transaction to start); once every transaction running at that moment has
+    /// ended, and the moment is at least <see cref="GapPatience"/> old (a writer can take its number a little
+    /// before its transaction shows as running), every position up to that newest one is settled: one still
+    /// missing was deleted or rolled back. Only a mark settled before a read lets that read pass a gap (a
+    /// transaction that commits between a read and the check after it is seen by the next read). A gap at or
+    /// below the mark is passed at once, so a reader catching up passes old deletions without waiting; a
+    /// newer one waits for the next moment to settle, or at most <see cref="GapGiveUp"/> (a transaction left
+    /// open elsewhere holds every moment back).
     /// </summary>
     private sealed class Settling(JournalSettings settings)
     {
         private long _settled;
-        private (long Next, long Newest)? _moment;
+        private (long Next, long Newest, long At)? _moment;
         private (long Position, long SeenAt)? _waiting;
 
-        /// <summary>Whether the positions up to <paramref name="lastMissing"/> can be passed; says so in the log when one was waited for.</summary>
-        public async Task<bool> PassableAsync(long lastMissing, ILoggingAdapter log, CancellationToken cancellationToken)
+        /// <summary>Whether a read that found the positions up to <paramref name="lastMissing"/> missing can pass them; says so in the log when it gives up waiting.</summary>
+        public bool Passable(long lastMissing, ILoggingAdapter log)
         {
             if (settings.Provider != PersistenceProvider.PostgreSql || lastMissing <= _settled)
-            {
-                return true;
-            }
-
-            if (await JournalDatabase.TransactionHorizonAsync(settings, cancellationToken) is { } now)
-            {
-                if (now.Oldest >= now.Next)
-                {
-                    // Nothing is being written anywhere: everything up to the newest is settled now.
-                    _settled = now.Newest;
-                    _moment = null;
-                }
-                else if (_moment is { } moment && now.Oldest >= moment.Next)
-                {
-                    _settled = moment.Newest;
-                    _moment = null;
-                }
-
-                _moment ??= (now.Next, now.Newest);
-            }
-
-            if (lastMissing <= _settled)
             {
                 _waiting = null;
                 return true;
@@ -235,6 +229,23 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
             }
 
             return false;
+        }
+
+        /// <summary>Looks at the transactions now, settling the moment taken before when it can; for the reads after this one.</summary>
+        public async Task AdvanceAsync(CancellationToken cancellationToken)
+        {
+            if (settings.Provider != PersistenceProvider.PostgreSql || await JournalDatabase.TransactionHorizonAsync(settings, cancellationToken) is not { } now)
+            {
+                return;
+            }
+
+            if (_moment is { } moment && now.Oldest >= moment.Next && Stopwatch.GetElapsedTime(moment.At) >= GapPatience)
+            {
+                _settled = Math.Max(_settled, moment.Newest);
+                _moment = null;
+            }
+
+            _moment ??= (now.Next, now.Newest, Stopwatch.GetTimestamp());
         }
     }
 }

@@ -28,32 +28,59 @@ public sealed class PostgreSqlMessageLogTests(PostgresFixture postgres) : Messag
     public async Task A_message_still_being_committed_is_waited_for_and_handed_on_before_the_ones_written_after_it()
     {
         // A write that has taken its position but not committed yet: a reader that passed over it would never see it.
-        await JournalFacts.WriteAsync(System, "someone-else", new CursorMoved(1));
-        await using var slow = new NpgsqlConnection(Journal.ConnectionString);
-        await slow.OpenAsync();
-        await using var transaction = await slow.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) VALUES (0, false, @pid, 1, @message, 'chat-ended.v1', @serializer, 'test')",
-            slow, transaction))
-        {
-            insert.Parameters.AddWithValue("pid", ConversationActor.PersistenceIdOf(new ConversationKey("slow")));
-            insert.Parameters.AddWithValue("message", new ConversationFactSerializer((ExtendedActorSystem)System).ToBinary(new ChatEnded(ConversationEndReason.AgentEnded, null, At)));
-            insert.Parameters.AddWithValue("serializer", ConversationFactSerializer.Id);
-            await insert.ExecuteNonQueryAsync();
-        }
-
+        await using var slow = await BeginEndingAsync("slow");
         using var following = Follow(0);
         await WriteAsync("quick", Told("after"));
 
         Assert.False(await Facts.Reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(t => t.IsCompletedSuccessfully),
             "nothing is handed on while an earlier position may still be committed");
 
-        await transaction.CommitAsync();
+        await slow.Transaction.CommitAsync();
         var facts = await NextAsync(2);
 
         Assert.Equal(["slow", "quick"], facts.Select(f => f.Key.Value));
         Assert.IsType<ChatEnded>(facts[0].Fact);
         Assert.True(facts[0].Position < facts[1].Position);
+    }
+
+    [Fact]
+    public async Task A_write_rolled_back_leaves_a_gap_the_reader_passes_once_no_transaction_of_that_moment_runs()
+    {
+        await using (var rolledBack = await BeginEndingAsync("never"))
+        {
+            await rolledBack.Transaction.RollbackAsync();
+        }
+
+        using var following = Follow(0);
+        await WriteAsync("after", Told("after the gap"));
+
+        Assert.Equal(["after:after the gap"], (await NextAsync(1)).Select(f => $"{f.Key.Value}:{((MessageSeen)f.Fact).Body}"));
+    }
+
+    /// <summary>A connection with a transaction that has written a chat's end and not committed yet (it has taken its position).</summary>
+    private async Task<Uncommitted> BeginEndingAsync(string key)
+    {
+        await JournalFacts.WriteAsync(System, "someone-else", new CursorMoved(1));
+        var connection = new NpgsqlConnection(Journal.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) VALUES (0, false, @pid, 1, @message, 'chat-ended.v1', @serializer, 'test')",
+            connection, transaction);
+        insert.Parameters.AddWithValue("pid", ConversationActor.PersistenceIdOf(new ConversationKey(key)));
+        insert.Parameters.AddWithValue("message", new ConversationFactSerializer((ExtendedActorSystem)System).ToBinary(new ChatEnded(ConversationEndReason.AgentEnded, null, At)));
+        insert.Parameters.AddWithValue("serializer", ConversationFactSerializer.Id);
+        await insert.ExecuteNonQueryAsync();
+        return new Uncommitted(connection, transaction);
+    }
+
+    private sealed record Uncommitted(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
     }
 }
 

@@ -195,11 +195,19 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         // The reader of every chat, on a node that stayed, heard every answer once, wherever its chat lived.
         var heard = new List<JsonObject>();
-        await Eventually.TrueAsync(() =>
+        try
         {
-            heard.AddRange(everyChat.Drain("message"));
-            return saidSince.IsSubsetOf(heard.Select(m => m["messageId"]!.GetValue<string>()));
-        }, "every answer at the reader of every chat", Patience);
+            await Eventually.TrueAsync(() =>
+            {
+                heard.AddRange(everyChat.Drain("message"));
+                return saidSince.IsSubsetOf(heard.Select(m => m["messageId"]!.GetValue<string>()));
+            }, "every answer at the reader of every chat", Patience);
+        }
+        catch (TimeoutException e)
+        {
+            var missing = saidSince.Except(heard.Select(m => m["messageId"]!.GetValue<string>())).Count();
+            throw new TimeoutException($"{e.Message} ({missing} of {saidSince.Count} missing; {heard.Count} heard). The end of node 3's log:\n{_cluster.LogOf(3, 60)}", e);
+        }
         var heardIds = heard.Select(m => m["messageId"]!.GetValue<string>()).ToList();
         Assert.Equal(heardIds.Count, heardIds.Distinct().Count());
 
