@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using GuestChat.Client.Models;
 using GuestChat.Client.Serialization;
@@ -20,25 +18,8 @@ public static class EventStreamParser
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
 
     /// <summary>Parses a frame given as text.</summary>
-    public static StreamEvent Parse(string frame)
-    {
-        ArgumentNullException.ThrowIfNull(frame);
-        if (frame.Length > MaxFrameBytes)
-        {
-            return TooLarge(frame.Length);
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(frame.Length));
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(frame, buffer);
-            return Parse(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public static StreamEvent Parse(string frame) =>
+        TextFrames.Parse(frame, MaxFrameBytes, (buffer, length) => Parse(buffer.AsSpan(0, length)), TooLarge);
 
     /// <summary>Parses a frame given as UTF-8 bytes.</summary>
     public static StreamEvent Parse(ReadOnlySpan<byte> utf8)

@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using GuestChat.Client.Serialization;
 
 namespace GuestChat.Client.WebMessaging;
 
@@ -18,25 +17,8 @@ public static class WebMessagingParser
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
     /// <summary>Reads a frame given as text.</summary>
-    public static WebMessagingFrame Parse(string frame)
-    {
-        ArgumentNullException.ThrowIfNull(frame);
-        if (frame.Length > MaxFrameBytes)
-        {
-            return TooLarge(frame.Length);
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(frame.Length));
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(frame, buffer);
-            return Parse(buffer.AsMemory(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public static WebMessagingFrame Parse(string frame) =>
+        TextFrames.Parse(frame, MaxFrameBytes, (buffer, length) => Parse(buffer.AsMemory(0, length)), TooLarge);
 
     /// <summary>Reads a frame given as UTF-8 bytes.</summary>
     public static WebMessagingFrame Parse(ReadOnlyMemory<byte> utf8)
