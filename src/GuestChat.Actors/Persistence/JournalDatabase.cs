@@ -30,66 +30,121 @@ public static class JournalDatabase
         ScalarAsync(settings, "SELECT COALESCE(MAX(ordering), 0) FROM journal", cancellationToken);
 
     /// <summary>
-    /// A reader of the journal's rows after a position, with its own connection and its query prepared once
-    /// (a follower reads many times a second): every row, so its reader sees where the numbering has a gap,
-    /// with the payload only of those whose manifest is one of <paramref name="manifests"/> or that are
-    /// tagged <paramref name="tag"/>. Dispose it to close its connection.
+    /// A reader of the journal's rows after a position (a follower reads many times a second): every row,
+    /// so its reader sees where the numbering has a gap, with the payload only of those whose manifest is
+    /// one of <paramref name="manifests"/> or that are tagged <paramref name="tag"/>. On SQLite it keeps one
+    /// connection with its query prepared; on PostgreSQL it takes a connection from the pool for each read,
+    /// so readers do not hold connections the journal's writers need. Dispose it to close what it holds.
     /// </summary>
     public static async Task<RowReader> OpenRowReaderAsync(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(settings, cancellationToken);
-        var command = connection.CreateCommand();
-        var wanted = string.Join(", ", manifests.Select((_, i) => $"@m{i}"));
-        command.CommandText = $"""
-            SELECT j.ordering, j.persistence_id, j.sequence_number, t.tag IS NOT NULL, j.identifier, j.manifest,
-                   CASE WHEN t.tag IS NOT NULL OR j.manifest IN ({wanted}) THEN j.message END
-            FROM journal j LEFT JOIN tags t ON t.ordering_id = j.ordering AND t.tag = @tag
-            WHERE j.ordering > @after
-            ORDER BY j.ordering
-            LIMIT @limit
-            """;
-        foreach (var (manifest, i) in manifests.Select((m, i) => (m, i)))
+        var reader = new RowReader(settings, manifests, tag);
+        if (settings.Provider == PersistenceProvider.Sqlite)
         {
-            Parameter(command, $"@m{i}", manifest);
+            await reader.HoldAsync(cancellationToken);
         }
 
-        Parameter(command, "@tag", tag);
-        var after = Parameter(command, "@after", 0L);
-        var limit = Parameter(command, "@limit", 0);
-        await command.PrepareAsync(cancellationToken);
-        return new RowReader(connection, command, after, limit);
+        return reader;
     }
 
     /// <summary>Reads the journal's rows after a position; see <see cref="OpenRowReaderAsync"/>.</summary>
-    public sealed class RowReader(DbConnection connection, DbCommand command, DbParameter after, DbParameter limit) : IAsyncDisposable
+    public sealed class RowReader : IAsyncDisposable
     {
+        private readonly JournalSettings _settings;
+        private readonly IReadOnlyCollection<string> _manifests;
+        private readonly string _tag;
+        private RowQuery? _held;
+
+        internal RowReader(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag) =>
+            (_settings, _manifests, _tag) = (settings, manifests, tag);
+
         /// <summary>Up to <paramref name="count"/> rows after <paramref name="position"/>, in position order.</summary>
         public async Task<IReadOnlyList<JournalRow>> AfterAsync(long position, int count, CancellationToken cancellationToken)
         {
-            after.Value = position;
-            limit.Value = count;
-            var rows = new List<JournalRow>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var query = _held ?? await QueryAsync(prepare: false, cancellationToken);
+            try
             {
-                rows.Add(new JournalRow(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    reader.GetInt64(2),
-                    reader.GetBoolean(3),
-                    reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
-            }
+                query.After.Value = position;
+                query.Limit.Value = count;
+                var rows = new List<JournalRow>();
+                await using var reader = await query.Command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add(new JournalRow(
+                        reader.GetInt64(0),
+                        reader.GetString(1),
+                        reader.GetInt64(2),
+                        reader.GetBoolean(3),
+                        reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
+                        reader.IsDBNull(5) ? null : reader.GetString(5),
+                        reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+                }
 
-            return rows;
+                return rows;
+            }
+            finally
+            {
+                if (_held is null)
+                {
+                    await query.DisposeAsync();
+                }
+            }
         }
 
         /// <inheritdoc />
         public async ValueTask DisposeAsync()
         {
-            await command.DisposeAsync();
-            await connection.DisposeAsync();
+            if (_held is not null)
+            {
+                await _held.DisposeAsync();
+            }
+        }
+
+        internal async Task HoldAsync(CancellationToken cancellationToken) => _held = await QueryAsync(prepare: true, cancellationToken);
+
+        private async Task<RowQuery> QueryAsync(bool prepare, CancellationToken cancellationToken)
+        {
+            var connection = await OpenAsync(_settings, cancellationToken);
+            var command = connection.CreateCommand();
+            var wanted = string.Join(", ", _manifests.Select((_, i) => $"@m{i}"));
+            command.CommandText = $"""
+                SELECT j.ordering, j.persistence_id, j.sequence_number, t.tag IS NOT NULL, j.identifier, j.manifest,
+                       CASE WHEN t.tag IS NOT NULL OR j.manifest IN ({wanted}) THEN j.message END
+                FROM journal j LEFT JOIN tags t ON t.ordering_id = j.ordering AND t.tag = @tag
+                WHERE j.ordering > @after
+                ORDER BY j.ordering
+                LIMIT @limit
+                """;
+            foreach (var (manifest, i) in _manifests.Select((m, i) => (m, i)))
+            {
+                Parameter(command, $"@m{i}", manifest);
+            }
+
+            Parameter(command, "@tag", _tag);
+            var query = new RowQuery(connection, command, Parameter(command, "@after", 0L), Parameter(command, "@limit", 0));
+            try
+            {
+                if (prepare)
+                {
+                    await command.PrepareAsync(cancellationToken);
+                }
+
+                return query;
+            }
+            catch
+            {
+                await query.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    private sealed record RowQuery(DbConnection Connection, DbCommand Command, DbParameter After, DbParameter Limit) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Command.DisposeAsync();
+            await Connection.DisposeAsync();
         }
     }
 
