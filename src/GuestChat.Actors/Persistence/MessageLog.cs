@@ -21,7 +21,7 @@ public sealed record LoggedFact(long Position, ConversationKey Key, long Sequenc
 /// Positions are the journal's own numbering, so they hold across restarts of the service. Only with a
 /// durable provider: in memory there is nothing to read back.
 /// <para>
-/// A reader reads the rows after its position, hands on the tagged ones, and waits for the next write in
+/// A reader reads the rows after its position, hands on the told ones, and waits for the next write in
 /// this process (<see cref="JournalWrites"/>), a <see cref="Following.Nudge"/>, or its poll (writes of
 /// other nodes): a message reaches it a database read after it is written, not a poll interval. It
 /// passes a position only in order. A gap in the numbering is a row deleted, a write rolled back, or (on
@@ -182,11 +182,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
         internal Task Next() => _nudges.Next();
 
         /// <inheritdoc />
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _stop.Dispose();
-        }
+        public void Dispose() => _stop.Cancel();
     }
 
     /// <summary>

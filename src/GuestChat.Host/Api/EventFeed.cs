@@ -1,5 +1,5 @@
-using System.Text;
 using System.IO.Pipelines;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using GuestChat.Actors.Conversations;
@@ -103,6 +103,12 @@ internal static class EventFeed
             foreach (var missed in replay)
             {
                 Write(response.BodyWriter, json, EventViews.Of(missed)!.Value, missed.Sequence);
+
+                // A long replay goes out as it is written, not held whole in the buffer.
+                if (response.BodyWriter.CanGetUnflushedBytes && response.BodyWriter.UnflushedBytes > 64 * 1024)
+                {
+                    await response.BodyWriter.FlushAsync(cancellationToken);
+                }
             }
 
             await response.Body.FlushAsync(cancellationToken);
