@@ -31,6 +31,8 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
     public const string ErrorCodeHeader = "x-guestchat-error-code";
 
     private static readonly TimeSpan RequeueDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a command waits for its chat's answer before it is asked again: above what a send takes
@@ -49,6 +51,35 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A broker that fails a declaration or the consume (a transient internal error, a queue declared
+        // elsewhere with other arguments) is tried again with back-off: the service keeps running without
+        // the queue surface meanwhile, rather than stopping.
+        var delay = RetryDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StartConsumingAsync(stoppingToken);
+                break;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning("Could not start taking commands from {Queue} ({Reason}); trying again in {Delay}", broker.Options.CommandQueue, e.GetBaseException().Message, delay);
+                await CloseChannelsAsync();
+                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+
+        await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task StartConsumingAsync(CancellationToken stoppingToken)
+    {
         var options = broker.Options;
         var connection = await broker.OpenAsync(stoppingToken);
         _deadLetters = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
@@ -63,7 +94,20 @@ internal sealed class AmqpCommandService(AmqpConnection broker, GuestChatConvers
         };
         await _consuming.BasicConsumeAsync(options.CommandQueue, autoAck: false, consumer, stoppingToken);
         log.LogInformation("Taking commands from {Queue} (prefetch {Prefetch})", options.CommandQueue, options.Prefetch);
-        await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task CloseChannelsAsync()
+    {
+        foreach (var channel in new[] { _consuming, _deadLetters })
+        {
+            if (channel is not null)
+            {
+                await channel.DisposeAsync();
+            }
+        }
+
+        _consuming = null!;
+        _deadLetters = null!;
     }
 
     /// <summary>Reads a delivery and starts carrying it out; its body is only valid during the handler, so what is needed is copied.</summary>

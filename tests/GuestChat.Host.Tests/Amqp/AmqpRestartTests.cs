@@ -123,6 +123,32 @@ public sealed class AmqpRestartTests : IAsyncLifetime
         }, "every agent message on the exchange", Patience);
     }
 
+    [Fact]
+    public async Task A_command_queue_the_broker_refuses_keeps_the_service_up_and_commands_flow_once_it_is_fixed()
+    {
+        // Someone declared the command queue with other settings: the service's own declaration is refused.
+        using var connection = await new ConnectionFactory { Uri = _broker.Uri }.CreateConnectionAsync();
+        using (var other = await connection.CreateChannelAsync())
+        {
+            await other.QueueDeclareAsync(new AmqpOptions().CommandQueue, durable: false, exclusive: false, autoDelete: false);
+        }
+
+        await using var serve = await StartServeAsync();
+        using var http = serve.Client(ApiKey);
+        await Eventually.TrueAsync(() => Task.FromResult(serve.Log.Contains("Could not start taking commands", StringComparison.Ordinal)), "the refusal in the log", Patience);
+        Assert.True((await http.GetAsync("/chats")).IsSuccessStatusCode, $"the HTTP API still answers:\n{serve.Log}");
+
+        using (var fix = await connection.CreateChannelAsync())
+        {
+            await fix.QueueDeleteAsync(new AmqpOptions().CommandQueue);
+        }
+
+        await Eventually.TrueAsync(() => AmqpTopology.DeclaredAsync(connection, new AmqpOptions()), "the service's topology declared", Patience);
+        using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await PublishAsync(channel, "chat.start", "refused-then-fixed", "start-refused-then-fixed", """{"memberInfo":{"displayName":"Patient Guest"}}""");
+        await WaitForStateAsync(http, "refused-then-fixed", "Active");
+    }
+
     private Task<ServeProcess> StartServeAsync() => ServeProcess.StartAsync(
         $"--target {_emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{EmulatorDefaults.QueueName}\" --Serilog:MinimumLevel:Default=Warning",
         new Dictionary<string, string>
