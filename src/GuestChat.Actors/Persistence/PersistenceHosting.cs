@@ -44,9 +44,14 @@ public static class PersistenceHosting
     }
 
     /// <summary>
+    /// The journal's writes on SQLite go through <see cref="SqliteWriteJournal"/> (one held connection, a
+    /// prepared insert); the rest is Akka.Persistence.Sql's.
+    /// <para>
     /// One writer on SQLite, which takes one write transaction at a time anyway: with Akka.Persistence.Sql's
     /// default of 3 writers side by side, two of them wait on the database lock at any moment (Microsoft.Data.Sqlite
-    /// retries a busy database after sleeping), while one writer batches what arrives during its commit.
+    /// retries a busy database after sleeping), while one writer batches what arrives during its commit (this
+    /// still holds for the events Akka.Persistence.Sql writes itself, those with tags).
+    /// </para>
     /// <para>
     /// Reads on SQLite in deferred transactions: SQLite's "serializable" (what an unspecified level becomes)
     /// begins every transaction with the write lock, so each conversation's recovery would queue behind
@@ -54,6 +59,7 @@ public static class PersistenceHosting
     /// </para>
     /// </summary>
     private const string SqliteSettings = """
+        akka.persistence.journal.sql.class = "GuestChat.Actors.Persistence.SqliteWriteJournal, GuestChat.Actors"
         akka.persistence.journal.sql.parallelism = 1
         akka.persistence.journal.sql.read-isolation-level = read-uncommitted
         akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted

@@ -48,10 +48,12 @@ internal sealed class ServiceMetrics
         var background = metrics.CreateGauge("guestchat_client_background_throttle_share", "The share of 429s the client takes as background (not caused by its own rate), 0..1.");
         var waiting = metrics.CreateGauge("guestchat_client_waiting", "Calls waiting for the request budget, by lane.", "lane");
         var journalBytes = metrics.CreateGauge("guestchat_journal_bytes", "The conversations' journal on disk, in bytes (divide by guestchat_chats for the size per chat).");
+        var gcPause = metrics.CreateCounter("dotnet_gc_pause_seconds_total", "Time the .NET garbage collector has held this process's threads (a latency spike in every stream when it grows by more than a few milliseconds at once).");
         DotNetStats.Register(Registry);
 
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
+            gcPause.IncTo(GC.GetTotalPauseDuration().TotalSeconds);
             attempts.IncTo(client.Counters.Attempts);
             throttled.IncTo(client.Counters.Throttled);
             serverErrors.IncTo(client.Counters.ServerErrors);

@@ -93,6 +93,7 @@ internal static class SseBenchmark
             }
 
             var total = rate * seconds;
+            var gcBefore = await GcAsync(http);
             var cpuBefore = serve.CpuTime;
 
             // The second half alone as well: the first seconds of a freshly started service include compiling its code.
@@ -109,6 +110,7 @@ internal static class SseBenchmark
             await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= total), TimeSpan.FromSeconds(30), "every message at the reader");
             var cpu = serve.CpuTime - cpuBefore;
             var resident = serve.ResidentBytes;
+            var gcAfter = await GcAsync(http);
             await reading.CancelAsync();
             await reader;
 
@@ -131,6 +133,13 @@ internal static class SseBenchmark
                 ["serveCpuMsPerMessage"] = Math.Round(cpu.TotalMilliseconds / total, 3),
                 ["serveCpuCoresInTheSecondHalf"] = Math.Round(secondHalfCores.TotalSeconds, 2),
                 ["serveResidentMiB"] = Math.Round(resident / 1048576.0, 1),
+                ["serveGcWhileSpeaking"] = new JsonObject
+                {
+                    ["gen0"] = gcAfter.Gen0 - gcBefore.Gen0,
+                    ["gen1"] = gcAfter.Gen1 - gcBefore.Gen1,
+                    ["gen2"] = gcAfter.Gen2 - gcBefore.Gen2,
+                    ["pauseMs"] = Math.Round((gcAfter.PauseSeconds - gcBefore.PauseSeconds) * 1000, 1),
+                },
                 ["journalRows"] = rows,
                 ["journalOrderingGaps"] = gaps,
             };
@@ -141,6 +150,16 @@ internal static class SseBenchmark
             Console.WriteLine($"Results written to {output}");
             return 0;
         }
+    }
+
+    /// <summary>The service's garbage collections so far and the time they held its threads, from its <c>/metrics</c>.</summary>
+    private static async Task<(long Gen0, long Gen1, long Gen2, double PauseSeconds)> GcAsync(HttpClient http)
+    {
+        var lines = (await http.GetStringAsync("/metrics")).Split('\n');
+        double Value(string name) => lines.Where(line => line.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(line => double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Single();
+        return ((long)Value("dotnet_collection_count_total{generation=\"0\"}"), (long)Value("dotnet_collection_count_total{generation=\"1\"}"),
+            (long)Value("dotnet_collection_count_total{generation=\"2\"}"), Value("dotnet_gc_pause_seconds_total"));
     }
 
     /// <summary>The journal's rows, and how many numbers between its first and last ordering have no row (each one a wait for a reader that follows it by tag).</summary>

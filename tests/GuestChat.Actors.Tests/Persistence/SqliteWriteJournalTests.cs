@@ -1,0 +1,163 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using GuestChat.Actors.Persistence;
+using GuestChat.Client.Models;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GuestChat.Actors.Tests.Persistence;
+
+/// <summary>
+/// The service's own write path into the SQLite journal (<see cref="SqliteWriteJournal"/>): what many
+/// conversations write at once comes back whole and in order in the next process, in the rows
+/// Akka.Persistence.Sql writes and reads; a write that cannot be serialized is refused alone; tagged
+/// events and deletions still work through Akka.Persistence.Sql's own paths.
+/// </summary>
+public sealed class SqliteWriteJournalTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly DateTimeOffset At = new(2026, 11, 26, 6, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"guestchat-sqlite-journal-{Guid.NewGuid():N}");
+    private JournalSettings _settings = null!;
+
+    public async Task InitializeAsync() => _settings = await TestJournals.SqliteAsync(_folder);
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task What_forty_conversations_write_at_once_comes_back_whole_and_in_order_in_the_next_process()
+    {
+        const int writers = 40, batches = 5, perBatch = 4;
+        var written = Enumerable.Range(0, writers).ToDictionary(w => $"chat-{w}", w => Enumerable.Range(0, batches * perBatch).Select(i => Message($"{w}-{i}")).ToList());
+        using (var host = await StartAsync())
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            await Task.WhenAll(written.Select(async pair =>
+            {
+                var writer = system.ActorOf(Props.Create(() => new FactWriter(pair.Key)));
+                var sent = pair.Value.Chunk(perBatch).Select(batch => writer.Ask<Akka.Done>(new FactWriter.Write([.. batch]), Patience)).ToList();
+                await Task.WhenAll(sent);
+            }));
+            await host.StopAsync();
+        }
+
+        using (var host = await StartAsync())
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            foreach (var (persistenceId, facts) in written)
+            {
+                var reader = system.ActorOf(Props.Create(() => new FactWriter(persistenceId)));
+                Assert.Equal(facts, await reader.Ask<IReadOnlyList<IConversationFact>>(FactWriter.Recovered.Instance, Patience));
+            }
+
+            await host.StopAsync();
+        }
+
+        // Akka.Persistence.Sql's rows: not deleted, the facts' serializer, the writer's id, a creation time in ticks; numbered in the order each chat wrote.
+        var rows = await RowsAsync();
+        Assert.Equal(writers * batches * perBatch, rows.Count);
+        Assert.All(rows, row =>
+        {
+            Assert.False(row.Deleted);
+            Assert.Equal(ConversationFactSerializer.Id, row.Identifier);
+            Assert.Equal("message-seen.v2", row.Manifest);
+            Assert.Equal(32, row.WriterUuid?.Length);
+            Assert.InRange(new DateTime(row.Created, DateTimeKind.Utc), DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow);
+        });
+        Assert.All(rows.GroupBy(row => row.PersistenceId), chat => Assert.Equal(Enumerable.Range(1, batches * perBatch).Select(n => (long)n), chat.OrderBy(row => row.Ordering).Select(row => row.SequenceNr)));
+    }
+
+    [Fact]
+    public async Task A_write_that_cannot_be_serialized_is_refused_alone_and_its_writer_goes_on()
+    {
+        using var host = await StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var writer = system.ActorOf(Props.Create(() => new FactWriter("refused")));
+        var other = system.ActorOf(Props.Create(() => new FactWriter("beside")));
+
+        var refused = writer.Ask<Akka.Done>(new FactWriter.Write([Message("before"), new Unwritable()]), Patience);
+        var beside = other.Ask<Akka.Done>(new FactWriter.Write([Message("beside")]), Patience);
+        await Task.WhenAll(refused, beside);
+        await writer.Ask<Akka.Done>(new FactWriter.Write([Message("after")]), Patience);
+        await host.StopAsync();
+
+        using var next = await StartAsync();
+        var nextSystem = next.Services.GetRequiredService<ActorSystem>();
+        Assert.Equal([Message("after")], await nextSystem.ActorOf(Props.Create(() => new FactWriter("refused"))).Ask<IReadOnlyList<IConversationFact>>(FactWriter.Recovered.Instance, Patience));
+        Assert.Equal([Message("beside")], await nextSystem.ActorOf(Props.Create(() => new FactWriter("beside"))).Ask<IReadOnlyList<IConversationFact>>(FactWriter.Recovered.Instance, Patience));
+        await next.StopAsync();
+    }
+
+    [Fact]
+    public async Task Tagged_events_keep_their_tags_and_deleted_events_stay_deleted()
+    {
+        using (var host = await StartAsync())
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            await JournalFacts.WriteAsync(system, "tagged", Message("1"), new Tagged(Message("2"), ["told"]), Message("3"), Message("4"));
+            var writer = system.ActorOf(Props.Create(() => new FactWriter("tagged")));
+            Assert.IsType<DeleteMessagesSuccess>(await writer.Ask<object>(new FactWriter.Delete(2), Patience));
+            await host.StopAsync();
+        }
+
+        using (var host = await StartAsync())
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            Assert.Equal([Message("3"), Message("4")], await system.ActorOf(Props.Create(() => new FactWriter("tagged"))).Ask<IReadOnlyList<IConversationFact>>(FactWriter.Recovered.Instance, Patience));
+            await JournalFacts.WriteAsync(system, "tagged-again", new Tagged(Message("5"), ["told"]));
+            await host.StopAsync();
+        }
+
+        // The new tagged event has its tag row (Akka.Persistence.Sql's own write path); of the deleted ones, only the newest row stays, marked deleted.
+        await using var connection = new SqliteConnection(_settings.EffectiveConnectionString);
+        await connection.OpenAsync();
+        await using var tags = connection.CreateCommand();
+        tags.CommandText = "SELECT t.persistence_id || ':' || t.sequence_nr FROM tags t JOIN journal j ON j.ordering = t.ordering_id WHERE t.tag = 'told' AND NOT j.deleted";
+        Assert.Equal("tagged-again:1", await tags.ExecuteScalarAsync());
+    }
+
+    private static MessageSeen Message(string id) => new($"msg-{id}", "agent-1", MemberRole.Agent, $"Hello {id}", BodyType.Standard, At);
+
+    private async Task<IHost> StartAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAkka("sqlite-journal", akka => akka.WithConversationPersistence(_settings));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private async Task<List<(long Ordering, string PersistenceId, long SequenceNr, bool Deleted, long Identifier, string Manifest, string? WriterUuid, long Created)>> RowsAsync()
+    {
+        await using var connection = new SqliteConnection(_settings.EffectiveConnectionString);
+        await connection.OpenAsync();
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT ordering, persistence_id, sequence_number, deleted, identifier, manifest, writer_uuid, created FROM journal ORDER BY ordering";
+        await using var reader = await query.ExecuteReaderAsync();
+        var rows = new List<(long, string, long, bool, long, string, string?, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetInt64(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>An event no serializer can write (its JSON serializer meets an exception reading it).</summary>
+    private sealed class Unwritable
+    {
+        public string Value => throw new InvalidOperationException("cannot be read");
+    }
+}
