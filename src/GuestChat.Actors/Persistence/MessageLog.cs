@@ -47,7 +47,6 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
     public static readonly TimeSpan GapGiveUp = TimeSpan.FromSeconds(10);
 
     private const int BatchSize = 1000;
-    private static readonly TimeSpan ReadSpacing = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan GapRecheck = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Whether there is a journal to follow.</summary>
@@ -84,19 +83,13 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
         try
         {
             await using var journal = await JournalDatabase.OpenRowReaderAsync(settings, ToldManifests, Tag, cancellationToken);
-            var lastRead = 0L;
             while (!cancellationToken.IsCancellationRequested)
             {
                 // Taken before reading: a write that lands while this reads wakes the wait below.
                 var woken = Task.WhenAny(writes.Next(), following.Next());
 
-                // Writes that come faster than this reads are read together, a millisecond apart at most.
-                if (Stopwatch.GetElapsedTime(lastRead) < ReadSpacing)
-                {
-                    await Task.Delay(ReadSpacing, cancellationToken);
-                }
-
-                lastRead = Stopwatch.GetTimestamp();
+                // No pause between reads: writes that land while this reads are read together by the next one (a pause of
+                // a millisecond cost every message 2 ms, and no CPU was saved by it).
                 var rows = await journal.AfterAsync(after, BatchSize, cancellationToken);
                 var held = false;
                 foreach (var row in rows)

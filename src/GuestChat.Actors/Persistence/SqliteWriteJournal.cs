@@ -34,6 +34,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ExtendedActorSystem _system = (ExtendedActorSystem)Context.System;
+    private readonly JournalWrites _written = JournalWrites.Of(Context.System);
     private readonly string _connectionString;
     private readonly string _writerId = Guid.NewGuid().ToString("N");
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -165,6 +166,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                 {
                     insert ??= Insert.Open(_connectionString, _writerId);
                     insert.Commit(batch);
+
+                    // The journal's readers in this process read it now, before the writers even hear that it is written.
+                    _written.Written();
                     foreach (var write in batch)
                     {
                         write.Done.TrySetResult();
