@@ -4,6 +4,7 @@ using GuestChat.Emulator.Control;
 using GuestChat.Emulator.Faults;
 using GuestChat.Emulator.Options;
 using GuestChat.Emulator.Streaming;
+using GuestChat.Emulator.WebMessaging;
 
 namespace GuestChat.Emulator;
 
@@ -39,6 +40,7 @@ public static class EmulatorHosting
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.MapGuestApi();
         app.MapEventStream();
+        app.MapWebMessaging();
         app.MapControlApi();
 
         // A stopping server lets go of its sockets at once, as a restarting one would, rather than

@@ -11,7 +11,7 @@ internal static class GuestAuthorization
     private const string BearerPrefix = "Bearer ";
 
     /// <summary>The caller's conversation and claims, or the 401/403/404 to answer.</summary>
-    public static ChatResult<(Conversation Conversation, GuestJwtClaims Claims)> Authorize(HttpContext context, ChatPlatform platform, string conversationId)
+    public static ChatResult<(Conversation Conversation, GuestJwtClaims Claims)> Authorize(HttpContext context, ChatPlatform platform, string? conversationId)
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || header.Length == BearerPrefix.Length)

@@ -70,6 +70,23 @@ internal sealed class ChatPlatform : IDisposable
             JoinDate = now,
             State = MemberState.Alerting,
         };
+        return Add(guest, deployment, queue, now);
+    }
+
+    /// <summary>Creates the chat of a new Web Messaging session: an anonymous guest on the deployment's messaging queue, routed by its first message.</summary>
+    public Conversation CreateForMessaging(DeploymentOptions deployment)
+    {
+        var now = Time.GetUtcNow();
+        var queue = Options.Queues.Find(q => string.Equals(q.Name, deployment.MessagingQueue, StringComparison.Ordinal)) ?? Options.Queues[0];
+        var guest = new Member { Id = Guid.NewGuid().ToString(), Role = MemberRole.Customer, JoinDate = now, State = MemberState.Alerting };
+        return Add(guest, deployment, queue, now);
+    }
+
+    /// <summary>The Web Messaging sessions, by their token.</summary>
+    public ConcurrentDictionary<string, WebMessaging.MessagingSession> MessagingSessions { get; } = new(StringComparer.Ordinal);
+
+    private Conversation Add(Member guest, DeploymentOptions deployment, QueueOptions queue, DateTimeOffset now)
+    {
         var conversation = new Conversation(this, Guid.NewGuid().ToString(), deployment, queue, guest, now);
         conversation.Jwt = Tokens.IssueGuestToken(conversation.Id, deployment.Id, guest.Id, Options.OrganizationId, Options.Timing.JwtLifetime);
         _conversations[conversation.Id] = conversation;

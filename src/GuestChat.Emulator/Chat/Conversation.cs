@@ -22,11 +22,9 @@ internal sealed class Conversation
     private readonly List<ChatMessage> _messages = [];
     private readonly Dictionary<string, int> _messageIndex = new(StringComparer.Ordinal);
     private readonly List<MediaRequest> _mediaRequests = [];
-    private readonly List<GuestSocket> _sockets = [];
+    private readonly List<ChatSocket> _sockets = [];
     private readonly HashSet<Scheduled> _timers = [];
     private readonly Queue<ChatMessage> _unanswered = new();
-    private readonly string _membersTopic;
-    private readonly string _messagesTopic;
     private Scheduled? _graceTimer;
     private Scheduled? _idleTimer;
     private Member? _agent;
@@ -44,8 +42,8 @@ internal sealed class Conversation
         Queue = queue;
         Guest = guest;
         CreatedAt = createdAt;
-        _membersTopic = EventTopics.Members(id);
-        _messagesTopic = EventTopics.Messages(id);
+        MembersTopic = EventTopics.Members(id);
+        MessagesTopic = EventTopics.Messages(id);
         _members.Add(guest);
         lock (_gate)
         {
@@ -54,6 +52,12 @@ internal sealed class Conversation
     }
 
     public string Id { get; }
+
+    /// <summary>The guest chat event stream's topic of this chat's member changes.</summary>
+    public string MembersTopic { get; }
+
+    /// <summary>The guest chat event stream's topic of this chat's messages and typing.</summary>
+    public string MessagesTopic { get; }
 
     public DeploymentOptions Deployment { get; }
 
@@ -76,8 +80,11 @@ internal sealed class Conversation
 
     // ---- Event stream -------------------------------------------------------------------------
 
-    /// <summary>Adds a socket; the first one routes the chat. False when the chat is over.</summary>
-    public bool Attach(GuestSocket socket)
+    /// <summary>
+    /// Adds a socket; on guest chat the first one routes the chat (on Web Messaging the first message does,
+    /// <paramref name="routes"/> false). False when the chat is over.
+    /// </summary>
+    public bool Attach(ChatSocket socket, bool routes = true)
     {
         lock (_gate)
         {
@@ -87,9 +94,8 @@ internal sealed class Conversation
             }
 
             _sockets.Add(socket);
-            _platform.Sockets.Add(socket);
             CancelTimer(ref _graceTimer);
-            if (Phase == ChatPhase.Created)
+            if (routes && Phase == ChatPhase.Created)
             {
                 Route();
             }
@@ -99,11 +105,10 @@ internal sealed class Conversation
     }
 
     /// <summary>Removes a socket that has ended; the last one starts the grace window.</summary>
-    public void Detach(GuestSocket socket)
+    public void Detach(ChatSocket socket)
     {
         lock (_gate)
         {
-            _platform.Sockets.Remove(socket);
             if (_sockets.Remove(socket) && _sockets.Count == 0 && Phase != ChatPhase.Ended)
             {
                 _graceTimer = StartTimer(_platform.Options.Timing.GraceWindow, static c => c.Abandon(), track: false);
@@ -114,7 +119,7 @@ internal sealed class Conversation
     /// <summary>Drops every socket of this chat, as a network failure would.</summary>
     public int DropSockets()
     {
-        GuestSocket[] sockets;
+        ChatSocket[] sockets;
         lock (_gate)
         {
             sockets = [.. _sockets];
@@ -130,16 +135,25 @@ internal sealed class Conversation
 
     // ---- Guest operations ---------------------------------------------------------------------
 
-    public ChatResult<WebChatMessage> PostGuestMessage(string body, BodyType bodyType)
+    /// <summary>
+    /// The guest says something. On Web Messaging (<paramref name="tracingId"/> given) the first message
+    /// routes the chat, and the message is echoed with the tracing id.
+    /// </summary>
+    public ChatResult<WebChatMessage> PostGuestMessage(string body, BodyType bodyType, string? tracingId = null, bool routesFirst = false)
     {
         lock (_gate)
         {
+            if (routesFirst && Phase == ChatPhase.Created)
+            {
+                Route();
+            }
+
             if (RefuseGuestAction() is { } refusal)
             {
                 return refusal;
             }
 
-            var message = Append(Guest.Id, body, bodyType);
+            var message = Append(Guest.Id, body, bodyType, tracingId);
             _platform.Counters.Increment(EmulatorCounter.GuestMessages);
             if (bodyType == BodyType.Standard)
             {
@@ -162,7 +176,7 @@ internal sealed class Conversation
             _platform.Counters.Increment(EmulatorCounter.GuestTyping);
             var id = Guid.NewGuid().ToString();
             var timestamp = NextTimestamp();
-            Broadcast(Frames.Typing(_messagesTopic, Id, id, Guest.Id, timestamp));
+            Broadcast(new TypingShown(id, Guest.Id, timestamp));
             return new WebChatTyping
             {
                 Id = id,
@@ -610,7 +624,7 @@ internal sealed class Conversation
     private void SendAgentTyping(Member agent)
     {
         _platform.Counters.Increment(EmulatorCounter.AgentTyping);
-        Broadcast(Frames.Typing(_messagesTopic, Id, Guid.NewGuid().ToString(), agent.Id, NextTimestamp()));
+        Broadcast(new TypingShown(Guid.NewGuid().ToString(), agent.Id, NextTimestamp()));
     }
 
     private void EndByAgent()
@@ -662,6 +676,7 @@ internal sealed class Conversation
         Phase = ChatPhase.Ended;
         EndReason = reason;
         EndedAt = _platform.Time.GetUtcNow();
+        Broadcast(new ChatEnded(reason, NextTimestamp()));
         _platform.Counters.Increment(reason switch
         {
             ChatEndReason.GuestLeft => EmulatorCounter.ChatsEndedByGuest,
@@ -710,7 +725,7 @@ internal sealed class Conversation
             State = state,
         };
         _members.Add(member);
-        Broadcast(Frames.MemberChange(_membersTopic, Id, member.Id, state, NextTimestamp()));
+        Broadcast(new MemberChanged(member, state, NextTimestamp()));
         return member;
     }
 
@@ -722,23 +737,61 @@ internal sealed class Conversation
             member.LeaveDate = _platform.Time.GetUtcNow();
         }
 
-        Broadcast(Frames.MemberChange(_membersTopic, Id, member.Id, state, NextTimestamp()));
+        Broadcast(new MemberChanged(member, state, NextTimestamp()));
     }
 
-    private ChatMessage Append(string senderId, string body, BodyType bodyType)
+    /// <summary>The member who sent a message; only under this chat's lock (a frame renderer is called under it).</summary>
+    public Member? SenderOf(ChatMessage message) => _members.Find(m => m.Id == message.SenderId);
+
+    /// <summary>Routes a chat that is not routed yet (Web Messaging's Presence Join, the "auto start").</summary>
+    public void RouteIfNew()
     {
-        var message = new ChatMessage(Guid.NewGuid().ToString(), Id, senderId, body, bodyType, NextTimestamp());
+        lock (_gate)
+        {
+            if (Phase == ChatPhase.Created)
+            {
+                Route();
+            }
+        }
+    }
+
+    /// <summary>The transcript's standard messages, newest first, a page at a time (Web Messaging's history).</summary>
+    public (List<(ChatMessage Message, Member? Sender)> Page, int Total) History(int pageNumber, int pageSize)
+    {
+        lock (_gate)
+        {
+            var standard = _messages.Where(m => m.BodyType == BodyType.Standard).ToList();
+            standard.Reverse();
+            return ([.. standard.Skip((pageNumber - 1) * pageSize).Take(pageSize).Select(m => (m, SenderOf(m)))], standard.Count);
+        }
+    }
+
+    private ChatMessage Append(string senderId, string body, BodyType bodyType, string? tracingId = null)
+    {
+        var message = new ChatMessage(Guid.NewGuid().ToString(), Id, senderId, body, bodyType, NextTimestamp()) { TracingId = tracingId };
         _messageIndex[message.Id] = _messages.Count;
         _messages.Add(message);
-        Broadcast(Frames.Message(_messagesTopic, message));
+        Broadcast(new MessageAppended(message));
         return message;
     }
 
-    private void Broadcast(byte[] frame)
+    /// <summary>Tells every socket of this chat, each in its API's frames (made once per API).</summary>
+    private void Broadcast(ChatEvent chatEvent)
     {
+        IFrameRenderer? renderedBy = null;
+        byte[]? frame = null;
         foreach (var socket in _sockets)
         {
-            socket.Send(frame);
+            if (!ReferenceEquals(socket.Frames, renderedBy))
+            {
+                renderedBy = socket.Frames;
+                frame = renderedBy.Render(this, chatEvent);
+            }
+
+            if (frame is not null)
+            {
+                socket.Send(frame);
+            }
         }
     }
 

@@ -98,4 +98,16 @@ public enum EmulatorCounter
 
     /// <summary>Injected: heartbeats withheld.</summary>
     FaultHeartbeatsWithheld,
+
+    /// <summary>Web Messaging: sessions started (a new token, or <c>startNew</c> after the end).</summary>
+    MessagingSessionsStarted,
+
+    /// <summary>Web Messaging: sessions resumed on a new socket with their token.</summary>
+    MessagingSessionsResumed,
+
+    /// <summary>Web Messaging: guest requests answered with an error frame (4006, 4007, 4011, 4013, 4020, 400).</summary>
+    MessagingErrors,
+
+    /// <summary>Web Messaging: guest messages refused with 4029, over the session's rate or injected.</summary>
+    MessagingRateLimited,
 }

@@ -18,6 +18,9 @@ public sealed class DeploymentOptions
     /// <summary>When set, an inbound flow greets the guest as a WORKFLOW member before the queue.</summary>
     public string? FlowGreeting { get; set; }
 
+    /// <summary>The queue a Web Messaging conversation on this deployment is routed to (its inbound message flow's); the first queue when not set.</summary>
+    public string? MessagingQueue { get; set; }
+
     /// <summary>Origins allowed to create chats; empty allows all. Others get 403 <c>origin.not.allowed</c>.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 }

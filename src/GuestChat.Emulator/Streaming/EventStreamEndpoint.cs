@@ -39,6 +39,7 @@ internal static class EventStreamEndpoint
         var socket = new GuestSocket(conversation, webSocket, context.Abort, platform.Counters,
             platform.Options.SocketOutboxLimit, platform.Time.GetUtcNow());
         platform.Counters.SocketOpened();
+        platform.Sockets.Add(socket);
         try
         {
             if (!conversation.Attach(socket))
@@ -51,6 +52,7 @@ internal static class EventStreamEndpoint
         finally
         {
             conversation.Detach(socket);
+            platform.Sockets.Remove(socket);
             platform.Counters.SocketClosed();
         }
     }

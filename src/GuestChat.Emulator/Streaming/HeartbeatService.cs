@@ -30,6 +30,11 @@ internal sealed class HeartbeatService(ChatPlatform platform) : BackgroundServic
         var faults = platform.Faults;
         foreach (var socket in platform.Sockets.All)
         {
+            if (socket.Frames.Heartbeat is not { } heartbeat)
+            {
+                continue; // an API with no heartbeat frame of its own
+            }
+
             if (socket.HeartbeatsToWithhold > 0)
             {
                 socket.HeartbeatsToWithhold--;
@@ -44,7 +49,7 @@ internal sealed class HeartbeatService(ChatPlatform platform) : BackgroundServic
                 continue;
             }
 
-            socket.Send(Frames.Heartbeat);
+            socket.Send(heartbeat);
             platform.Counters.Increment(EmulatorCounter.HeartbeatsSent);
         }
     }

@@ -6,10 +6,10 @@ using GuestChat.Emulator.Chat;
 
 namespace GuestChat.Emulator.Streaming;
 
-/// <summary>Builds the UTF-8 text of event-stream frames, once per event, shared by every socket it goes to.</summary>
-internal static class Frames
+/// <summary>The guest chat event stream's frames (UTF-8 JSON): member changes, messages, typing and the heartbeat.</summary>
+internal sealed class GuestChatFrames : IFrameRenderer
 {
-    public static readonly byte[] Heartbeat = JsonSerializer.SerializeToUtf8Bytes(
+    private static readonly byte[] HeartbeatFrame = JsonSerializer.SerializeToUtf8Bytes(
         new EventFrame<HeartbeatEventBody>
         {
             TopicName = EventTopics.ChannelMetadata,
@@ -17,7 +17,23 @@ internal static class Frames
         },
         GuestChatJsonContext.Default.EventFrameHeartbeatEventBody);
 
-    public static byte[] MemberChange(string topic, string conversationId, string memberId, MemberState state, DateTimeOffset timestamp) =>
+    private GuestChatFrames()
+    {
+    }
+
+    public static GuestChatFrames Instance { get; } = new();
+
+    public byte[]? Heartbeat => HeartbeatFrame;
+
+    public byte[]? Render(Conversation conversation, ChatEvent chatEvent) => chatEvent switch
+    {
+        MessageAppended appended => Message(conversation.MessagesTopic, appended.Message),
+        TypingShown typing => Typing(conversation.MessagesTopic, conversation.Id, typing.EventId, typing.SenderId, typing.Timestamp),
+        MemberChanged changed => MemberChange(conversation.MembersTopic, conversation.Id, changed.Member.Id, changed.State, changed.Timestamp),
+        _ => null, // the end shows as the guest's member change and the leave message
+    };
+
+    private static byte[] MemberChange(string topic, string conversationId, string memberId, MemberState state, DateTimeOffset timestamp) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new EventFrame<MemberChangeEventBody>
             {
@@ -33,7 +49,7 @@ internal static class Frames
             },
             GuestChatJsonContext.Default.EventFrameMemberChangeEventBody);
 
-    public static byte[] Message(string topic, ChatMessage message) =>
+    private static byte[] Message(string topic, ChatMessage message) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new EventFrame<MessageEventBody>
             {
@@ -52,7 +68,7 @@ internal static class Frames
             },
             GuestChatJsonContext.Default.EventFrameMessageEventBody);
 
-    public static byte[] Typing(string topic, string conversationId, string eventId, string senderId, DateTimeOffset timestamp) =>
+    private static byte[] Typing(string topic, string conversationId, string eventId, string senderId, DateTimeOffset timestamp) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new EventFrame<TypingEventBody>
             {

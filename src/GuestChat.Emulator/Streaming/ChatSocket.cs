@@ -1,0 +1,135 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using GuestChat.Emulator.Control;
+
+namespace GuestChat.Emulator.Streaming;
+
+/// <summary>
+/// One open guest socket, of either API (the guest chat event stream, <see cref="GuestSocket"/>, or a Web
+/// Messaging session socket). Frames are queued without blocking (a conversation enqueues under its lock)
+/// and written by a single send loop, since a WebSocket allows one send at a time. A reader that falls too
+/// far behind is dropped rather than allowed to grow memory. What the guest sends is the subclass's.
+/// </summary>
+internal abstract class ChatSocket
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+    private static long _lastId;
+    private readonly Action _abort;
+    private readonly EmulatorCounters _counters;
+    private readonly Channel<byte[]> _outbox;
+
+    protected ChatSocket(WebSocket socket, Action abort, EmulatorCounters counters, int outboxLimit, DateTimeOffset openedAt)
+    {
+        Id = Interlocked.Increment(ref _lastId);
+        Socket = socket;
+        _abort = abort;
+        _counters = counters;
+        OpenedAt = openedAt;
+        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(outboxLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public long Id { get; }
+
+    public DateTimeOffset OpenedAt { get; }
+
+    /// <summary>How this socket's API writes a conversation's events.</summary>
+    public abstract IFrameRenderer Frames { get; }
+
+    /// <summary>When the fault injector will drop this socket; set and read only by the drop loop.</summary>
+    public DateTimeOffset? DropAt { get; set; }
+
+    /// <summary>Heartbeats still to withhold; set and read only by the heartbeat loop.</summary>
+    public int HeartbeatsToWithhold { get; set; }
+
+    protected WebSocket Socket { get; }
+
+    /// <summary>Queues a frame; a socket whose outbox is full is dropped as a slow consumer.</summary>
+    public void Send(byte[] frame)
+    {
+        if (_outbox.Writer.TryWrite(frame))
+        {
+            _counters.Increment(EmulatorCounter.FramesSent);
+            return;
+        }
+
+        if (_outbox.Writer.TryComplete())
+        {
+            _counters.Increment(EmulatorCounter.SocketsSlowConsumer);
+            _abort();
+        }
+    }
+
+    /// <summary>Sends what is queued, then closes with 1000.</summary>
+    public void CloseNormally() => _outbox.Writer.TryComplete();
+
+    /// <summary>Drops the connection without a close handshake, as a network failure would.</summary>
+    public void Drop()
+    {
+        _outbox.Writer.TryComplete();
+        _abort();
+    }
+
+    /// <summary>Runs until the socket is closed by either side or dropped.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var receiving = ReceiveGuardedAsync(cancellationToken);
+        var sending = SendUntilCompletedAsync(cancellationToken);
+        if (await Task.WhenAny(receiving, sending).ConfigureAwait(false) == receiving)
+        {
+            _outbox.Writer.TryComplete();
+            await sending.ConfigureAwait(false);
+            return;
+        }
+
+        // We closed: give the guest a moment to answer the close, then let the connection go.
+        if (await Task.WhenAny(receiving, Task.Delay(CloseHandshakeTimeout, cancellationToken)).ConfigureAwait(false) != receiving)
+        {
+            _abort();
+        }
+
+        await receiving.ConfigureAwait(false);
+    }
+
+    /// <summary>Reads what the guest sends until it closes (a close frame ends it).</summary>
+    protected abstract Task ReceiveUntilClosedAsync(CancellationToken cancellationToken);
+
+    private async Task ReceiveGuardedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReceiveUntilClosedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Dropped: nothing to do but stop.
+        }
+    }
+
+    private async Task SendUntilCompletedAsync(CancellationToken cancellationToken)
+    {
+        var reader = _outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var frame))
+                {
+                    await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "conversation ended", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Dropped while sending: the receive loop sees it too.
+        }
+    }
+}

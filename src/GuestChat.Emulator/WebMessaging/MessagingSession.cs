@@ -1,0 +1,82 @@
+using GuestChat.Emulator.Chat;
+using GuestChat.Emulator.Options;
+
+namespace GuestChat.Emulator.WebMessaging;
+
+/// <summary>
+/// A Web Messaging session: the guest's client-made token, the conversation it is in (a new one after
+/// <c>startNew</c> once the last has ended), the sockets it is open on, and its message rate.
+/// </summary>
+internal sealed class MessagingSession(string token, DeploymentOptions deployment, Conversation conversation)
+{
+    /// <summary>Guest messages a session may send in any one second (Genesys's documented limit).</summary>
+    public const int MessagesPerSecond = 2;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<DateTimeOffset> _recent = new();
+    private readonly List<MessagingSocket> _sockets = [];
+
+    public string Token { get; } = token;
+
+    public DeploymentOptions Deployment { get; } = deployment;
+
+    public Conversation Conversation { get; private set; } = conversation;
+
+    /// <summary>The conversation has ended: history can be read, nothing sent, until <c>startNew</c>.</summary>
+    public bool ReadOnly => Conversation.Phase == ChatPhase.Ended;
+
+    /// <summary>Starts a new conversation in place of one that ended.</summary>
+    public void Renew(Conversation next)
+    {
+        lock (_gate)
+        {
+            Conversation = next;
+            _recent.Clear();
+        }
+    }
+
+    /// <summary>Counts a guest message against the rate: null when it may go, else how long until it could.</summary>
+    public TimeSpan? Admit(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            while (_recent.Count > 0 && now - _recent.Peek() >= TimeSpan.FromSeconds(1))
+            {
+                _recent.Dequeue();
+            }
+
+            if (_recent.Count >= MessagesPerSecond)
+            {
+                return _recent.Peek() + TimeSpan.FromSeconds(1) - now;
+            }
+
+            _recent.Enqueue(now);
+            return null;
+        }
+    }
+
+    public void Add(MessagingSocket socket)
+    {
+        lock (_gate)
+        {
+            _sockets.Add(socket);
+        }
+    }
+
+    public void Remove(MessagingSocket socket)
+    {
+        lock (_gate)
+        {
+            _sockets.Remove(socket);
+        }
+    }
+
+    /// <summary>The session's sockets other than <paramref name="except"/>, as of now.</summary>
+    public MessagingSocket[] SocketsBut(MessagingSocket except)
+    {
+        lock (_gate)
+        {
+            return [.. _sockets.Where(s => s != except)];
+        }
+    }
+}
