@@ -70,7 +70,7 @@ internal sealed class ChatPlatform : IDisposable
             JoinDate = now,
             State = MemberState.Alerting,
         };
-        return Add(guest, deployment, queue, now);
+        return Add(guest, deployment, queue, now, abandonedWithoutSocket: true);
     }
 
     /// <summary>Creates the chat of a new Web Messaging session: an anonymous guest on the deployment's messaging queue, routed by its first message.</summary>
@@ -79,15 +79,15 @@ internal sealed class ChatPlatform : IDisposable
         var now = Time.GetUtcNow();
         var queue = Options.Queues.Find(q => string.Equals(q.Name, deployment.MessagingQueue, StringComparison.Ordinal)) ?? Options.Queues[0];
         var guest = new Member { Id = Guid.NewGuid().ToString(), Role = MemberRole.Customer, JoinDate = now, State = MemberState.Alerting };
-        return Add(guest, deployment, queue, now);
+        return Add(guest, deployment, queue, now, abandonedWithoutSocket: false);
     }
 
     /// <summary>The Web Messaging sessions, by their token.</summary>
     public ConcurrentDictionary<string, WebMessaging.MessagingSession> MessagingSessions { get; } = new(StringComparer.Ordinal);
 
-    private Conversation Add(Member guest, DeploymentOptions deployment, QueueOptions queue, DateTimeOffset now)
+    private Conversation Add(Member guest, DeploymentOptions deployment, QueueOptions queue, DateTimeOffset now, bool abandonedWithoutSocket)
     {
-        var conversation = new Conversation(this, Guid.NewGuid().ToString(), deployment, queue, guest, now);
+        var conversation = new Conversation(this, Guid.NewGuid().ToString(), deployment, queue, guest, now, abandonedWithoutSocket);
         conversation.Jwt = Tokens.IssueGuestToken(conversation.Id, deployment.Id, guest.Id, Options.OrganizationId, Options.Timing.JwtLifetime);
         _conversations[conversation.Id] = conversation;
         Counters.Increment(EmulatorCounter.ChatsCreated);

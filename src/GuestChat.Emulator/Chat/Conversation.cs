@@ -18,6 +18,7 @@ internal sealed class Conversation
 {
     private readonly Lock _gate = new();
     private readonly ChatPlatform _platform;
+    private readonly bool _abandonedWithoutSocket;
     private readonly List<Member> _members = [];
     private readonly List<ChatMessage> _messages = [];
     private readonly Dictionary<string, int> _messageIndex = new(StringComparer.Ordinal);
@@ -34,8 +35,14 @@ internal sealed class Conversation
     private int _scriptIndex;
     private DateTimeOffset _lastTimestamp;
 
-    public Conversation(ChatPlatform platform, string id, DeploymentOptions deployment, QueueOptions queue, Member guest, DateTimeOffset createdAt)
+    /// <summary>
+    /// A chat. A guest chat one is abandoned when its guest has had no socket for the grace window; a Web
+    /// Messaging one (<paramref name="abandonedWithoutSocket"/> false) is not: messaging is asynchronous, and
+    /// the guest may come back with its session token much later.
+    /// </summary>
+    public Conversation(ChatPlatform platform, string id, DeploymentOptions deployment, QueueOptions queue, Member guest, DateTimeOffset createdAt, bool abandonedWithoutSocket = true)
     {
+        _abandonedWithoutSocket = abandonedWithoutSocket;
         _platform = platform;
         Id = id;
         Deployment = deployment;
@@ -45,9 +52,12 @@ internal sealed class Conversation
         MembersTopic = EventTopics.Members(id);
         MessagesTopic = EventTopics.Messages(id);
         _members.Add(guest);
-        lock (_gate)
+        if (abandonedWithoutSocket)
         {
-            _graceTimer = StartTimer(platform.Options.Timing.GraceWindow, static c => c.Abandon(), track: false);
+            lock (_gate)
+            {
+                _graceTimer = StartTimer(platform.Options.Timing.GraceWindow, static c => c.Abandon(), track: false);
+            }
         }
     }
 
@@ -109,7 +119,7 @@ internal sealed class Conversation
     {
         lock (_gate)
         {
-            if (_sockets.Remove(socket) && _sockets.Count == 0 && Phase != ChatPhase.Ended)
+            if (_sockets.Remove(socket) && _sockets.Count == 0 && Phase != ChatPhase.Ended && _abandonedWithoutSocket)
             {
                 _graceTimer = StartTimer(_platform.Options.Timing.GraceWindow, static c => c.Abandon(), track: false);
             }

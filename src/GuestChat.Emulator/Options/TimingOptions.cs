@@ -27,11 +27,19 @@ public sealed class TimingOptions
     /// <summary>How long an ended chat stays readable (transcripts, control API) before it is forgotten.</summary>
     public TimeSpan EndedChatRetention { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long a Web Messaging session lasts from its start; after it, its token is answered 4006 (session expired).</summary>
+    public TimeSpan MessagingSessionLifetime { get; set; } = TimeSpan.FromHours(72);
+
     internal IEnumerable<string> Problems()
     {
         if (HeartbeatInterval <= TimeSpan.Zero)
         {
             yield return "Timing.HeartbeatInterval must be positive.";
+        }
+
+        if (MessagingSessionLifetime <= TimeSpan.Zero)
+        {
+            yield return "Timing.MessagingSessionLifetime must be positive.";
         }
 
         if (JwtLifetime <= TimeSpan.Zero)

@@ -7,7 +7,7 @@ namespace GuestChat.Emulator.WebMessaging;
 /// A Web Messaging session: the guest's client-made token, the conversation it is in (a new one after
 /// <c>startNew</c> once the last has ended), the sockets it is open on, and its message rate.
 /// </summary>
-internal sealed class MessagingSession(string token, DeploymentOptions deployment, Conversation conversation)
+internal sealed class MessagingSession(string token, DeploymentOptions deployment, Conversation conversation, DateTimeOffset expiresAt)
 {
     /// <summary>Guest messages a session may send in any one second (Genesys's documented limit).</summary>
     public const int MessagesPerSecond = 2;
@@ -21,6 +21,9 @@ internal sealed class MessagingSession(string token, DeploymentOptions deploymen
     public DeploymentOptions Deployment { get; } = deployment;
 
     public Conversation Conversation { get; private set; } = conversation;
+
+    /// <summary>When the session ends whatever happens in it; its token is answered 4006 from then on.</summary>
+    public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
     /// <summary>The conversation has ended: history can be read, nothing sent, until <c>startNew</c>.</summary>
     public bool ReadOnly => Conversation.Phase == ChatPhase.Ended;

@@ -107,6 +107,12 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
             return;
         }
 
+        if (Expired(session, request))
+        {
+            Leave();
+            return;
+        }
+
         switch (request.Action)
         {
             case "onMessage":
@@ -161,8 +167,13 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
         var session = platform.MessagingSessions.GetOrAdd(request.Token!, token =>
         {
             started = true;
-            return new MessagingSession(token, deployment, platform.CreateForMessaging(deployment));
+            return new MessagingSession(token, deployment, platform.CreateForMessaging(deployment), platform.Time.GetUtcNow() + platform.Options.Timing.MessagingSessionLifetime);
         });
+        if (Expired(session, request))
+        {
+            return;
+        }
+
         if (!started && session.ReadOnly && request.StartNew)
         {
             session.Renew(platform.CreateForMessaging(deployment));
@@ -174,6 +185,17 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
         session.Add(this);
         var readOnly = !session.Conversation.Attach(this, routes: false);
         Send(MessengerFrames.SessionConfigured(newSession: started, readOnly, clearedExistingSession: false, request.TracingId));
+    }
+
+    private bool Expired(MessagingSession session, MessagingRequest request)
+    {
+        if (platform.Time.GetUtcNow() < session.ExpiresAt)
+        {
+            return false;
+        }
+
+        Refuse(4006, "session expired", request.TracingId);
+        return true;
     }
 
     private void OnMessage(MessagingSession session, MessagingRequest request)

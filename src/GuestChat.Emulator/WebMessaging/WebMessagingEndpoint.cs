@@ -15,11 +15,85 @@ internal static class WebMessagingEndpoint
     /// <summary>The history of the caller's conversation, with the JWT of <c>getJwt</c>.</summary>
     public const string HistoryPath = "/api/v2/webmessaging/messages";
 
+    /// <summary>A deployment's configuration, as Genesys's CDN serves it to Messenger clients.</summary>
+    public const string ConfigPath = "/webdeployments/v1/deployments/{deploymentId}/config.json";
+
     public static IEndpointRouteBuilder MapWebMessaging(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(Path, AttachAsync);
         routes.MapGet(HistoryPath, HistoryAsync);
+        routes.MapGet(ConfigPath, ConfigAsync);
         return routes;
+    }
+
+    /// <summary>
+    /// The fields Genesys's transport SDK reads (its <c>DeploymentConfig</c>): the endpoints (this emulator),
+    /// the conversation settings it honours (agent typing shown, the end making the conversation read-only,
+    /// no auto start, no attachments), the status (<c>Inactive</c> for a disabled deployment) and whether
+    /// guests must authenticate. 404 for an unknown deployment.
+    /// </summary>
+    private static async Task ConfigAsync(HttpContext context)
+    {
+        var platform = context.RequestServices.GetRequiredService<ChatPlatform>();
+        var id = (string)context.Request.RouteValues["deploymentId"]!;
+        var deployment = platform.Options.Deployments.Find(d => string.Equals(d.Id, id, StringComparison.OrdinalIgnoreCase));
+        if (deployment is null)
+        {
+            await ApiResponses.WriteErrorAsync(context, 404, Client.ErrorCodes.NotFound, $"The deployment {id} was not found", "deploymentId");
+            return;
+        }
+
+        var origin = $"{context.Request.Scheme}://{context.Request.Host}";
+        var socket = $"{(context.Request.IsHttps ? "wss" : "ws")}://{context.Request.Host}";
+        context.Response.ContentType = "application/json";
+        await using var json = new System.Text.Json.Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteString("id", deployment.Id);
+        json.WriteString("version", "1");
+        json.WriteStartArray("languages");
+        json.WriteStringValue("en-us");
+        json.WriteEndArray();
+        json.WriteString("defaultLanguage", "en-us");
+        json.WriteString("apiEndpoint", origin);
+        json.WriteStartObject("messenger");
+        json.WriteBoolean("enabled", true);
+        json.WriteStartObject("apps");
+        json.WriteStartObject("conversations");
+        json.WriteString("messagingEndpoint", socket);
+        json.WriteBoolean("showAgentTypingIndicator", true);
+        json.WriteBoolean("showUserTypingIndicator", true);
+        json.WriteStartObject("autoStart");
+        json.WriteBoolean("enabled", false);
+        json.WriteEndObject();
+        json.WriteStartObject("conversationDisconnect");
+        json.WriteBoolean("enabled", true);
+        json.WriteString("type", "ReadOnly");
+        json.WriteEndObject();
+        json.WriteStartObject("conversationClear");
+        json.WriteBoolean("enabled", false);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartObject("styles");
+        json.WriteString("primaryColor", "#ff4f1f");
+        json.WriteEndObject();
+        json.WriteStartObject("launcherButton");
+        json.WriteString("visibility", "On");
+        json.WriteEndObject();
+        json.WriteStartObject("fileUpload");
+        json.WriteStartArray("modes");
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartObject("journeyEvents");
+        json.WriteBoolean("enabled", false);
+        json.WriteEndObject();
+        json.WriteString("status", deployment.Enabled ? "Active" : "Inactive");
+        json.WriteStartObject("auth");
+        json.WriteBoolean("enabled", deployment.RequireAuthentication);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync();
     }
 
     /// <summary>

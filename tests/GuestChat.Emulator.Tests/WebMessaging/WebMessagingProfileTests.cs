@@ -195,6 +195,53 @@ public sealed class WebMessagingProfileTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_session_past_its_lifetime_is_answered_4006_and_a_conversation_outlives_its_sockets()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o =>
+        {
+            o.Timing.MessagingSessionLifetime = TimeSpan.FromSeconds(1.5);
+            o.Timing.GraceWindow = TimeSpan.FromMilliseconds(200);
+        });
+        var (guest, _) = await MessengerGuest.StartAsync(emulator.Emulator);
+        await guest.SendAsync(WebMessagingRequests.SendText(guest.Token, "hello", "x-1"));
+        await guest.NextAsync<StructuredMessageFrame>(f => f.Message is { Type: "Text", IsInbound: false });
+        await guest.DisposeAsync();
+
+        // Longer than the guest chat grace window without a socket: a messaging conversation is not abandoned.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var (back, resumed) = await MessengerGuest.StartAsync(emulator.Emulator, guest.Token);
+        await using var _ = back;
+        Assert.True(resumed is { NewSession: false, ReadOnly: false });
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await back.SendAsync(WebMessagingRequests.SendText(back.Token, "still there?", "x-2"));
+        var (raw, _) = await back.NextAsync<ErrorResponse>();
+        AssertShape("""{"type": "response","class": "string","code": 4006,"body": "session expired error message"}""", raw);
+        Assert.Equal(4006, raw["code"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_deployments_config_json_has_what_genesyss_transport_reads()
+    {
+        var config = (await Json.NodeAsync(await _emulator.Http.GetAsync($"/webdeployments/v1/deployments/{EmulatorDefaults.DeploymentId}/config.json"))).AsObject();
+        foreach (var field in new[] { "id", "version", "languages", "defaultLanguage", "apiEndpoint", "messenger", "journeyEvents", "status", "auth" })
+        {
+            Assert.True(config.ContainsKey(field), $"config.json lacks {field}");
+        }
+
+        Assert.Equal("Active", config["status"]!.GetValue<string>());
+        var conversations = config["messenger"]!["apps"]!["conversations"]!;
+        Assert.StartsWith("ws://", conversations["messagingEndpoint"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("ReadOnly", conversations["conversationDisconnect"]!["type"]!.GetValue<string>());
+        Assert.NotNull(config["messenger"]!["styles"]!["primaryColor"]);
+        Assert.NotNull(config["messenger"]!["launcherButton"]!["visibility"]);
+
+        var disabled = (await Json.NodeAsync(await _emulator.Http.GetAsync($"/webdeployments/v1/deployments/{EmulatorDefaults.DisabledDeploymentId}/config.json"))).AsObject();
+        Assert.Equal("Inactive", disabled["status"]!.GetValue<string>());
+        await Json.AssertErrorAsync(await _emulator.Http.GetAsync($"/webdeployments/v1/deployments/{Guid.NewGuid()}/config.json"), 404, "not.found", "deploymentId");
+    }
+
     private async Task<List<string>> ConversationsAsync(params string[] phases)
     {
         var list = (await Json.NodeAsync(await _emulator.Http.GetAsync("/emulator/conversations"))).AsArray();
