@@ -43,6 +43,39 @@ public static class WebMessagingParser
         }
     }
 
+    /// <summary>Reads a page of the history endpoint; null with the <paramref name="problem"/> when it is not one (it never throws).</summary>
+    public static MessagingHistoryPage? ParseHistoryPage(ReadOnlyMemory<byte> utf8, out string? problem)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(utf8, Options);
+            var page = Object(document.RootElement, "The page");
+            var entities = Field(page, "entities");
+            if (entities.ValueKind != JsonValueKind.Array)
+            {
+                throw new FrameProblem("entities is not an array.");
+            }
+
+            problem = null;
+            return new MessagingHistoryPage(
+                [.. entities.EnumerateArray().Select(entity => Message(Object(entity, "An entity")))],
+                Int(page, "pageNumber") ?? 1,
+                Int(page, "pageSize") ?? 0,
+                Int(page, "total") ?? 0,
+                Int(page, "pageCount") ?? 0);
+        }
+        catch (JsonException e)
+        {
+            problem = "Malformed JSON: " + e.Message;
+        }
+        catch (FrameProblem e)
+        {
+            problem = e.Message;
+        }
+
+        return null;
+    }
+
     private static UnreadableFrame TooLarge(int length) => new($"A frame of {length} bytes exceeds the limit of {MaxFrameBytes}.");
 
     private static WebMessagingFrame Interpret(JsonElement frame)
