@@ -22,7 +22,7 @@ public sealed partial class ConversationActor
     {
         CurrentSession = session;
         session.Incarnation++;
-        session.Stream = _streams.Open(Context, session.Address, session.Incarnation);
+        session.Stream = _streams.Open(Context, session.Address, session.Incarnation, session.ConversationId, session.MemberId, session.Jwt);
         Context.Watch(session.Stream);
         RestartWatchdog(session);
     }

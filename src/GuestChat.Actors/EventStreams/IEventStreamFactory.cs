@@ -7,4 +7,11 @@ public interface IEventStreamFactory
 {
     /// <summary>Starts incarnation <paramref name="incarnation"/> of the socket as a child of <paramref name="context"/>.</summary>
     IActorRef Open(IActorContext context, EventStreamAddress address, int incarnation);
+
+    /// <summary>
+    /// The same, told which chat it is for (a Web Messaging socket opens the session of the chat's token,
+    /// and names the chat and its guest in what it tells); a guest chat socket needs only the address.
+    /// </summary>
+    IActorRef Open(IActorContext context, EventStreamAddress address, int incarnation, string conversationId, string memberId, GuestChat.Client.Authentication.GuestJwt jwt) =>
+        Open(context, address, incarnation);
 }

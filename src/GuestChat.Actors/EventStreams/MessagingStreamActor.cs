@@ -52,7 +52,9 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
         Receive<EchoDue>(_ => Echo());
         Receive<EchoAnswered>(_ => Tell(new HeartbeatEvent()));
         Receive<SendText>(send => Send(send));
-        Receive<SendTyping>(_ => _session?.TypingAsync(_stop.Token).PipeTo(Sender, success: () => Typed.Instance, failure: e => new Status.Failure(e)));
+        Receive<SendTyping>(_ => WithSession(session => session.TypingAsync(_stop.Token).PipeTo(Sender, success: () => Typed.Instance, failure: e => new Status.Failure(e))));
+        Receive<GetJwt>(_ => WithSession(session => session.GetJwtAsync(_stop.Token).PipeTo(Sender, failure: e => new Status.Failure(e))));
+        Receive<ClearConversation>(_ => WithSession(session => session.ClearConversationAsync(_stop.Token).PipeTo(Sender, success: () => Cleared.Instance, failure: e => new Status.Failure(e))));
     }
 
     /// <inheritdoc />
@@ -84,6 +86,7 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
+        _target.Stopped?.Invoke(Self);
         _stop.Cancel();
         _stop.Dispose();
         if (_session is { } session)
@@ -192,6 +195,7 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
     private string Join(MemberRole role, string? nickname, DateTimeOffset at)
     {
         var id = MemberIdOf(role, nickname);
+        _target.Members?.Saw(id, role, nickname);
         if (_joined.TryAdd(id, role))
         {
             Tell(new MemberChangeEvent(_target.ConversationId, id, MemberState.Connected, at, null));
@@ -221,19 +225,31 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
             TaskScheduler.Default);
     }
 
-    private void Send(SendText send)
+    private void Send(SendText send) => WithSession(session => session.SendTextAsync(send.Body, send.TracingId, send.CustomAttributes, _stop.Token)
+        .PipeTo(Sender, success: taken => new TextTaken(send.TracingId, taken), failure: e => new Status.Failure(e)));
+
+    /// <summary>Does what needs the open session, or answers that the socket is not open (a transient failure: the conversation reconnects).</summary>
+    private void WithSession(Action<WebMessagingSession> act)
     {
-        if (_session is not { } session)
+        if (_session is { } session)
+        {
+            act(session);
+        }
+        else
         {
             Sender.Tell(new Status.Failure(new WebMessagingException(0, "The socket is not open.")));
-            return;
         }
-
-        session.SendTextAsync(send.Body, send.TracingId, send.CustomAttributes, _stop.Token)
-            .PipeTo(Sender, success: taken => new TextTaken(send.TracingId, taken), failure: e => new Status.Failure(e));
     }
 
-    private void Tell(StreamEvent streamEvent) => Context.Parent.Tell(new FrameReceived(_incarnation, streamEvent));
+    private void Tell(StreamEvent streamEvent)
+    {
+        if (streamEvent is MemberChangeEvent { State: MemberState.Disconnected } gone && gone.MemberId == _target.GuestMemberId && _target.Members is { } members)
+        {
+            members.Over = true;
+        }
+
+        Context.Parent.Tell(new FrameReceived(_incarnation, streamEvent));
+    }
 
     private void End(CloseReason reason, string detail)
     {
@@ -250,6 +266,24 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
 
     /// <summary>Sends a text; answered with <see cref="TextTaken"/> once it comes back, or a <see cref="Status.Failure"/> with the <see cref="WebMessagingException"/>.</summary>
     public sealed record SendText(string Body, string TracingId, IReadOnlyDictionary<string, string>? CustomAttributes = null);
+
+    /// <summary>Asks for the session's JWT (for the history endpoint); answered with a <see cref="JwtResponse"/>.</summary>
+    public sealed record GetJwt
+    {
+        public static GetJwt Instance { get; } = new();
+    }
+
+    /// <summary>Ends the conversation from the guest's side (a Presence Clear); answered with <see cref="Cleared"/>, and the end follows on the socket.</summary>
+    public sealed record ClearConversation
+    {
+        public static ClearConversation Instance { get; } = new();
+    }
+
+    /// <summary>The clear went.</summary>
+    public sealed record Cleared
+    {
+        public static Cleared Instance { get; } = new();
+    }
 
     /// <summary>The text as the server took it.</summary>
     public sealed record TextTaken(string TracingId, StructuredMessage Message);
@@ -288,4 +322,29 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
 /// (a secret: whoever has it is the guest; it prints as <c>GuestJwt(unreadable)</c>), the browser origin to
 /// present, and the ids the conversation knows the chat and its guest by.
 /// </summary>
-public sealed record MessagingTarget(WebMessagingEndpoints Endpoints, string DeploymentId, GuestJwt Token, string? Origin, string ConversationId, string GuestMemberId);
+public sealed record MessagingTarget(WebMessagingEndpoints Endpoints, string DeploymentId, GuestJwt Token, string? Origin, string ConversationId, string GuestMemberId)
+{
+    /// <summary>Called when the socket actor stops (its transport forgets it).</summary>
+    public Action<IActorRef>? Stopped { get; init; }
+
+    /// <summary>Where the members it meets are written down for the chat's transport (which answers member look-ups from it); none in a test of the socket alone.</summary>
+    public MessagingMembers? Members { get; init; }
+}
+
+/// <summary>The members a Web Messaging chat has met (agents and bots, known by nickname), for member look-ups, which this API has none of.</summary>
+public sealed class MessagingMembers
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (MemberRole Role, string? Nickname)> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the conversation was seen to end (its members are then forgotten with its socket).</summary>
+    public bool Over { get; set; }
+
+    /// <summary>Notes a member met in a message.</summary>
+    public void Saw(string id, MemberRole role, string? nickname) => _seen[id] = (role, nickname);
+
+    /// <summary>A member met before, if any.</summary>
+    public (MemberRole Role, string? Nickname)? Find(string id) => _seen.TryGetValue(id, out var member) ? member : null;
+
+    /// <summary>Every member met.</summary>
+    public IReadOnlyList<(string Id, MemberRole Role, string? Nickname)> All => [.. _seen.Select(pair => (pair.Key, pair.Value.Role, pair.Value.Nickname))];
+}

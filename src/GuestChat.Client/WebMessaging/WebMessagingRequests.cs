@@ -63,6 +63,23 @@ public static class WebMessagingRequests
         json.WriteEndObject();
     });
 
+    /// <summary><c>onMessage</c> with a Presence Clear event: the guest ends and clears the conversation (answered with <c>SessionClearedEvent</c>).</summary>
+    public static byte[] ClearConversation(string token, string tracingId) => Write(json =>
+    {
+        Start(json, "onMessage", token, tracingId);
+        json.WriteStartObject("message");
+        json.WriteString("type", "Event");
+        json.WriteStartArray("events");
+        json.WriteStartObject();
+        json.WriteString("eventType", "Presence");
+        json.WriteStartObject("presence");
+        json.WriteString("type", "Clear");
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
     /// <summary><c>echo</c>: a health check the server answers with a <c>StructuredMessage</c> "ping" carrying <see cref="EchoTracingId"/>.</summary>
     public static byte[] Echo(string token) => Write(json =>
     {

@@ -83,6 +83,10 @@ public sealed class WebMessagingSession : IAsyncDisposable
     public Task TypingAsync(CancellationToken cancellationToken = default) =>
         SendAsync(WebMessagingRequests.TypingOn(_token, Guid.NewGuid().ToString()), cancellationToken);
 
+    /// <summary>Ends and clears the conversation from the guest's side; the server then sends <c>SessionClearedEvent</c> (in <see cref="Frames"/>).</summary>
+    public Task ClearConversationAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(WebMessagingRequests.ClearConversation(_token, Guid.NewGuid().ToString()), cancellationToken);
+
     /// <summary>The health check: <c>echo</c>, answered with "ping"; returns the round trip.</summary>
     public async Task<TimeSpan> EchoAsync(CancellationToken cancellationToken = default)
     {

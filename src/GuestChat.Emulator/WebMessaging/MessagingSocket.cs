@@ -217,6 +217,16 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
                     {
                         session.Conversation.RouteIfNew();
                     }
+                    else if (eventType == "Presence" && type == "Clear")
+                    {
+                        // The guest ends and clears the conversation: every socket of the session hears it.
+                        session.Conversation.GuestLeave();
+                        Send(MessengerFrames.Event("message", "SessionClearedEvent"));
+                        foreach (var other in session.SocketsBut(this))
+                        {
+                            other.Send(MessengerFrames.Event("message", "SessionClearedEvent"));
+                        }
+                    }
                 }
 
                 break;

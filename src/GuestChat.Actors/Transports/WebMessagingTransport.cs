@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Akka.Actor;
+using GuestChat.Actors.EventStreams;
+using GuestChat.Client;
+using GuestChat.Client.Authentication;
+using GuestChat.Client.Errors;
+using GuestChat.Client.Models;
+using GuestChat.Client.WebMessaging;
+
+namespace GuestChat.Actors.Transports;
+
+/// <summary>
+/// Web Messaging behind the same two parts a conversation drives guest chat with (its requests,
+/// <see cref="IGuestChatClient"/>, and its socket, <see cref="IEventStreamFactory"/>), so every promise the
+/// conversation keeps on guest chat it keeps here, by the same code:
+/// <list type="bullet">
+/// <item>creating a chat makes its session: a new token (the guest's secret, journaled encrypted like a JWT),
+/// an id for the chat and one for its guest; nothing is sent until the socket opens the session;</item>
+/// <item>the socket is a <see cref="MessagingStreamActor"/>, which tells Web Messaging's frames as guest chat
+/// events; sends and typing go through it, a send being taken when it comes back with its tracing id;</item>
+/// <item>the transcript (backfill after a reconnect, and the look for a send whose outcome is unknown) is the
+/// history endpoint, read with the session's JWT;</item>
+/// <item>members are those met in messages (this API has no member list); leaving is a Presence Clear.</item>
+/// </list>
+/// A refusal keeps guest chat's meaning: 4029 is waited out and sent again (it was not taken), a socket lost
+/// before the answer is an unknown outcome (looked for in the history before any resend), 4011/4013/4020 are final.
+/// </summary>
+public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpClient http, string? origin = null) : IGuestChatClient, IEventStreamFactory
+{
+    /// <summary>How long a request through the socket waits for its answer.</summary>
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times a text refused by the rate limit is sent again after waiting.</summary>
+    public const int RateLimitAttempts = 5;
+
+    private readonly ConcurrentDictionary<string, IActorRef> _sockets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MessagingMembers> _members = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _guests = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public Task<GuestChatResult<CreateWebChatConversationResponse>> CreateConversationAsync(CreateWebChatConversationRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.DeploymentId))
+        {
+            return Task.FromResult(GuestChatResult<CreateWebChatConversationResponse>.Failure(Refusal("createSession", 400, ErrorCodes.BadRequest, "deploymentId is required", FailureKind.Final)));
+        }
+
+        return Task.FromResult(GuestChatResult<CreateWebChatConversationResponse>.Success(new CreateWebChatConversationResponse
+        {
+            Id = Guid.NewGuid().ToString(),
+            Member = new WebChatMemberInfo { Id = Guid.NewGuid().ToString(), Role = MemberRole.Customer },
+            Jwt = Guid.NewGuid().ToString(),
+            EventStreamUri = endpoints.Socket(request.DeploymentId).ToString(),
+        }));
+    }
+
+    /// <inheritdoc />
+    public IActorRef Open(IActorContext context, EventStreamAddress address, int incarnation) =>
+        throw new InvalidOperationException("A Web Messaging socket needs its chat (its token): open it with the chat's ids.");
+
+    /// <inheritdoc />
+    public IActorRef Open(IActorContext context, EventStreamAddress address, int incarnation, string conversationId, string memberId, GuestJwt jwt)
+    {
+        var socket = address.Reveal();
+        var deploymentId = System.Web.HttpUtility.ParseQueryString(socket.Query)["deploymentId"] ?? "";
+        var target = new MessagingTarget(endpoints, deploymentId, jwt, origin, conversationId, memberId)
+        {
+            Members = MembersOf(conversationId),
+            Stopped = stopped =>
+            {
+                // The socket is forgotten with it (a reconnect opens a new one); the chat's members too once it has
+                // ended, so a service does not keep every chat it had (while it lives they answer the look-ups
+                // after a reconnect).
+                if (_sockets.TryRemove(new KeyValuePair<string, IActorRef>(conversationId, stopped))
+                    && _members.TryGetValue(conversationId, out var members) && members.Over)
+                {
+                    _guests.TryRemove(conversationId, out _);
+                    _members.TryRemove(conversationId, out _);
+                }
+            },
+        };
+        var stream = context.ActorOf(MessagingStreamActor.Props(target, incarnation), $"messaging-{incarnation}");
+        _sockets[conversationId] = stream;
+        _guests[conversationId] = memberId;
+        return stream;
+    }
+
+    /// <inheritdoc />
+    public async Task<GuestChatResult<WebChatMessage>> SendMessageAsync(GuestJwt jwt, string conversationId, string memberId, CreateWebChatMessageRequest message, CancellationToken cancellationToken)
+    {
+        const string operation = "onMessage";
+        var tracingId = Guid.NewGuid().ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await AskAsync<MessagingStreamActor.TextTaken>(conversationId, new MessagingStreamActor.SendText(message.Body ?? "", tracingId), operation, cancellationToken);
+            if (answer.Error is { Code: "4029", RetryAfter: { } wait } && attempt < RateLimitAttempts)
+            {
+                // Refused by the rate limit: certainly not taken, so it goes again once the limit allows.
+                await Task.Delay(wait, cancellationToken);
+                tracingId = Guid.NewGuid().ToString();
+                continue;
+            }
+
+            return answer.IsSuccess
+                ? GuestChatResult<WebChatMessage>.Success(ToMessage(answer.Value!.Message, conversationId, memberId))
+                : GuestChatResult<WebChatMessage>.Failure(answer.Error! with { Attempts = attempt });
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<GuestChatResult<WebChatTyping>> SendTypingAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)
+    {
+        var typed = await AskAsync<MessagingStreamActor.Typed>(conversationId, MessagingStreamActor.SendTyping.Instance, "onMessage typing", cancellationToken);
+        return typed.IsSuccess
+            ? GuestChatResult<WebChatTyping>.Success(new WebChatTyping { Id = Guid.NewGuid().ToString(), Sender = new WebChatMemberInfo { Id = memberId }, Timestamp = DateTimeOffset.UtcNow })
+            : GuestChatResult<WebChatTyping>.Failure(typed.Error!);
+    }
+
+    /// <inheritdoc />
+    public async Task<GuestChatResult<WebChatMessageEntityList>> GetMessagesAsync(GuestJwt jwt, string conversationId, MessagePageQuery? query, CancellationToken cancellationToken)
+    {
+        const string operation = "getWebmessagingMessages";
+        query ??= new MessagePageQuery();
+        var token = await AskAsync<JwtResponse>(conversationId, MessagingStreamActor.GetJwt.Instance, "getJwt", cancellationToken);
+        if (!token.IsSuccess)
+        {
+            return GuestChatResult<WebChatMessageEntityList>.Failure(token.Error!);
+        }
+
+        // The history is newest first: read back to the message asked after (or as many as asked for), then give them in the order asked.
+        var newestFirst = new List<WebChatMessage>();
+        try
+        {
+            await foreach (var entry in WebMessagingHistory.NewestFirstAsync(http, endpoints, token.Value!.Jwt, WebMessagingHistory.DefaultPageSize, origin, cancellationToken))
+            {
+                if (query.After is { } after && entry.Id == after)
+                {
+                    break;
+                }
+
+                newestFirst.Add(ToMessage(entry, conversationId, memberId: null));
+                if (query.After is null && newestFirst.Count >= query.MaxResults)
+                {
+                    break;
+                }
+            }
+        }
+        catch (WebMessagingException e)
+        {
+            return GuestChatResult<WebChatMessageEntityList>.Failure(FromException(operation, e));
+        }
+        catch (HttpRequestException e)
+        {
+            return GuestChatResult<WebChatMessageEntityList>.Failure(Refusal(operation, null, "network", e.Message, FailureKind.OutcomeUnknown));
+        }
+
+        IEnumerable<WebChatMessage> ordered = query.Descending ? newestFirst : Enumerable.Reverse(newestFirst);
+        return GuestChatResult<WebChatMessageEntityList>.Success(new WebChatMessageEntityList { Entities = [.. ordered.Take(query.MaxResults)] });
+    }
+
+    /// <inheritdoc />
+    public Task<GuestChatResult<WebChatMemberInfo>> GetMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)
+    {
+        var member = MembersOf(conversationId).Find(memberId);
+        return Task.FromResult(member is { } known
+            ? GuestChatResult<WebChatMemberInfo>.Success(new WebChatMemberInfo { Id = memberId, Role = known.Role, DisplayName = known.Nickname, State = MemberState.Connected })
+            : IsGuest(jwt, memberId)
+                ? GuestChatResult<WebChatMemberInfo>.Success(new WebChatMemberInfo { Id = memberId, Role = MemberRole.Customer, State = MemberState.Connected })
+                : GuestChatResult<WebChatMemberInfo>.Failure(Refusal("getMember", 404, ErrorCodes.NotFound, "No member of that id has spoken in this chat", FailureKind.Final)));
+    }
+
+    /// <inheritdoc />
+    public Task<GuestChatResult<WebChatMemberInfoEntityList>> GetMembersAsync(GuestJwt jwt, string conversationId, MemberPageQuery? query, CancellationToken cancellationToken) =>
+        Task.FromResult(GuestChatResult<WebChatMemberInfoEntityList>.Success(new WebChatMemberInfoEntityList
+        {
+            Entities = [.. MembersOf(conversationId).All.Select(m => new WebChatMemberInfo { Id = m.Id, Role = m.Role, DisplayName = m.Nickname, State = MemberState.Connected })],
+        }));
+
+    /// <inheritdoc />
+    public async Task<GuestChatResult<NoContent>> RemoveMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)
+    {
+        var cleared = await AskAsync<MessagingStreamActor.Cleared>(conversationId, MessagingStreamActor.ClearConversation.Instance, "onMessage clear", cancellationToken);
+        return cleared.IsSuccess ? GuestChatResult<NoContent>.Success(default) : GuestChatResult<NoContent>.Failure(cleared.Error!);
+    }
+
+    /// <inheritdoc />
+    public Task<GuestChatResult<WebChatMessage>> GetMessageAsync(GuestJwt jwt, string conversationId, string messageId, CancellationToken cancellationToken) =>
+        Task.FromResult(GuestChatResult<WebChatMessage>.Failure(NotOnThisApi("getMessage")));
+
+    /// <inheritdoc />
+    public Task<GuestChatResult<WebChatGuestMediaRequestEntityList>> GetMediaRequestsAsync(GuestJwt jwt, string conversationId, CancellationToken cancellationToken) =>
+        Task.FromResult(GuestChatResult<WebChatGuestMediaRequestEntityList>.Success(new WebChatGuestMediaRequestEntityList { Entities = [] }));
+
+    /// <inheritdoc />
+    public Task<GuestChatResult<WebChatGuestMediaRequest>> GetMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, CancellationToken cancellationToken) =>
+        Task.FromResult(GuestChatResult<WebChatGuestMediaRequest>.Failure(NotOnThisApi("getMediaRequest")));
+
+    /// <inheritdoc />
+    public Task<GuestChatResult<WebChatGuestMediaRequest>> UpdateMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, WebChatGuestMediaRequest answer, CancellationToken cancellationToken) =>
+        Task.FromResult(GuestChatResult<WebChatGuestMediaRequest>.Failure(NotOnThisApi("patchMediaRequest")));
+
+    private static bool IsGuest(GuestJwt jwt, string memberId) => jwt.HasValue && memberId.Length > 0;
+
+    private MessagingMembers MembersOf(string conversationId) => _members.GetOrAdd(conversationId, _ => new MessagingMembers());
+
+    /// <summary>A message of this API as guest chat's: the guest's own (Inbound) are the guest member's; an agent's or bot's carry the id made from its nickname.</summary>
+    private WebChatMessage ToMessage(StructuredMessage message, string conversationId, string? memberId)
+    {
+        string sender;
+        if (message.IsInbound)
+        {
+            sender = memberId ?? GuestOf(conversationId);
+        }
+        else
+        {
+            var role = string.Equals(message.OriginatingEntity, "Bot", StringComparison.Ordinal) ? MemberRole.Workflow : MemberRole.Agent;
+            sender = MessagingStreamActor.MemberIdOf(role, message.SenderNickname);
+            MembersOf(conversationId).Saw(sender, role, message.SenderNickname);
+        }
+
+        return new WebChatMessage
+        {
+            Id = message.Id,
+            Sender = new WebChatMemberInfo { Id = sender },
+            Body = message.Text ?? "",
+            BodyType = BodyType.Standard,
+            Timestamp = DateTimeOffset.TryParse(message.Time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+        };
+    }
+
+    private string GuestOf(string conversationId) => _guests.GetValueOrDefault(conversationId, "");
+
+    private async Task<GuestChatResult<T>> AskAsync<T>(string conversationId, object request, string operation, CancellationToken cancellationToken)
+    {
+        if (!_sockets.TryGetValue(conversationId, out var socket))
+        {
+            return GuestChatResult<T>.Failure(Refusal(operation, null, "socket.closed", "The chat's socket is not open", FailureKind.OutcomeUnknown));
+        }
+
+        try
+        {
+            return GuestChatResult<T>.Success(await socket.Ask<T>(request, AnswerTimeout, cancellationToken));
+        }
+        catch (WebMessagingException e)
+        {
+            return GuestChatResult<T>.Failure(FromException(operation, e));
+        }
+        catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+        {
+            return GuestChatResult<T>.Failure(Refusal(operation, null, "no.answer", "No answer came through the socket", FailureKind.OutcomeUnknown));
+        }
+    }
+
+    private static GuestChatError FromException(string operation, WebMessagingException e) => e.Code switch
+    {
+        4029 or 429 => Refusal(operation, 429, "4029", e.Message, FailureKind.RetryAfter) with { RetryAfter = e.RetryAfter ?? TimeSpan.FromSeconds(1) },
+        0 => Refusal(operation, null, "socket.closed", e.Message, FailureKind.OutcomeUnknown),
+        >= 5000 => Refusal(operation, 500, e.Code.ToString(CultureInfo.InvariantCulture), e.Message, FailureKind.OutcomeUnknown),
+        _ => Refusal(operation, e.Code is >= 400 and < 600 ? e.Code : 400, e.Code.ToString(CultureInfo.InvariantCulture), e.Message, FailureKind.Final),
+    };
+
+    private static GuestChatError NotOnThisApi(string operation) =>
+        Refusal(operation, 400, ErrorCodes.BadRequest, "Web Messaging has no media requests", FailureKind.Final);
+
+    private static GuestChatError Refusal(string operation, int? status, string code, string message, FailureKind kind) =>
+        new() { Operation = operation, Kind = kind, Status = status, Code = code, Message = message };
+}
