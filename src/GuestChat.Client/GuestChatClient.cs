@@ -52,6 +52,9 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
     /// <summary>Attempts, 429s, 5xx and unanswered calls so far.</summary>
     public ClientCounters Counters { get; } = new();
 
+    /// <summary>The pooled connections it sends with, for other calls to the same hosts (Web Messaging's history endpoint); give each call its own timeout.</summary>
+    public HttpClient Http => _http;
+
     /// <summary>Where the client sends its calls.</summary>
     public GuestChatEnvironment Environment => _options.Environment;
 

@@ -70,6 +70,13 @@ public sealed class EmulatorControlClient : IRunningEmulator
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ConversationIdsAsync(CancellationToken cancellationToken)
+    {
+        var list = await _control.GetFromJsonAsync("/emulator/conversations", ControlJsonContext.Default.ListConversationSnapshot, cancellationToken);
+        return [.. (list ?? []).Select(c => c.Id)];
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         _control.Dispose();

@@ -77,6 +77,9 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
     public Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken) =>
         _control.ConversationAsync(conversationId, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ConversationIdsAsync(CancellationToken cancellationToken) => _control.ConversationIdsAsync(cancellationToken);
+
     /// <summary>Resident and peak resident memory, from /proc.</summary>
     public (long Rss, long PeakRss) Memory()
     {

@@ -72,6 +72,10 @@ public sealed class GuestChatEmulator : IRunningEmulator
     /// <inheritdoc />
     public Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken) => Task.FromResult(Conversation(conversationId));
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ConversationIdsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _app.Services.Platform().Conversations.Select(c => c.Id)]);
+
     /// <summary>All chats the emulator still holds, without transcripts.</summary>
     public IReadOnlyList<ConversationSnapshot> Conversations() =>
         _app.Services.Platform().Conversations.Select(c => c.Snapshot(withTranscript: false)).ToList();

@@ -17,11 +17,12 @@ var deployment = new Option<string?>("--deployment") { Description = "The web ch
 var via = new Option<string>("--via") { Description = "How the chats are driven: direct (the conversations, in this process) or amqp (commands through RabbitMQ's command queue, events from its exchange, as an integration would).", DefaultValueFactory = _ => "direct" };
 via.AcceptOnlyFromAmong("direct", "amqp");
 var amqpUri = new Option<string?>("--amqp-uri") { Description = "The broker for --via amqp (default: a throw-away one started with scripts/rabbitmq.sh)." };
+var transport = new Option<string>("--transport") { Description = "The guest API the chats speak: guestchat (the emulator's default) or webmessaging (Genesys Web Messaging, its successor).", DefaultValueFactory = _ => "guestchat" };
 var queue = new Option<string?>("--queue") { Description = "The queue the chats ask for (default: the scenario's, else the embedded emulator's first)." };
 
 var run = new Command("run", "Open N guest chats now and drive a scripted guest in each: type, send, wait for the agent's replies, answer media requests, leave. Shows live progress and ends with a report.")
 {
-    chats, messages, ramp, scenario, target, organization, deployment, queue, faults, emulatorMode, via, amqpUri, json,
+    chats, messages, ramp, scenario, target, organization, deployment, queue, transport, faults, emulatorMode, via, amqpUri, json,
 };
 run.TreatUnmatchedTokensAsErrors = false;
 run.SetAction(async (parse, cancellationToken) =>
@@ -42,6 +43,7 @@ run.SetAction(async (parse, cancellationToken) =>
         Json = parse.GetValue(json),
         Via = parse.GetValue(via)!,
         AmqpUri = parse.GetValue(amqpUri),
+        Transport = parse.GetValue(transport)!,
     };
     if (options.Problem() is { } problem)
     {

@@ -101,6 +101,25 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
         Context.Parent.Tell(new Opened(_incarnation));
         Tell(new MemberChangeEvent(_target.ConversationId, _target.GuestMemberId, session.Session.ReadOnly ? MemberState.Disconnected : MemberState.Connected, DateTimeOffset.UtcNow, null));
         Timers.StartPeriodicTimer("echo", EchoDue.Instance, EchoInterval);
+        // The history's JWT, fetched while the socket is up: a send whose answer the socket lost is looked for with it.
+        var members = _target.Members;
+        session.GetJwtAsync(_stop.Token).ContinueWith(
+            jwt =>
+            {
+                if (jwt.IsCompletedSuccessfully && members is not null)
+                {
+                    members.Jwt = jwt.Result;
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        if (session.Session.NewSession)
+        {
+            // A chat the service starts is a chat that wants an agent now, as on guest chat: started without waiting for the guest's first word.
+            _ = session.AutoStartAsync(_stop.Token);
+        }
+
         _ = ForwardAsync(session, Self, _stop.Token);
     }
 
@@ -237,7 +256,7 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
         }
         else
         {
-            Sender.Tell(new Status.Failure(new WebMessagingException(0, "The socket is not open.")));
+            Sender.Tell(new Status.Failure(new WebMessagingException(0, "The socket is not open.", sent: false)));
         }
     }
 
@@ -331,10 +350,16 @@ public sealed record MessagingTarget(WebMessagingEndpoints Endpoints, string Dep
     public MessagingMembers? Members { get; init; }
 }
 
-/// <summary>The members a Web Messaging chat has met (agents and bots, known by nickname), for member look-ups, which this API has none of.</summary>
+/// <summary>
+/// What a Web Messaging chat's socket learns for its transport: the members met (agents and bots, known by
+/// nickname; this API has no member look-ups) and the history's JWT.
+/// </summary>
 public sealed class MessagingMembers
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (MemberRole Role, string? Nickname)> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>The session's JWT for the history endpoint, the last one the socket gave (it outlives the socket).</summary>
+    public JwtResponse? Jwt { get; set; }
 
     /// <summary>Whether the conversation was seen to end (its members are then forgotten with its socket).</summary>
     public bool Over { get; set; }

@@ -5,7 +5,9 @@ using GuestChat.Actors.Cluster;
 using GuestChat.Actors.Conversations;
 using GuestChat.Actors.EventStreams;
 using GuestChat.Actors.Persistence;
+using GuestChat.Actors.Transports;
 using GuestChat.Client;
+using GuestChat.Client.WebMessaging;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GuestChat.Actors.Hosting;
@@ -30,7 +32,14 @@ public static class GuestChatHosting
         Func<IServiceProvider, JournalSettings>? journal = null, ClusterSettings? cluster = null)
     {
         services.AddSingleton(provider => new GuestChatClient(client(provider)));
-        services.AddSingleton<IGuestChatClient>(provider => provider.GetRequiredService<GuestChatClient>());
+        services.AddSingleton<IGuestChatClient>(provider =>
+        {
+            // Web Messaging is given to conversations behind the same requests-and-socket pair as guest chat.
+            var options = client(provider);
+            return options.Api == GuestApi.WebMessaging
+                ? new WebMessagingTransport(WebMessagingEndpoints.From(options.Environment), provider.GetRequiredService<GuestChatClient>().Http, options.Origin)
+                : provider.GetRequiredService<GuestChatClient>();
+        });
         services.AddSingleton<GuestChatConversations>();
         services.AddSingleton(cluster ?? new ClusterSettings());
         services.AddSingleton(provider => new MessageLog(provider.GetRequiredService<Akka.Actor.ActorSystem>(), journal?.Invoke(provider) ?? new JournalSettings()));
@@ -55,7 +64,6 @@ public static class GuestChatHosting
         JournalSettings? journal = null, ClusterSettings? cluster = null)
     {
         journal ??= new JournalSettings();
-        streams ??= new EventStreamFactory();
         var conversationJournal = ConversationJournal.For(journal);
         builder.WithConversationPersistence(journal);
         if (cluster is not { Enabled: true })
@@ -63,7 +71,7 @@ public static class GuestChatHosting
             return builder.WithActors((system, registry, resolver) =>
             {
                 var api = resolver.GetService<IGuestChatClient>();
-                var manager = system.ActorOf(ConversationManager.Props(api, settings, streams, conversationJournal), ManagerName);
+                var manager = system.ActorOf(ConversationManager.Props(api, settings, streams ?? SocketsOf(api), conversationJournal), ManagerName);
                 registry.Register<ConversationManager>(manager);
                 registry.Register<ConversationDirectory>(manager);
             });
@@ -76,7 +84,11 @@ public static class GuestChatHosting
             {
                 var api = resolver.GetService<IGuestChatClient>();
                 var place = new ConversationPlace(registry.Get<ConversationDirectory>(), new ConversationCapacity(settings.MaxConversations), Sharded: true);
-                return key => ConversationActor.Props(new ConversationKey(key), api, settings, streams, conversationJournal, place);
+                var sockets = streams ?? SocketsOf(api);
+                return key => ConversationActor.Props(new ConversationKey(key), api, settings, sockets, conversationJournal, place);
             }, new ConversationMessageExtractor(cluster.Shards), ClusterHosting.ShardOptions());
     }
+
+    /// <summary>The sockets that go with the requests: a transport that makes its own (Web Messaging), else guest chat's event streams.</summary>
+    private static IEventStreamFactory SocketsOf(IGuestChatClient api) => api as IEventStreamFactory ?? new EventStreamFactory();
 }

@@ -34,6 +34,9 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <summary>How many times a text refused by the rate limit is sent again after waiting.</summary>
     public const int RateLimitAttempts = 5;
 
+    /// <summary>How long a request that could not leave (no socket open) waits for the conversation's reconnect before it is refused.</summary>
+    public static readonly TimeSpan SocketWait = TimeSpan.FromSeconds(60);
+
     private readonly ConcurrentDictionary<string, IActorRef> _sockets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MessagingMembers> _members = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _guests = new(StringComparer.Ordinal);
@@ -122,7 +125,10 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     {
         const string operation = "getWebmessagingMessages";
         query ??= new MessagePageQuery();
-        var token = await AskAsync<JwtResponse>(conversationId, MessagingStreamActor.GetJwt.Instance, "getJwt", cancellationToken);
+        // The JWT the socket fetched when it opened (the socket may be down now: that is when a lost send is looked for).
+        var token = MembersOf(conversationId).Jwt is { } held && DateTimeOffset.FromUnixTimeSeconds(held.Expires) > DateTimeOffset.UtcNow.AddSeconds(5)
+            ? GuestChatResult<JwtResponse>.Success(held)
+            : await AskAsync<JwtResponse>(conversationId, MessagingStreamActor.GetJwt.Instance, "getJwt", cancellationToken);
         if (!token.IsSuccess)
         {
             return GuestChatResult<WebChatMessageEntityList>.Failure(token.Error!);
@@ -130,9 +136,11 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
 
         // The history is newest first: read back to the message asked after (or as many as asked for), then give them in the order asked.
         var newestFirst = new List<WebChatMessage>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AnswerTimeout);
         try
         {
-            await foreach (var entry in WebMessagingHistory.NewestFirstAsync(http, endpoints, token.Value!.Jwt, WebMessagingHistory.DefaultPageSize, origin, cancellationToken))
+            await foreach (var entry in WebMessagingHistory.NewestFirstAsync(http, endpoints, token.Value!.Jwt, WebMessagingHistory.DefaultPageSize, origin, timeout.Token))
             {
                 if (query.After is { } after && entry.Id == after)
                 {
@@ -150,9 +158,9 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
         {
             return GuestChatResult<WebChatMessageEntityList>.Failure(FromException(operation, e));
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return GuestChatResult<WebChatMessageEntityList>.Failure(Refusal(operation, null, "network", e.Message, FailureKind.OutcomeUnknown));
+            return GuestChatResult<WebChatMessageEntityList>.Failure(Refusal(operation, null, "no.answer", e.Message, FailureKind.OutcomeUnknown));
         }
 
         IEnumerable<WebChatMessage> ordered = query.Descending ? newestFirst : Enumerable.Reverse(newestFirst);
@@ -231,24 +239,43 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
 
     private string GuestOf(string conversationId) => _guests.GetValueOrDefault(conversationId, "");
 
+    /// <summary>
+    /// Asks the chat's socket. A request that cannot leave (no socket, or one that has just gone) waits for the
+    /// conversation's reconnect, up to <see cref="SocketWait"/>, and goes then: it was never sent, so this
+    /// cannot duplicate it. One that left and got no answer is an unknown outcome.
+    /// </summary>
     private async Task<GuestChatResult<T>> AskAsync<T>(string conversationId, object request, string operation, CancellationToken cancellationToken)
     {
-        if (!_sockets.TryGetValue(conversationId, out var socket))
+        var waitUntil = DateTimeOffset.UtcNow + SocketWait;
+        while (true)
         {
-            return GuestChatResult<T>.Failure(Refusal(operation, null, "socket.closed", "The chat's socket is not open", FailureKind.OutcomeUnknown));
-        }
+            Exception? notSent = null;
+            if (_sockets.TryGetValue(conversationId, out var socket))
+            {
+                try
+                {
+                    return GuestChatResult<T>.Success(await socket.Ask<T>(request, AnswerTimeout, cancellationToken));
+                }
+                catch (WebMessagingException e) when (!e.Sent)
+                {
+                    notSent = e;
+                }
+                catch (WebMessagingException e)
+                {
+                    return GuestChatResult<T>.Failure(FromException(operation, e));
+                }
+                catch (Exception e) when (e is AskTimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    return GuestChatResult<T>.Failure(Refusal(operation, null, "no.answer", "No answer came through the socket", FailureKind.OutcomeUnknown));
+                }
+            }
 
-        try
-        {
-            return GuestChatResult<T>.Success(await socket.Ask<T>(request, AnswerTimeout, cancellationToken));
-        }
-        catch (WebMessagingException e)
-        {
-            return GuestChatResult<T>.Failure(FromException(operation, e));
-        }
-        catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
-        {
-            return GuestChatResult<T>.Failure(Refusal(operation, null, "no.answer", "No answer came through the socket", FailureKind.OutcomeUnknown));
+            if (DateTimeOffset.UtcNow >= waitUntil)
+            {
+                return GuestChatResult<T>.Failure(Refusal(operation, null, "socket.closed", notSent?.Message ?? "The chat's socket did not open again in time", FailureKind.Final));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 

@@ -5,8 +5,11 @@ namespace GuestChat.Client.WebMessaging;
 /// attributes too large, 4020 missing parameter, 400, 5000...; or <c>TooManyRequestsErrorMessage</c>, 4029,
 /// with <see cref="RetryAfter"/>), or the session's socket went away before the answer came (<see cref="Code"/> 0).
 /// </summary>
-public sealed class WebMessagingException(int code, string message, TimeSpan? retryAfter = null) : Exception(message)
+public sealed class WebMessagingException(int code, string message, TimeSpan? retryAfter = null, bool sent = true) : Exception(message)
 {
+    /// <summary>False when the request never left (the socket was already gone): sending it again cannot make a duplicate.</summary>
+    public bool Sent { get; } = sent;
+
     /// <summary>The frame's code (4029 for the rate limit), or 0 when the socket closed first.</summary>
     public int Code { get; } = code;
 

@@ -63,8 +63,13 @@ public static class WebMessagingRequests
         json.WriteEndObject();
     });
 
+    /// <summary><c>onMessage</c> with a Presence Join event: starts the conversation before the guest says anything (Messenger's "auto start"), so an agent is sought at once.</summary>
+    public static byte[] AutoStart(string token, string tracingId) => Presence(token, tracingId, "Join");
+
     /// <summary><c>onMessage</c> with a Presence Clear event: the guest ends and clears the conversation (answered with <c>SessionClearedEvent</c>).</summary>
-    public static byte[] ClearConversation(string token, string tracingId) => Write(json =>
+    public static byte[] ClearConversation(string token, string tracingId) => Presence(token, tracingId, "Clear");
+
+    private static byte[] Presence(string token, string tracingId, string type) => Write(json =>
     {
         Start(json, "onMessage", token, tracingId);
         json.WriteStartObject("message");
@@ -73,7 +78,7 @@ public static class WebMessagingRequests
         json.WriteStartObject();
         json.WriteString("eventType", "Presence");
         json.WriteStartObject("presence");
-        json.WriteString("type", "Clear");
+        json.WriteString("type", type);
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndArray();

@@ -83,6 +83,10 @@ public sealed class WebMessagingSession : IAsyncDisposable
     public Task TypingAsync(CancellationToken cancellationToken = default) =>
         SendAsync(WebMessagingRequests.TypingOn(_token, Guid.NewGuid().ToString()), cancellationToken);
 
+    /// <summary>Starts the conversation now (a Presence Join, Messenger's "auto start"): an agent is sought before the guest says anything.</summary>
+    public Task AutoStartAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(WebMessagingRequests.AutoStart(_token, Guid.NewGuid().ToString()), cancellationToken);
+
     /// <summary>Ends and clears the conversation from the guest's side; the server then sends <c>SessionClearedEvent</c> (in <see cref="Frames"/>).</summary>
     public Task ClearConversationAsync(CancellationToken cancellationToken = default) =>
         SendAsync(WebMessagingRequests.ClearConversation(_token, Guid.NewGuid().ToString()), cancellationToken);
@@ -187,7 +191,7 @@ public sealed class WebMessagingSession : IAsyncDisposable
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException || (e is InvalidOperationException && _socket.State != WebSocketState.Open))
         {
-            throw new WebMessagingException(0, "The socket is gone: " + e.Message);
+            throw new WebMessagingException(0, "The socket is gone: " + e.Message, sent: false);
         }
         finally
         {

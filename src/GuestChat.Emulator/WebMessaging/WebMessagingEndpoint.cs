@@ -29,7 +29,7 @@ internal static class WebMessagingEndpoint
     /// <summary>
     /// The fields Genesys's transport SDK reads (its <c>DeploymentConfig</c>): the endpoints (this emulator),
     /// the conversation settings it honours (agent typing shown, the end making the conversation read-only,
-    /// no auto start, no attachments), the status (<c>Inactive</c> for a disabled deployment) and whether
+    /// auto start (a Presence Join starts the conversation), no attachments), the status (<c>Inactive</c> for a disabled deployment) and whether
     /// guests must authenticate. 404 for an unknown deployment.
     /// </summary>
     private static async Task ConfigAsync(HttpContext context)
@@ -63,7 +63,7 @@ internal static class WebMessagingEndpoint
         json.WriteBoolean("showAgentTypingIndicator", true);
         json.WriteBoolean("showUserTypingIndicator", true);
         json.WriteStartObject("autoStart");
-        json.WriteBoolean("enabled", false);
+        json.WriteBoolean("enabled", true);
         json.WriteEndObject();
         json.WriteStartObject("conversationDisconnect");
         json.WriteBoolean("enabled", true);

@@ -16,6 +16,9 @@ internal sealed class ChatRun(ConversationKey key)
 
     public TaskCompletionSource Active { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The chat's socket is attached (Queued or Active): on Web Messaging, where no agent is known before it speaks, the guest may speak.</summary>
+    public TaskCompletionSource Attached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public TaskCompletionSource<Ended> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Reconnects { get; private set; }
@@ -40,6 +43,10 @@ internal sealed class ChatRun(ConversationKey key)
                 break;
             case StateChanged { State: ConversationState.Active }:
                 Active.TrySetResult();
+                Attached.TrySetResult();
+                break;
+            case StateChanged { State: ConversationState.Queued }:
+                Attached.TrySetResult();
                 break;
             case MessageReceived received:
                 lock (_gate)
@@ -55,6 +62,7 @@ internal sealed class ChatRun(ConversationKey key)
             case Ended ended:
                 Ended.TrySetResult(ended);
                 Active.TrySetResult();
+                Attached.TrySetResult();
                 break;
         }
     }

@@ -117,6 +117,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
                 // scripted guest asks for, and a real budget below it is found and kept to by the limiter.
                 RateLimit = new RateLimitOptions { RequestsPerSecond = Math.Max(1000, options.Chats * 10) },
                 Retry = new RetryOptions { MaxAttempts = 10, MaxElapsed = TimeSpan.FromSeconds(90) },
+                Api = options.Api,
             },
             new ConversationSettings
             {
@@ -187,7 +188,10 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             RoutingTarget = new WebChatRoutingTarget { TargetType = RoutingTargetType.Queue, TargetAddress = defaults.Queue },
             MemberInfo = new GuestMemberInfo { DisplayName = scenario.DisplayName },
         }, cancellationToken);
-        if (!await CompletesWithin(run.Active.Task, AnswerTimeout) || run.Ended.Task.IsCompleted)
+        // On guest chat an agent is seen joining; on Web Messaging no agent is known until it speaks, so the guest
+        // speaks once its chat is attached (Queued), as a Messenger guest would.
+        var ready = options.Api == GuestChat.Client.GuestApi.WebMessaging ? run.Attached.Task : run.Active.Task;
+        if (!await CompletesWithin(ready, AnswerTimeout) || run.Ended.Task.IsCompleted)
         {
             Fail(run.Ended.Task.IsCompleted ? $"ended before an agent answered ({run.Ended.Task.Result.Reason})" : $"no agent answered (still {(await conversations.GetStatusAsync(run.Key)).State})");
             return false;
@@ -238,21 +242,43 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         _ => command.GetType().Name,
     };
 
+    /// <summary>
+    /// Every chat's messages against the emulator's transcript of it: an agent's message the guest never heard is
+    /// lost, one heard twice (or a guest message that reached the agent twice) duplicated. A chat's transcript is
+    /// found by its conversation id on guest chat; a Web Messaging guest never learns that id, so there it is the
+    /// emulator chat holding the messages the guest heard, and an emulator chat no guest heard from counts every
+    /// agent message in it lost.
+    /// </summary>
     private async Task<(long Lost, long Duplicated)> CheckAgainstAsync(IRunningEmulator emulator, CancellationToken cancellationToken)
     {
+        var transcripts = new ConcurrentDictionary<string, IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>>();
+        await Parallel.ForEachAsync(await emulator.ConversationIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, token) =>
+            transcripts[id] = (await emulator.ConversationAsync(id, token))?.Transcript ?? []);
+        var chatOfMessage = transcripts.SelectMany(t => t.Value.Select(e => (e.Id, Chat: t.Key))).ToDictionary(p => p.Id, p => p.Chat);
+
         long lost = 0;
         long duplicated = 0;
-        await Parallel.ForEachAsync(_runs.Values.Where(r => r.ConversationId is not null), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (run, token) =>
+        var heard = new HashSet<string>();
+        foreach (var run in _runs.Values)
         {
-            var transcript = (await emulator.ConversationAsync(run.ConversationId!, token))?.Transcript ?? [];
             var received = run.Received.Select(r => r.MessageId).ToList();
-            var fromOthers = transcript.Where(e => e.SenderRole is MemberRole.Agent or MemberRole.Workflow && e.BodyType is BodyType.Standard or BodyType.Notice).Select(e => e.Id).ToList();
-            Interlocked.Add(ref lost, fromOthers.Except(received).Count());
-            Interlocked.Add(ref duplicated, received.Count - received.Distinct().Count()
-                + transcript.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).GroupBy(e => e.Body).Sum(g => g.Count() - 1));
-        });
+            var chat = run.ConversationId is { } id && transcripts.ContainsKey(id) ? id : received.Select(m => chatOfMessage.GetValueOrDefault(m)).FirstOrDefault(c => c is not null);
+            duplicated += received.Count - received.Distinct().Count();
+            if (chat is null || !heard.Add(chat))
+            {
+                continue;
+            }
 
+            var transcript = transcripts[chat];
+            lost += FromOthers(transcript).Except(received).Count();
+            duplicated += transcript.Where(e => e.SenderRole == MemberRole.Customer && e.BodyType == BodyType.Standard).GroupBy(e => e.Body).Sum(g => g.Count() - 1);
+        }
+
+        lost += transcripts.Where(t => !heard.Contains(t.Key)).Sum(t => FromOthers(t.Value).Count());
         return (lost, duplicated);
+
+        static IEnumerable<string> FromOthers(IEnumerable<GuestChat.Emulator.Control.TranscriptEntry> transcript) =>
+            transcript.Where(e => e.SenderRole is MemberRole.Agent or MemberRole.Workflow && e.BodyType is BodyType.Standard or BodyType.Notice).Select(e => e.Id);
     }
 
     private string ProgressLine(TimeSpan elapsed) =>

@@ -56,6 +56,12 @@ public sealed record RunOptions
     /// <summary>How the run drives its chats: <c>direct</c> (the conversations facade, in this process) or <c>amqp</c> (commands through the broker's command queue, events from its exchange).</summary>
     public string Via { get; init; } = "direct";
 
+    /// <summary>Which guest API the chats speak: <c>guestchat</c> or <c>webmessaging</c>.</summary>
+    public string Transport { get; init; } = "guestchat";
+
+    /// <summary>The guest API of <see cref="Transport"/>.</summary>
+    public GuestChat.Client.GuestApi Api => string.Equals(Transport, "webmessaging", StringComparison.OrdinalIgnoreCase) ? GuestChat.Client.GuestApi.WebMessaging : GuestChat.Client.GuestApi.GuestChat;
+
     /// <summary>The broker for <c>--via amqp</c>; none: a throw-away one started with scripts/rabbitmq.sh.</summary>
     public string? AmqpUri { get; init; }
 
@@ -75,6 +81,11 @@ public sealed record RunOptions
         if (EmulatorSettings.Count > 0 && Target is not null)
         {
             return "--Emulator:... settings are for the embedded emulator; there is none with --target.";
+        }
+
+        if (!string.Equals(Transport, "guestchat", StringComparison.OrdinalIgnoreCase) && !string.Equals(Transport, "webmessaging", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"--transport is guestchat or webmessaging, not '{Transport}'.";
         }
 
         foreach (var (option, value) in new[] { ("--organization", Organization), ("--deployment", Deployment) })

@@ -70,6 +70,9 @@ public sealed record RunReport
     /// <summary>The process's resident memory before the first chat, the base of <see cref="MemoryPerChatBytes"/>.</summary>
     public required long BaselineMemoryBytes { get; init; }
 
+    /// <summary>The guest API the chats spoke: <c>guestchat</c> or <c>webmessaging</c>.</summary>
+    public required string Transport { get; init; }
+
     /// <summary>Where the emulator ran: <c>in-process</c> (its memory is in the figures), <c>process</c>, <c>external</c> (a target that is an emulator), or <c>none</c> for a real target.</summary>
     public required string Emulator { get; init; }
 
@@ -83,6 +86,7 @@ public sealed record RunReport
         return new RunReport
         {
             Chats = options.Chats,
+            Transport = options.Transport.ToLowerInvariant(),
             PeakActiveChats = memory.MostActiveChats,
             Emulator = options.Target is null ? options.EmulatorInOwnProcess ? "process" : "in-process" : lost is null ? "none" : "external",
             ChatsOk = stats.Ended,

@@ -98,7 +98,8 @@ internal sealed class OptionsValidation : IValidateOptions<ServiceOptions>, IVal
             }
         }
 
-        if (string.IsNullOrWhiteSpace(options.Queue) && (options.Queue is not null || !options.IsEmbedded))
+        // On Web Messaging the deployment's flow routes the chat; guest chat names a queue.
+        if (string.IsNullOrWhiteSpace(options.Queue) && (options.Queue is not null || (!options.IsEmbedded && options.Transport == GuestChat.Client.GuestApi.GuestChat)))
         {
             failures.Add($"{TargetOptions.Section}:Queue is required when {TargetOptions.Section}:Environment is {options.Environment}.");
         }

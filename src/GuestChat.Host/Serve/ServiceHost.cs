@@ -90,6 +90,8 @@ internal static class ServiceHost
             {
                 Environment = services.GetRequiredService<EmbeddedEmulator>().Environment,
                 RateLimit = new RateLimitOptions { RequestsPerSecond = services.GetRequiredService<IOptions<TargetOptions>>().Value.RequestsPerSecond },
+                Api = services.GetRequiredService<IOptions<TargetOptions>>().Value.Transport,
+                Origin = services.GetRequiredService<IOptions<TargetOptions>>().Value.Origin,
             },
             _ => builder.Configuration.GetSection("Conversations").Get<ConversationSettings>() ?? new ConversationSettings(),
             configureAkka: (akka, _) => akka.ConfigureLoggers(loggers =>

@@ -30,6 +30,12 @@ public sealed class TargetOptions
     /// </summary>
     public double RequestsPerSecond { get; set; } = 1000;
 
+    /// <summary>The guest API conversations speak: <c>GuestChat</c> (the default) or <c>WebMessaging</c>, its successor.</summary>
+    public GuestChat.Client.GuestApi Transport { get; set; } = GuestChat.Client.GuestApi.GuestChat;
+
+    /// <summary>The web page origin Web Messaging guests present (a deployment may allow only some origins).</summary>
+    public string? Origin { get; set; }
+
     /// <summary>Whether the target is the embedded emulator.</summary>
     public bool IsEmbedded => string.Equals(Environment, Embedded, StringComparison.OrdinalIgnoreCase);
 }
