@@ -34,6 +34,9 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <summary>How many times a text refused by the rate limit is sent again after waiting.</summary>
     public const int RateLimitAttempts = 5;
 
+    /// <summary>How much of the history a member refresh reads for the agents and bots who spoke.</summary>
+    public const int HistoryForMembers = 100;
+
     /// <summary>How long a request that could not leave (no socket open) waits for the conversation's reconnect before it is refused.</summary>
     public static readonly TimeSpan SocketWait = TimeSpan.FromSeconds(60);
 
@@ -123,48 +126,20 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <inheritdoc />
     public async Task<GuestChatResult<WebChatMessageEntityList>> GetMessagesAsync(GuestJwt jwt, string conversationId, MessagePageQuery? query, CancellationToken cancellationToken)
     {
-        const string operation = "getWebmessagingMessages";
         query ??= new MessagePageQuery();
-        // The JWT the socket fetched when it opened (the socket may be down now: that is when a lost send is looked for).
-        var token = MembersOf(conversationId).Jwt is { } held && DateTimeOffset.FromUnixTimeSeconds(held.Expires) > DateTimeOffset.UtcNow.AddSeconds(5)
-            ? GuestChatResult<JwtResponse>.Success(held)
-            : await AskAsync<JwtResponse>(conversationId, MessagingStreamActor.GetJwt.Instance, "getJwt", cancellationToken);
-        if (!token.IsSuccess)
-        {
-            return GuestChatResult<WebChatMessageEntityList>.Failure(token.Error!);
-        }
+        var after = query.After;
+        var most = query.MaxResults;
 
         // The history is newest first: read back to the message asked after (or as many as asked for), then give them in the order asked.
-        var newestFirst = new List<WebChatMessage>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(AnswerTimeout);
-        try
+        var read = await HistoryAsync(conversationId, (entry, count) => (after is not null && entry.Id == after) || (after is null && count >= most), cancellationToken);
+        if (!read.IsSuccess)
         {
-            await foreach (var entry in WebMessagingHistory.NewestFirstAsync(http, endpoints, token.Value!.Jwt, WebMessagingHistory.DefaultPageSize, origin, timeout.Token))
-            {
-                if (query.After is { } after && entry.Id == after)
-                {
-                    break;
-                }
-
-                newestFirst.Add(ToMessage(entry, conversationId, memberId: null));
-                if (query.After is null && newestFirst.Count >= query.MaxResults)
-                {
-                    break;
-                }
-            }
-        }
-        catch (WebMessagingException e)
-        {
-            return GuestChatResult<WebChatMessageEntityList>.Failure(FromException(operation, e));
-        }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return GuestChatResult<WebChatMessageEntityList>.Failure(Refusal(operation, null, "no.answer", e.Message, FailureKind.OutcomeUnknown));
+            return GuestChatResult<WebChatMessageEntityList>.Failure(read.Error!);
         }
 
-        IEnumerable<WebChatMessage> ordered = query.Descending ? newestFirst : Enumerable.Reverse(newestFirst);
-        return GuestChatResult<WebChatMessageEntityList>.Success(new WebChatMessageEntityList { Entities = [.. ordered.Take(query.MaxResults)] });
+        var newestFirst = read.Value!.Where(m => after is null || m.Id != after);
+        IEnumerable<WebChatMessage> ordered = query.Descending ? newestFirst : newestFirst.Reverse();
+        return GuestChatResult<WebChatMessageEntityList>.Success(new WebChatMessageEntityList { Entities = [.. ordered.Take(most)] });
     }
 
     /// <inheritdoc />
@@ -178,12 +153,68 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
                 : GuestChatResult<WebChatMemberInfo>.Failure(Refusal("getMember", 404, ErrorCodes.NotFound, "No member of that id has spoken in this chat", FailureKind.Final)));
     }
 
-    /// <inheritdoc />
-    public Task<GuestChatResult<WebChatMemberInfoEntityList>> GetMembersAsync(GuestJwt jwt, string conversationId, MemberPageQuery? query, CancellationToken cancellationToken) =>
-        Task.FromResult(GuestChatResult<WebChatMemberInfoEntityList>.Success(new WebChatMemberInfoEntityList
+    /// <summary>
+    /// Who is in the chat, as far as this API lets anyone know: every agent or bot that has spoken in it (met on
+    /// the socket, or read now from the history, so a restarted service knows the agent it had), taken as connected.
+    /// </summary>
+    public async Task<GuestChatResult<WebChatMemberInfoEntityList>> GetMembersAsync(GuestJwt jwt, string conversationId, MemberPageQuery? query, CancellationToken cancellationToken)
+    {
+        var read = await HistoryAsync(conversationId, (_, count) => count >= HistoryForMembers, cancellationToken);
+        if (!read.IsSuccess)
+        {
+            return GuestChatResult<WebChatMemberInfoEntityList>.Failure(read.Error!);
+        }
+
+        return GuestChatResult<WebChatMemberInfoEntityList>.Success(new WebChatMemberInfoEntityList
         {
             Entities = [.. MembersOf(conversationId).All.Select(m => new WebChatMemberInfo { Id = m.Id, Role = m.Role, DisplayName = m.Nickname, State = MemberState.Connected })],
-        }));
+        });
+    }
+
+    /// <summary>
+    /// The chat's history, newest first, until <paramref name="enough"/> says so (given each entry and how many
+    /// came before it) or it ends; every member met in it noted. Read with the JWT the socket fetched (the
+    /// socket may be down), else one asked for now.
+    /// </summary>
+    private async Task<GuestChatResult<List<WebChatMessage>>> HistoryAsync(string conversationId, Func<WebChatMessage, int, bool> enough, CancellationToken cancellationToken)
+    {
+        const string operation = "getWebmessagingMessages";
+        var members = MembersOf(conversationId);
+        var token = members.Jwt is { } held && DateTimeOffset.FromUnixTimeSeconds(held.Expires) > DateTimeOffset.UtcNow.AddSeconds(5)
+            ? GuestChatResult<JwtResponse>.Success(held)
+            : await AskAsync<JwtResponse>(conversationId, MessagingStreamActor.GetJwt.Instance, "getJwt", cancellationToken);
+        if (!token.IsSuccess)
+        {
+            return GuestChatResult<List<WebChatMessage>>.Failure(token.Error!);
+        }
+
+        members.Jwt = token.Value;
+        var newestFirst = new List<WebChatMessage>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AnswerTimeout);
+        try
+        {
+            await foreach (var entry in WebMessagingHistory.NewestFirstAsync(http, endpoints, token.Value!.Jwt, WebMessagingHistory.DefaultPageSize, origin, timeout.Token))
+            {
+                var message = ToMessage(entry, conversationId, memberId: null);
+                newestFirst.Add(message);
+                if (enough(message, newestFirst.Count - 1))
+                {
+                    break;
+                }
+            }
+        }
+        catch (WebMessagingException e)
+        {
+            return GuestChatResult<List<WebChatMessage>>.Failure(FromException(operation, e));
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return GuestChatResult<List<WebChatMessage>>.Failure(Refusal(operation, null, "no.answer", e.Message, FailureKind.OutcomeUnknown));
+        }
+
+        return GuestChatResult<List<WebChatMessage>>.Success(newestFirst);
+    }
 
     /// <inheritdoc />
     public async Task<GuestChatResult<NoContent>> RemoveMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)

@@ -107,6 +107,45 @@ public abstract class DurableConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_web_messaging_chat_resumes_its_session_after_the_service_stops_with_what_was_said_meanwhile_once_and_nothing_sent_twice()
+    {
+        var key = new ConversationKey("durable-wm-1");
+        MessageAccepted firstAccepted;
+        using (var first = await StartServiceAsync(api: GuestApi.WebMessaging))
+        {
+            var conversations = first.Services.GetRequiredService<GuestChatConversations>();
+            await conversations.StartAsync(key, ChatRequests.To(EmulatorDefaults.QueueName, "Durable Guest"));
+            firstAccepted = await conversations.SendMessageAsync(key, "before the restart", clientMessageId: "b-1");
+            await Eventually.TrueAsync(async () => (await conversations.GetStatusAsync(key)).State == ConversationState.Active, "the chat active once the agent spoke", Patience);
+            await first.StopAsync();
+        }
+
+        // While the service is away, the agent speaks (the guest never learns the chat's id at Genesys: it is the only one here).
+        var conversationId = Assert.Single(_emulator.Conversations()).Id;
+        (await _control.PostAsJsonAsync($"/emulator/conversations/{conversationId}/agent/messages", new { body = "said while you were away" })).EnsureSuccessStatusCode();
+
+        using var second = await StartServiceAsync(api: GuestApi.WebMessaging);
+        var resumed = second.Services.GetRequiredService<GuestChatConversations>();
+        await Eventually.TrueAsync(async () => (await resumed.ListAsync()).Conversations.Any(c => c.Key == key), "the chat back in the service", Patience);
+        await Eventually.TrueAsync(async () => (await resumed.GetStatusAsync(key)).State == ConversationState.Active, "the chat active again (its agent read from the history)", Patience);
+        await Eventually.TrueAsync(async () => (await resumed.GetTranscriptAsync(key)).Lines.Any(l => l.Body == "said while you were away"), "the message said meanwhile backfilled", Patience);
+
+        var repeated = await resumed.SendMessageAsync(key, "before the restart", clientMessageId: "b-1");
+        Assert.Equal(firstAccepted.MessageId, repeated.MessageId);
+        var accepted = await resumed.SendMessageAsync(key, "after the restart", clientMessageId: "a-1");
+
+        var transcript = await resumed.GetTranscriptAsync(key);
+        Assert.Single(transcript.Lines, l => l.Body == "said while you were away");
+        Assert.Single(transcript.Lines, l => l.Body == "before the restart" && l.SenderRole == MemberRole.Customer);
+        Assert.Contains(transcript.Lines, l => l.MessageId == accepted.MessageId);
+        var atGenesys = _emulator.Conversation(conversationId)!.Transcript!;
+        Assert.Single(atGenesys, e => e.Body == "before the restart" && e.SenderRole == MemberRole.Customer);
+        Assert.Single(atGenesys, e => e.Body == "after the restart" && e.SenderRole == MemberRole.Customer);
+        Assert.Single(_emulator.Conversations());
+        await second.StopAsync();
+    }
+
+    [Fact]
     public async Task A_long_chat_recovers_from_its_snapshot_with_its_transcript_numbers_and_answers_as_they_were()
     {
         var key = new ConversationKey("durable-long");
@@ -240,10 +279,10 @@ public abstract class DurableConversationTests : IAsyncLifetime
         await service.StopAsync();
     }
 
-    private async Task<IHost> StartServiceAsync(ConversationSettings? settings = null)
+    private async Task<IHost> StartServiceAsync(ConversationSettings? settings = null, GuestApi api = GuestApi.GuestChat)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl) }, settings, journal: _journal);
+        builder.Services.AddGuestChat(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl), Api = api }, settings, journal: _journal);
         var host = builder.Build();
         await host.StartAsync();
         return host;
