@@ -332,7 +332,9 @@ public sealed partial class ConversationActor
                 break;
 
             case GetTranscript:
-                Sender.Tell(new Transcript(_key, [.. _transcript.Lines]));
+                // A line written before its sender was resolved (on Web Messaging an agent's first message comes
+                // with its joining; after a restart, lines come from the journal) gets the role known now.
+                Sender.Tell(new Transcript(_key, [.. _transcript.Lines.Select(l => l.SenderRole is null && _directory.Find(l.SenderId) is { Role: { } role } ? l with { SenderRole = role } : l)]));
                 break;
 
             case GetMessagesSince since:
