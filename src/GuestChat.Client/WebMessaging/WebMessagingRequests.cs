@@ -47,21 +47,7 @@ public static class WebMessagingRequests
     });
 
     /// <summary><c>onMessage</c> with the guest's typing event.</summary>
-    public static byte[] TypingOn(string token, string tracingId) => Write(json =>
-    {
-        Start(json, "onMessage", token, tracingId);
-        json.WriteStartObject("message");
-        json.WriteString("type", "Event");
-        json.WriteStartArray("events");
-        json.WriteStartObject();
-        json.WriteString("eventType", "Typing");
-        json.WriteStartObject("typing");
-        json.WriteString("type", "On");
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndArray();
-        json.WriteEndObject();
-    });
+    public static byte[] TypingOn(string token, string tracingId) => Event(token, tracingId, "Typing", "On");
 
     /// <summary><c>onMessage</c> with a Presence Join event: starts the conversation before the guest says anything (Messenger's "auto start"), so an agent is sought at once.</summary>
     public static byte[] AutoStart(string token, string tracingId) => Presence(token, tracingId, "Join");
@@ -69,15 +55,18 @@ public static class WebMessagingRequests
     /// <summary><c>onMessage</c> with a Presence Clear event: the guest ends and clears the conversation (answered with <c>SessionClearedEvent</c>).</summary>
     public static byte[] ClearConversation(string token, string tracingId) => Presence(token, tracingId, "Clear");
 
-    private static byte[] Presence(string token, string tracingId, string type) => Write(json =>
+    private static byte[] Presence(string token, string tracingId, string type) => Event(token, tracingId, "Presence", type);
+
+    /// <summary><c>onMessage</c> with one event: <c>{eventType, typing|presence: {type}}</c>.</summary>
+    private static byte[] Event(string token, string tracingId, string eventType, string type) => Write(json =>
     {
         Start(json, "onMessage", token, tracingId);
         json.WriteStartObject("message");
         json.WriteString("type", "Event");
         json.WriteStartArray("events");
         json.WriteStartObject();
-        json.WriteString("eventType", "Presence");
-        json.WriteStartObject("presence");
+        json.WriteString("eventType", eventType);
+        json.WriteStartObject(char.ToLowerInvariant(eventType[0]) + eventType[1..]);
         json.WriteString("type", type);
         json.WriteEndObject();
         json.WriteEndObject();
