@@ -216,6 +216,7 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
                     else if (eventType == "Presence" && type == "Join")
                     {
                         session.Conversation.RouteIfNew();
+                        Send(MessengerFrames.Started(request.TracingId, platform.Time.GetUtcNow()));
                     }
                     else if (eventType == "Presence" && type == "Clear")
                     {

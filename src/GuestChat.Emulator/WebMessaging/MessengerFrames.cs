@@ -47,24 +47,12 @@ internal sealed class MessengerFrames : IFrameRenderer
             json.WriteEndArray();
             json.WriteEndObject();
         }),
-        ChatEnded ended => Frame("message", "StructuredMessage", 200, null, json =>
-        {
-            StartMessage(json, Guid.NewGuid().ToString(), ended.Timestamp, "Event", "Outbound", nickname: null);
-            json.WriteStartArray("events");
-            json.WriteStartObject();
-            json.WriteString("eventType", "Presence");
-            json.WriteStartObject("presence");
-            json.WriteString("type", "Disconnect");
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteStartObject("metadata");
-            json.WriteString("readOnly", "true");
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }),
+        ChatEnded ended => Presence("Disconnect", "Outbound", ended.Timestamp, tracingId: null, readOnly: true),
         _ => null,
     };
+
+    /// <summary>The guest's Presence Join (auto start) back, Inbound, with its tracing id: the conversation has started.</summary>
+    public static byte[] Started(string? tracingId, DateTimeOffset at) => Presence("Join", "Inbound", at, tracingId, readOnly: false);
 
     /// <summary><c>SessionResponse</c> to <c>configureSession</c>.</summary>
     public static byte[] SessionConfigured(bool newSession, bool readOnly, bool clearedExistingSession, string? tracingId) =>
@@ -142,6 +130,27 @@ internal sealed class MessengerFrames : IFrameRenderer
 
         json.WriteEndObject();
     }
+
+    private static byte[] Presence(string type, string direction, DateTimeOffset at, string? tracingId, bool readOnly) => Frame("message", "StructuredMessage", 200, tracingId, json =>
+    {
+        StartMessage(json, Guid.NewGuid().ToString(), at, "Event", direction, nickname: null);
+        json.WriteStartArray("events");
+        json.WriteStartObject();
+        json.WriteString("eventType", "Presence");
+        json.WriteStartObject("presence");
+        json.WriteString("type", type);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        if (readOnly)
+        {
+            json.WriteStartObject("metadata");
+            json.WriteString("readOnly", "true");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    });
 
     private static byte[] Text(Conversation conversation, ChatMessage message) =>
         Frame("message", "StructuredMessage", 200, message.TracingId, json => WriteMessage(json, conversation, message, conversation.SenderOf(message)));

@@ -94,6 +94,19 @@ public sealed class WebMessagingProfileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Auto_start_routes_the_chat_before_the_guest_speaks_and_comes_back_inbound()
+    {
+        var (guest, _) = await MessengerGuest.StartAsync(_emulator.Emulator);
+        await using var _ = guest;
+        Assert.Empty(await ConversationsAsync("Queued", "Alerting", "Active"));
+        await guest.SendAsync(WebMessagingRequests.AutoStart(guest.Token, "start-1"));
+        var (raw, started) = await guest.NextAsync<StructuredMessageFrame>();
+        AssertShape(Golden.PresenceJoin, raw["body"]!["events"]![0]!);
+        Assert.True(started is { TracingId: "start-1", Message.IsInbound: true });
+        await Eventually.TrueAsync(async () => (await ConversationsAsync("Active")).Count == 1, "an agent on the chat", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_third_message_within_a_second_is_refused_with_4029_and_goes_once_the_second_has_passed()
     {
         var (guest, _) = await MessengerGuest.StartAsync(_emulator.Emulator);
@@ -297,6 +310,7 @@ public sealed class WebMessagingProfileTests : IAsyncLifetime
     {
         public const string OutboundText = """{"type":"message","class":"StructuredMessage","code":200,"body":{"direction":"Outbound","id":"msg_id","channel":{"time":"some_time","type":"Private"},"type":"Text","text":"Hi","originatingEntity":"Human"}}""";
         public const string TypingOn = """{"eventType": "Typing","typing": {"type": "On","duration": 5000}}""";
+        public const string PresenceJoin = """{"eventType":"Presence","presence":{"type":"Join"}}""";
         public const string PresenceDisconnect = """{"eventType":"Presence","presence":{"type":"Disconnect"}}""";
         public const string Echo = """{"type":"response","class":"StructuredMessage","code":200,"body":{"text":"ping","type":"Text","direction":"Inbound","id":"echo_id"}, "tracingId":"SGVhbHRoQ2hlY2tNZXNzYWdlSWQ=" }""";
         public const string Jwt = """{"type":"response","class":"JwtResponse","code":200,"body":{"jwt":"some_jwt","exp":333}}""";
