@@ -361,6 +361,9 @@ public sealed class MessagingMembers
     /// <summary>The session's JWT for the history endpoint, the last one the socket gave (it outlives the socket).</summary>
     public JwtResponse? Jwt { get; set; }
 
+    /// <summary>When the guest's typing indicator last went.</summary>
+    public DateTimeOffset? LastTyping { get; set; }
+
     /// <summary>Whether the conversation was seen to end (its members are then forgotten with its socket).</summary>
     public bool Over { get; set; }
 

@@ -114,9 +114,20 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
         }
     }
 
+    /// <summary>How far apart typing indicators go on this API (Genesys's transport sends them at least 5 s apart); one sooner is taken and not sent.</summary>
+    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(5);
+
     /// <inheritdoc />
     public async Task<GuestChatResult<WebChatTyping>> SendTypingAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)
     {
+        var members = MembersOf(conversationId);
+        var now = DateTimeOffset.UtcNow;
+        if (members.LastTyping is { } last && now - last < TypingInterval)
+        {
+            return GuestChatResult<WebChatTyping>.Success(new WebChatTyping { Id = Guid.NewGuid().ToString(), Sender = new WebChatMemberInfo { Id = memberId }, Timestamp = now });
+        }
+
+        members.LastTyping = now;
         var typed = await AskAsync<MessagingStreamActor.Typed>(conversationId, MessagingStreamActor.SendTyping.Instance, "onMessage typing", cancellationToken);
         return typed.IsSuccess
             ? GuestChatResult<WebChatTyping>.Success(new WebChatTyping { Id = Guid.NewGuid().ToString(), Sender = new WebChatMemberInfo { Id = memberId }, Timestamp = DateTimeOffset.UtcNow })

@@ -25,6 +25,25 @@ internal sealed class MessagingSession(string token, DeploymentOptions deploymen
     /// <summary>When the session ends whatever happens in it; its token is answered 4006 from then on.</summary>
     public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
+    /// <summary>Tells the session's open sockets, when it expires, with <c>SessionExpiredEvent</c>, and closes them.</summary>
+    public ITimer? Expiry { get; set; }
+
+    /// <summary>The session has expired: every socket of it hears so and closes.</summary>
+    public void Expire()
+    {
+        MessagingSocket[] sockets;
+        lock (_gate)
+        {
+            sockets = [.. _sockets];
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.Send(MessengerFrames.Event("response", "SessionExpiredEvent"));
+            socket.CloseNormally();
+        }
+    }
+
     /// <summary>The conversation has ended: history can be read, nothing sent, until <c>startNew</c>.</summary>
     public bool ReadOnly => Conversation.Phase == ChatPhase.Ended;
 

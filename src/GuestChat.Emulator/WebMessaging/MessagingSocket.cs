@@ -167,7 +167,10 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
         var session = platform.MessagingSessions.GetOrAdd(request.Token!, token =>
         {
             started = true;
-            return new MessagingSession(token, deployment, platform.CreateForMessaging(deployment), platform.Time.GetUtcNow() + platform.Options.Timing.MessagingSessionLifetime);
+            var lifetime = platform.Options.Timing.MessagingSessionLifetime;
+            var created = new MessagingSession(token, deployment, platform.CreateForMessaging(deployment), platform.Time.GetUtcNow() + lifetime);
+            created.Expiry = platform.Time.CreateTimer(static state => ((MessagingSession)state!).Expire(), created, lifetime, Timeout.InfiniteTimeSpan);
+            return created;
         });
         if (Expired(session, request))
         {

@@ -97,6 +97,28 @@ public sealed class WebMessagingConversationTests : TestKit, IAsyncLifetime
         Assert.Equal(1, _emulator.Counters[Emulator.Control.EmulatorCounter.ChatsCreated]);
     }
 
+    [Fact]
+    public async Task The_guests_typing_goes_at_most_every_five_seconds_as_on_genesyss_transport()
+    {
+        var (key, conversation, _) = StartConversation();
+        ExpectMsg<Started>(Patience);
+        conversation.Tell(new SendTyping(key));
+        ExpectMsg<CommandAccepted>(Patience);
+        await Eventually.TrueAsync(() => Task.FromResult(_emulator.Counters[Emulator.Control.EmulatorCounter.GuestTyping] == 1), "the first typing at Genesys", Patience);
+
+        // Past the conversation's own 3 s window, inside this API's 5 s: taken, not sent.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        conversation.Tell(new SendTyping(key));
+        ExpectMsg<CommandAccepted>(Patience);
+        await Task.Delay(TimeSpan.FromSeconds(0.5));
+        Assert.Equal(1, _emulator.Counters[Emulator.Control.EmulatorCounter.GuestTyping]);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        conversation.Tell(new SendTyping(key));
+        ExpectMsg<CommandAccepted>(Patience);
+        await Eventually.TrueAsync(() => Task.FromResult(_emulator.Counters[Emulator.Control.EmulatorCounter.GuestTyping] == 2), "the next typing once 5 s have passed", Patience);
+    }
+
     private (ConversationKey Key, IActorRef Conversation, TestProbe Events) StartConversation()
     {
         var key = new ConversationKey($"wm-{Guid.NewGuid():N}");

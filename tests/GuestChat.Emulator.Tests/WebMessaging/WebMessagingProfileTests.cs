@@ -213,7 +213,7 @@ public sealed class WebMessagingProfileTests : IAsyncLifetime
     {
         await using var emulator = await TestEmulator.StartAsync(o =>
         {
-            o.Timing.MessagingSessionLifetime = TimeSpan.FromSeconds(1.5);
+            o.Timing.MessagingSessionLifetime = TimeSpan.FromSeconds(5);
             o.Timing.GraceWindow = TimeSpan.FromMilliseconds(200);
         });
         var (guest, _) = await MessengerGuest.StartAsync(emulator.Emulator);
@@ -227,9 +227,16 @@ public sealed class WebMessagingProfileTests : IAsyncLifetime
         await using var _ = back;
         Assert.True(resumed is { NewSession: false, ReadOnly: false });
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        await back.SendAsync(WebMessagingRequests.SendText(back.Token, "still there?", "x-2"));
-        var (raw, _) = await back.NextAsync<ErrorResponse>();
+        // At its end the open socket hears SessionExpiredEvent and is closed; the token is answered 4006 from then on.
+        var (expiredRaw, expired) = await back.NextAsync<SessionEvent>();
+        AssertShape("""{"type": "response","class": "SessionExpiredEvent","code": 200,"body": {}}""", expiredRaw);
+        Assert.Equal("response", expiredRaw["type"]!.GetValue<string>());
+        Assert.Equal("SessionExpiredEvent", expired.Class);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await back.ClosedAsync());
+
+        await using var late = await MessengerGuest.ConnectAsync(emulator.Emulator, back.Token);
+        await late.SendAsync(WebMessagingRequests.ConfigureSession(late.Token, EmulatorDefaults.DeploymentId));
+        var (raw, _) = await late.NextAsync<ErrorResponse>();
         AssertShape("""{"type": "response","class": "string","code": 4006,"body": "session expired error message"}""", raw);
         Assert.Equal(4006, raw["code"]!.GetValue<int>());
     }
