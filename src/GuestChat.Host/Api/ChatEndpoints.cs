@@ -84,7 +84,8 @@ internal static class ChatEndpoints
 
             // The broker is reported, not required: the chats go on without it (and catch its events up).
             var broker = amqp.Value.Enabled ? (services.GetRequiredService<AmqpMetrics>().Connected ? "connected" : "unreachable") : null;
-            return Results.Json(new { status = "healthy", chats = list.Conversations.Count, target = emulator.Environment.ToString(), embedded = emulator.Emulator is not null, amqp = broker, chatsHere = here, cluster }, ApiJson.Options);
+            var transport = services.GetRequiredService<IOptions<TargetOptions>>().Value.Transport == GuestChat.Client.GuestApi.WebMessaging ? "webmessaging" : "guestchat";
+            return Results.Json(new { status = "healthy", chats = list.Conversations.Count, target = emulator.Environment.ToString(), transport, embedded = emulator.Emulator is not null, amqp = broker, chatsHere = here, cluster }, ApiJson.Options);
         }
         catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && !cancellationToken.IsCancellationRequested)
         {

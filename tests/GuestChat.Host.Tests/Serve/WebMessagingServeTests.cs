@@ -40,6 +40,7 @@ public sealed class WebMessagingServeTests : IAsyncLifetime
     [Fact]
     public async Task The_http_api_drives_a_web_messaging_chat_as_it_drives_a_guest_chat()
     {
+        Assert.Equal("webmessaging", (await _http.GetFromJsonAsync<JsonObject>("/healthz"))!["transport"]!.GetValue<string>());
         var created = await _http.PostAsync("/chats", Json("""{"key":"wm-1","memberInfo":{"displayName":"Messenger Guest"}}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await ChatStates.WaitForAsync(_http, "wm-1", "Queued", Patience);
