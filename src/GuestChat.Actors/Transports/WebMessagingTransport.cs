@@ -26,7 +26,7 @@ namespace GuestChat.Actors.Transports;
 /// A refusal keeps guest chat's meaning: 4029 is waited out and sent again (it was not taken), a socket lost
 /// before the answer is an unknown outcome (looked for in the history before any resend), 4011/4013/4020 are final.
 /// </summary>
-public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpClient http, string? origin = null) : IGuestChatClient, IEventStreamFactory
+public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpClient http, string? origin = null, GuestChat.Client.Http.ClientCounters? counters = null) : IGuestChatClient, IEventStreamFactory
 {
     /// <summary>How long a request through the socket waits for its answer.</summary>
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
@@ -217,14 +217,14 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
         }
         catch (WebMessagingException e)
         {
-            return GuestChatResult<List<WebChatMessage>>.Failure(FromException(operation, e));
+            return Counted(GuestChatResult<List<WebChatMessage>>.Failure(FromException(operation, e)));
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return GuestChatResult<List<WebChatMessage>>.Failure(Refusal(operation, null, "no.answer", e.Message, FailureKind.OutcomeUnknown));
+            return Counted(GuestChatResult<List<WebChatMessage>>.Failure(Refusal(operation, null, "no.answer", e.Message, FailureKind.OutcomeUnknown)));
         }
 
-        return GuestChatResult<List<WebChatMessage>>.Success(newestFirst);
+        return Counted(GuestChatResult<List<WebChatMessage>>.Success(newestFirst));
     }
 
     /// <inheritdoc />
@@ -296,7 +296,9 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
             {
                 try
                 {
-                    return GuestChatResult<T>.Success(await socket.Ask<T>(request, AnswerTimeout, cancellationToken));
+                    var answer = await socket.Ask<T>(request, AnswerTimeout, cancellationToken);
+                    counters?.Count(null);
+                    return GuestChatResult<T>.Success(answer);
                 }
                 catch (WebMessagingException e) when (!e.Sent)
                 {
@@ -304,11 +306,11 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
                 }
                 catch (WebMessagingException e)
                 {
-                    return GuestChatResult<T>.Failure(FromException(operation, e));
+                    return Counted(GuestChatResult<T>.Failure(FromException(operation, e)));
                 }
                 catch (Exception e) when (e is AskTimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    return GuestChatResult<T>.Failure(Refusal(operation, null, "no.answer", "No answer came through the socket", FailureKind.OutcomeUnknown));
+                    return Counted(GuestChatResult<T>.Failure(Refusal(operation, null, "no.answer", "No answer came through the socket", FailureKind.OutcomeUnknown)));
                 }
             }
 
@@ -319,6 +321,13 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
+    }
+
+    /// <summary>A request's outcome counted with the host's other requests (the service's request metrics).</summary>
+    private GuestChatResult<T> Counted<T>(GuestChatResult<T> result)
+    {
+        counters?.Count(result.Error);
+        return result;
     }
 
     private static GuestChatError FromException(string operation, WebMessagingException e) => e.Code switch

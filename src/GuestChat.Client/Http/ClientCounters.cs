@@ -28,7 +28,8 @@ public sealed class ClientCounters
 
     internal void CountShed() => Interlocked.Increment(ref _shed);
 
-    internal void Count(GuestChatError? error)
+    /// <summary>Counts one attempt and how it ended (null: answered); the transports that speak for the same host (Web Messaging's) count theirs here too.</summary>
+    public void Count(GuestChatError? error)
     {
         Interlocked.Increment(ref _attempts);
         switch (error?.Status)

@@ -39,8 +39,8 @@ internal sealed class ServiceMetrics
         _agentJoinWait = metrics.CreateHistogram("guestchat_agent_join_wait_seconds", "From a chat's creation to its first connected agent.",
             new HistogramConfiguration { Buckets = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600] });
         _eventStreams = metrics.CreateGauge("guestchat_event_stream_clients", "Open server-sent-events streams.");
-        var attempts = metrics.CreateCounter("guestchat_client_requests_total", "HTTP attempts to the guest chat API, retries included.");
-        var throttled = metrics.CreateCounter("guestchat_client_throttled_total", "Answers that were 429 Too Many Requests.");
+        var attempts = metrics.CreateCounter("guestchat_client_requests_total", "Requests to Genesys, retries included: guest chat HTTP calls, or Web Messaging requests on the chats' sockets and history reads.");
+        var throttled = metrics.CreateCounter("guestchat_client_throttled_total", "Answers that were 429 Too Many Requests (on Web Messaging, 4029).");
         var serverErrors = metrics.CreateCounter("guestchat_client_server_errors_total", "Answers that were 5xx.");
         var noAnswer = metrics.CreateCounter("guestchat_client_no_answer_total", "Attempts that timed out or whose connection failed.");
         var shed = metrics.CreateCounter("guestchat_client_shed_total", "Typing indicators dropped after waiting too long for the request budget.");

@@ -131,14 +131,7 @@ public sealed record RunReport
         text.AppendLine(ci, $"Latency:   agent reply p50 {LatencyP50Ms:F0} ms, p95 {LatencyP95Ms:F0} ms, p99 {LatencyP99Ms:F0} ms (includes the agent's think and typing time)");
         text.AppendLine(ci, $"Set-up:    start to agent connected p50 {SetupP50Ms:F0} ms, p95 {SetupP95Ms:F0} ms");
         text.AppendLine(ci, $"Sockets:   {Reconnects} reconnects; at most {PeakActiveChats} chats live at once");
-        if (Transport == "webmessaging")
-        {
-            text.AppendLine("Requests:  through each chat's own socket (Web Messaging); the guest chat API was not used");
-        }
-        else
-        {
-            text.AppendLine(ci, $"Requests:  {Requests} to the API, {Throttled} answered 429; busiest {BusiestWindowSeconds} s at {BusiestRequestsPerSecond:F1} requests/s");
-        }
+        text.AppendLine(ci, $"Requests:  {Requests} to the API{(Transport == "webmessaging" ? " (Web Messaging: on the chats' sockets, and history reads)" : "")}, {Throttled} answered 429; busiest {BusiestWindowSeconds} s at {BusiestRequestsPerSecond:F1} requests/s");
         var memory = MemoryPerChatBytes is { } perChat
             ? string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB, {perChat / 1024.0:F1} KiB per live chat when most were live (the service alone)")
             : string.Create(ci, $"Memory:    peak {PeakMemoryBytes / 1048576.0:F1} MiB with the emulator in this process; per chat not measured (--emulator process measures the service alone)");
