@@ -361,6 +361,9 @@ public sealed class MessagingMembers
     /// <summary>The session's JWT for the history endpoint, the last one the socket gave (it outlives the socket).</summary>
     public JwtResponse? Jwt { get; set; }
 
+    /// <summary>The deployment the chat's sessions open on (for a request that must go while its socket is down).</summary>
+    public string? DeploymentId { get; set; }
+
     /// <summary>When the guest's typing indicator last went.</summary>
     public DateTimeOffset? LastTyping { get; set; }
 

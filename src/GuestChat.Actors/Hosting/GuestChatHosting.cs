@@ -37,7 +37,7 @@ public static class GuestChatHosting
             // Web Messaging is given to conversations behind the same requests-and-socket pair as guest chat.
             var options = client(provider);
             return options.Api == GuestApi.WebMessaging
-                ? new WebMessagingTransport(WebMessagingEndpoints.From(options.Environment), provider.GetRequiredService<GuestChatClient>().Http, options.Origin, provider.GetRequiredService<GuestChatClient>().Counters)
+                ? new WebMessagingTransport(WebMessagingEndpoints.From(options.Environment), provider.GetRequiredService<GuestChatClient>().Http, options.Origin, provider.GetRequiredService<GuestChatClient>().Counters, options.Retry)
                 : provider.GetRequiredService<GuestChatClient>();
         });
         services.AddSingleton<GuestChatConversations>();

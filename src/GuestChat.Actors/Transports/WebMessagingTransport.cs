@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.WebSockets;
 using Akka.Actor;
 using GuestChat.Actors.EventStreams;
 using GuestChat.Client;
@@ -26,13 +27,12 @@ namespace GuestChat.Actors.Transports;
 /// A refusal keeps guest chat's meaning: 4029 is waited out and sent again (it was not taken), a socket lost
 /// before the answer is an unknown outcome (looked for in the history before any resend), 4011/4013/4020 are final.
 /// </summary>
-public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpClient http, string? origin = null, GuestChat.Client.Http.ClientCounters? counters = null) : IGuestChatClient, IEventStreamFactory
+public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpClient http, string? origin = null, GuestChat.Client.Http.ClientCounters? counters = null, GuestChat.Client.Http.RetryOptions? retry = null) : IGuestChatClient, IEventStreamFactory
 {
+    private readonly GuestChat.Client.Http.RetryOptions _retry = retry ?? new GuestChat.Client.Http.RetryOptions();
+
     /// <summary>How long a request through the socket waits for its answer.</summary>
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>How many times a text refused by the rate limit is sent again after waiting.</summary>
-    public const int RateLimitAttempts = 5;
 
     /// <summary>How much of the history a member refresh reads for the agents and bots who spoke.</summary>
     public const int HistoryForMembers = 100;
@@ -70,6 +70,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     {
         var socket = address.Reveal();
         var deploymentId = System.Web.HttpUtility.ParseQueryString(socket.Query)["deploymentId"] ?? "";
+        MembersOf(conversationId).DeploymentId = deploymentId;
         var target = new MessagingTarget(endpoints, deploymentId, jwt, origin, conversationId, memberId)
         {
             Members = MembersOf(conversationId),
@@ -97,12 +98,14 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     {
         const string operation = "onMessage";
         var tracingId = Guid.NewGuid().ToString();
+        var started = DateTimeOffset.UtcNow;
         for (var attempt = 1; ; attempt++)
         {
             var answer = await AskAsync<MessagingStreamActor.TextTaken>(conversationId, new MessagingStreamActor.SendText(message.Body ?? "", tracingId), operation, cancellationToken);
-            if (answer.Error is { Code: "4029", RetryAfter: { } wait } && attempt < RateLimitAttempts)
+            if (answer.Error is { Code: "4029", RetryAfter: { } wait } && DateTimeOffset.UtcNow + wait - started < _retry.MaxElapsed)
             {
-                // Refused by the rate limit: certainly not taken, so it goes again once the limit allows.
+                // Refused by the rate limit: certainly not taken, so it goes again once the limit allows, for as
+                // long as the client's retries may take (its MaxElapsed), however many refusals that is.
                 await Task.Delay(wait, cancellationToken);
                 tracingId = Guid.NewGuid().ToString();
                 continue;
@@ -227,11 +230,60 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
         return Counted(GuestChatResult<List<WebChatMessage>>.Success(newestFirst));
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Leaves: a Presence Clear, which ends the conversation. Through the chat's socket when it is open; else (a
+    /// conversation that is leaving does not reconnect: on guest chat leaving needs no socket) through a session
+    /// of its own, opened with the chat's token for this and closed after.
+    /// </summary>
     public async Task<GuestChatResult<NoContent>> RemoveMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)
     {
-        var cleared = await AskAsync<MessagingStreamActor.Cleared>(conversationId, MessagingStreamActor.ClearConversation.Instance, "onMessage clear", cancellationToken);
-        return cleared.IsSuccess ? GuestChatResult<NoContent>.Success(default) : GuestChatResult<NoContent>.Failure(cleared.Error!);
+        const string operation = "onMessage clear";
+        if (_sockets.TryGetValue(conversationId, out var socket))
+        {
+            try
+            {
+                await socket.Ask<MessagingStreamActor.Cleared>(MessagingStreamActor.ClearConversation.Instance, AnswerTimeout, cancellationToken);
+                return Counted(GuestChatResult<NoContent>.Success(default));
+            }
+            catch (WebMessagingException e) when (e.Sent)
+            {
+                return Counted(GuestChatResult<NoContent>.Failure(FromException(operation, e)));
+            }
+            catch (Exception e) when (e is WebMessagingException or AskTimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Not sent (the socket had just gone, or its actor had stopped): through a session of its own.
+            }
+        }
+
+        if (MembersOf(conversationId).DeploymentId is not { } deploymentId)
+        {
+            return Counted(GuestChatResult<NoContent>.Failure(Refusal(operation, null, "socket.closed", "The chat's socket never opened", FailureKind.OutcomeUnknown)));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AnswerTimeout);
+        try
+        {
+            await using var session = await WebMessagingSession.OpenAsync(endpoints, deploymentId, jwt.Reveal(), origin: origin, cancellationToken: timeout.Token);
+            await session.ClearConversationAsync(timeout.Token);
+            await foreach (var frame in session.Frames.ReadAllAsync(timeout.Token))
+            {
+                if (frame is SessionEvent { Class: "SessionClearedEvent" } || (frame is StructuredMessageFrame { Message.EndsConversation: true }))
+                {
+                    return Counted(GuestChatResult<NoContent>.Success(default));
+                }
+            }
+
+            return Counted(GuestChatResult<NoContent>.Failure(Refusal(operation, null, "socket.closed", "The session closed before the clear was answered", FailureKind.OutcomeUnknown)));
+        }
+        catch (WebMessagingException e)
+        {
+            return Counted(GuestChatResult<NoContent>.Failure(FromException(operation, e)));
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return Counted(GuestChatResult<NoContent>.Failure(Refusal(operation, null, "no.answer", e.Message, FailureKind.OutcomeUnknown)));
+        }
     }
 
     /// <inheritdoc />

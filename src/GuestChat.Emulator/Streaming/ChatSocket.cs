@@ -17,6 +17,7 @@ internal abstract class ChatSocket
     private readonly Action _abort;
     private readonly EmulatorCounters _counters;
     private readonly Channel<byte[]> _outbox;
+    private bool _ended;
 
     protected ChatSocket(WebSocket socket, Action abort, EmulatorCounters counters, int outboxLimit, DateTimeOffset openedAt)
     {
@@ -59,18 +60,38 @@ internal abstract class ChatSocket
         if (_outbox.Writer.TryComplete())
         {
             _counters.Increment(EmulatorCounter.SocketsSlowConsumer);
-            _abort();
+            Abort();
         }
     }
 
     /// <summary>Sends what is queued, then closes with 1000.</summary>
     public void CloseNormally() => _outbox.Writer.TryComplete();
 
-    /// <summary>Drops the connection without a close handshake, as a network failure would.</summary>
+    /// <summary>Drops the connection without a close handshake, as a network failure would (nothing, once its request has ended).</summary>
     public void Drop()
     {
         _outbox.Writer.TryComplete();
-        _abort();
+        Abort();
+    }
+
+    /// <summary>The request ended: the socket is gone, and dropping it now does nothing.</summary>
+    public void Ended() => Volatile.Write(ref _ended, true);
+
+    private void Abort()
+    {
+        if (Volatile.Read(ref _ended))
+        {
+            return;
+        }
+
+        try
+        {
+            _abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request ended between the check and the abort: nothing to drop.
+        }
     }
 
     /// <summary>Runs until the socket is closed by either side or dropped.</summary>
@@ -88,7 +109,7 @@ internal abstract class ChatSocket
         // We closed: give the guest a moment to answer the close, then let the connection go.
         if (await Task.WhenAny(receiving, Task.Delay(CloseHandshakeTimeout, cancellationToken)).ConfigureAwait(false) != receiving)
         {
-            _abort();
+            Abort();
         }
 
         await receiving.ConfigureAwait(false);

@@ -53,6 +53,7 @@ internal static class EventStreamEndpoint
         {
             conversation.Detach(socket);
             platform.Sockets.Remove(socket);
+            socket.Ended();
             platform.Counters.SocketClosed();
         }
     }

@@ -169,6 +169,7 @@ internal static class WebMessagingEndpoint
         {
             socket.Leave();
             platform.Sockets.Remove(socket);
+            socket.Ended();
             platform.Counters.SocketClosed();
         }
     }
