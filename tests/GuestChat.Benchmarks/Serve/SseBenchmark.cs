@@ -76,7 +76,9 @@ internal static class SseBenchmark
             var delivered = new long[1];
             var bySecond = new SortedDictionary<long, List<double>>();
             using var reading = new CancellationTokenSource();
-            var reader = ReadEventsAsync(http, latencies, delivered, bySecond, reading.Token);
+            var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var reader = ReadEventsAsync(http, latencies, delivered, bySecond, live, reading.Token);
+            await live.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
             // How long a reader that has just connected waits for its first message, then the steady state.
             var connected = Stopwatch.StartNew();
@@ -181,7 +183,7 @@ internal static class SseBenchmark
     }
 
     /// <summary>Reads <c>GET /events</c> and times every agent message event from its timestamp.</summary>
-    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder[] latencies, long[] delivered, SortedDictionary<long, List<double>> bySecond, CancellationToken cancellationToken)
+    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder[] latencies, long[] delivered, SortedDictionary<long, List<double>> bySecond, TaskCompletionSource connected, CancellationToken cancellationToken)
     {
         try
         {
@@ -191,7 +193,12 @@ internal static class SseBenchmark
             var name = "";
             while (await stream.ReadLineAsync(cancellationToken) is { } line)
             {
-                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                if (line.StartsWith(": connected", StringComparison.Ordinal))
+                {
+                    // The service has taken its place in the journal: what is written from now on comes to this reader.
+                    connected.TrySetResult();
+                }
+                else if (line.StartsWith("event: ", StringComparison.Ordinal))
                 {
                     name = line["event: ".Length..];
                 }
