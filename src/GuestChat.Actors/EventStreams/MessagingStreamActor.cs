@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using GuestChat.Client.Authentication;
@@ -24,7 +22,7 @@ namespace GuestChat.Actors.EventStreams;
 /// </summary>
 /// <remarks>
 /// Members have no ids on this API: an agent or bot is known by its nickname, and gets an id made from it
-/// (<see cref="MemberIdOf"/>), the same on every socket and after a restart.
+/// (<see cref="MessagingChat.MemberIdOf"/>), the same on every socket and after a restart.
 /// </remarks>
 public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
 {
@@ -63,13 +61,6 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
     /// <summary>Props for one incarnation of a chat's Web Messaging socket.</summary>
     public static Props Props(MessagingTarget target, int incarnation) => Akka.Actor.Props.Create(() => new MessagingStreamActor(target, incarnation));
 
-    /// <summary>The id a member known only by its nickname gets on this API (an agent; a bot or flow is the workflow).</summary>
-    public static string MemberIdOf(MemberRole role, string? nickname)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"web-messaging:{role}:{nickname}"));
-        return new Guid(hash.AsSpan(0, 16)).ToString();
-    }
-
     /// <inheritdoc />
     protected override void PreStart()
     {
@@ -102,13 +93,13 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
         Tell(new MemberChangeEvent(_target.ConversationId, _target.GuestMemberId, session.Session.ReadOnly ? MemberState.Disconnected : MemberState.Connected, DateTimeOffset.UtcNow, null));
         Timers.StartPeriodicTimer("echo", EchoDue.Instance, EchoInterval);
         // The history's JWT, fetched while the socket is up: a send whose answer the socket lost is looked for with it.
-        var members = _target.Members;
+        var chat = _target.Chat;
         session.GetJwtAsync(_stop.Token).ContinueWith(
             jwt =>
             {
-                if (jwt.IsCompletedSuccessfully && members is not null)
+                if (jwt.IsCompletedSuccessfully && chat is not null)
                 {
-                    members.Jwt = jwt.Result;
+                    chat.Jwt = jwt.Result;
                 }
             },
             CancellationToken.None,
@@ -170,7 +161,7 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
 
     private void OnMessage(StructuredMessage message)
     {
-        var at = DateTimeOffset.TryParse(message.Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) ? time : DateTimeOffset.UtcNow;
+        var at = message.SentAt ?? DateTimeOffset.UtcNow;
         if (message.EndsConversation)
         {
             Tell(new MemberChangeEvent(_target.ConversationId, _target.GuestMemberId, MemberState.Disconnected, at, null));
@@ -187,11 +178,10 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var role = string.Equals(message.OriginatingEntity, "Bot", StringComparison.Ordinal) ? MemberRole.Workflow : MemberRole.Agent;
         switch (message.Type)
         {
             case "Text" or "Structured" when message.Id is { } id:
-                var sender = Join(role, message.SenderNickname, at);
+                var sender = Join(message, at);
                 Tell(new MessageEvent(_target.ConversationId, id, sender, message.Text ?? "", BodyType.Standard, at, null));
                 break;
 
@@ -211,10 +201,10 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The member's id; its first appearance is told as its joining.</summary>
-    private string Join(MemberRole role, string? nickname, DateTimeOffset at)
+    private string Join(StructuredMessage message, DateTimeOffset at)
     {
-        var id = MemberIdOf(role, nickname);
-        _target.Members?.Saw(id, role, nickname);
+        var (id, role) = MessagingChat.SenderOf(message);
+        _target.Chat?.Saw(id, role, message.SenderNickname);
         if (_joined.TryAdd(id, role))
         {
             Tell(new MemberChangeEvent(_target.ConversationId, id, MemberState.Connected, at, null));
@@ -262,9 +252,9 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
 
     private void Tell(StreamEvent streamEvent)
     {
-        if (streamEvent is MemberChangeEvent { State: MemberState.Disconnected } gone && gone.MemberId == _target.GuestMemberId && _target.Members is { } members)
+        if (streamEvent is MemberChangeEvent { State: MemberState.Disconnected } gone && gone.MemberId == _target.GuestMemberId && _target.Chat is { } chat)
         {
-            members.Over = true;
+            chat.Over = true;
         }
 
         Context.Parent.Tell(new FrameReceived(_incarnation, streamEvent));
@@ -346,36 +336,6 @@ public sealed record MessagingTarget(WebMessagingEndpoints Endpoints, string Dep
     /// <summary>Called when the socket actor stops (its transport forgets it).</summary>
     public Action<IActorRef>? Stopped { get; init; }
 
-    /// <summary>Where the members it meets are written down for the chat's transport (which answers member look-ups from it); none in a test of the socket alone.</summary>
-    public MessagingMembers? Members { get; init; }
-}
-
-/// <summary>
-/// What a Web Messaging chat's socket learns for its transport: the members met (agents and bots, known by
-/// nickname; this API has no member look-ups) and the history's JWT.
-/// </summary>
-public sealed class MessagingMembers
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (MemberRole Role, string? Nickname)> _seen = new(StringComparer.Ordinal);
-
-    /// <summary>The session's JWT for the history endpoint, the last one the socket gave (it outlives the socket).</summary>
-    public JwtResponse? Jwt { get; set; }
-
-    /// <summary>The deployment the chat's sessions open on (for a request that must go while its socket is down).</summary>
-    public string? DeploymentId { get; set; }
-
-    /// <summary>When the guest's typing indicator last went.</summary>
-    public DateTimeOffset? LastTyping { get; set; }
-
-    /// <summary>Whether the conversation was seen to end (its members are then forgotten with its socket).</summary>
-    public bool Over { get; set; }
-
-    /// <summary>Notes a member met in a message.</summary>
-    public void Saw(string id, MemberRole role, string? nickname) => _seen[id] = (role, nickname);
-
-    /// <summary>A member met before, if any.</summary>
-    public (MemberRole Role, string? Nickname)? Find(string id) => _seen.TryGetValue(id, out var member) ? member : null;
-
-    /// <summary>Every member met.</summary>
-    public IReadOnlyList<(string Id, MemberRole Role, string? Nickname)> All => [.. _seen.Select(pair => (pair.Key, pair.Value.Role, pair.Value.Nickname))];
+    /// <summary>What the socket learns for the chat's transport (members met, the history's JWT, the end); none in a test of the socket alone.</summary>
+    public MessagingChat? Chat { get; init; }
 }

@@ -37,12 +37,15 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <summary>How much of the history a member refresh reads for the agents and bots who spoke.</summary>
     public const int HistoryForMembers = 100;
 
+    /// <summary>How long a chat without a socket is remembered (far longer than a conversation tries to reconnect).</summary>
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(30);
+
     /// <summary>How long a request that could not leave (no socket open) waits for the conversation's reconnect before it is refused.</summary>
     public static readonly TimeSpan SocketWait = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentDictionary<string, IActorRef> _sockets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, MessagingMembers> _members = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _guests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MessagingChat> _chats = new(StringComparer.Ordinal);
+    private long _lastSweep;
 
     /// <inheritdoc />
     public Task<GuestChatResult<CreateWebChatConversationResponse>> CreateConversationAsync(CreateWebChatConversationRequest request, CancellationToken cancellationToken)
@@ -68,28 +71,29 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <inheritdoc />
     public IActorRef Open(IActorContext context, EventStreamAddress address, int incarnation, string conversationId, string memberId, GuestJwt jwt)
     {
-        var socket = address.Reveal();
-        var deploymentId = System.Web.HttpUtility.ParseQueryString(socket.Query)["deploymentId"] ?? "";
-        MembersOf(conversationId).DeploymentId = deploymentId;
+        SweepForgotten();
+        var deploymentId = System.Web.HttpUtility.ParseQueryString(address.Reveal().Query)["deploymentId"] ?? "";
+        var chat = _chats.GetOrAdd(conversationId, _ => new MessagingChat(memberId));
+        chat.DeploymentId = deploymentId;
+        chat.SocketGoneAt = null;
         var target = new MessagingTarget(endpoints, deploymentId, jwt, origin, conversationId, memberId)
         {
-            Members = MembersOf(conversationId),
+            Chat = chat,
             Stopped = stopped =>
             {
-                // The socket is forgotten with it (a reconnect opens a new one); the chat's members too once it has
-                // ended, so a service does not keep every chat it had (while it lives they answer the look-ups
-                // after a reconnect).
-                if (_sockets.TryRemove(new KeyValuePair<string, IActorRef>(conversationId, stopped))
-                    && _members.TryGetValue(conversationId, out var members) && members.Over)
+                // The socket is forgotten with it (a reconnect opens a new one); the chat too once it has ended.
+                if (_sockets.TryRemove(new KeyValuePair<string, IActorRef>(conversationId, stopped)))
                 {
-                    _guests.TryRemove(conversationId, out _);
-                    _members.TryRemove(conversationId, out _);
+                    chat.SocketGoneAt = DateTimeOffset.UtcNow;
+                    if (chat.Over)
+                    {
+                        _chats.TryRemove(new KeyValuePair<string, MessagingChat>(conversationId, chat));
+                    }
                 }
             },
         };
         var stream = context.ActorOf(MessagingStreamActor.Props(target, incarnation), $"messaging-{incarnation}");
         _sockets[conversationId] = stream;
-        _guests[conversationId] = memberId;
         return stream;
     }
 
@@ -123,14 +127,14 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <inheritdoc />
     public async Task<GuestChatResult<WebChatTyping>> SendTypingAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)
     {
-        var members = MembersOf(conversationId);
+        var chat = ChatOf(conversationId);
         var now = DateTimeOffset.UtcNow;
-        if (members.LastTyping is { } last && now - last < TypingInterval)
+        if (chat.LastTyping is { } last && now - last < TypingInterval)
         {
             return GuestChatResult<WebChatTyping>.Success(new WebChatTyping { Id = Guid.NewGuid().ToString(), Sender = new WebChatMemberInfo { Id = memberId }, Timestamp = now });
         }
 
-        members.LastTyping = now;
+        chat.LastTyping = now;
         var typed = await AskAsync<MessagingStreamActor.Typed>(conversationId, MessagingStreamActor.SendTyping.Instance, "onMessage typing", cancellationToken);
         return typed.IsSuccess
             ? GuestChatResult<WebChatTyping>.Success(new WebChatTyping { Id = Guid.NewGuid().ToString(), Sender = new WebChatMemberInfo { Id = memberId }, Timestamp = DateTimeOffset.UtcNow })
@@ -159,7 +163,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <inheritdoc />
     public Task<GuestChatResult<WebChatMemberInfo>> GetMemberAsync(GuestJwt jwt, string conversationId, string memberId, CancellationToken cancellationToken)
     {
-        var member = MembersOf(conversationId).Find(memberId);
+        var member = ChatOf(conversationId).Find(memberId);
         return Task.FromResult(member is { } known
             ? GuestChatResult<WebChatMemberInfo>.Success(new WebChatMemberInfo { Id = memberId, Role = known.Role, DisplayName = known.Nickname, State = MemberState.Connected })
             : IsGuest(jwt, memberId)
@@ -181,7 +185,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
 
         return GuestChatResult<WebChatMemberInfoEntityList>.Success(new WebChatMemberInfoEntityList
         {
-            Entities = [.. MembersOf(conversationId).All.Select(m => new WebChatMemberInfo { Id = m.Id, Role = m.Role, DisplayName = m.Nickname, State = MemberState.Connected })],
+            Entities = [.. ChatOf(conversationId).All.Select(m => new WebChatMemberInfo { Id = m.Id, Role = m.Role, DisplayName = m.Nickname, State = MemberState.Connected })],
         });
     }
 
@@ -193,8 +197,8 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     private async Task<GuestChatResult<List<WebChatMessage>>> HistoryAsync(string conversationId, Func<WebChatMessage, int, bool> enough, CancellationToken cancellationToken)
     {
         const string operation = "getWebmessagingMessages";
-        var members = MembersOf(conversationId);
-        var token = members.Jwt is { } held && DateTimeOffset.FromUnixTimeSeconds(held.Expires) > DateTimeOffset.UtcNow.AddSeconds(5)
+        var chat = ChatOf(conversationId);
+        var token = chat.Jwt is { } held && DateTimeOffset.FromUnixTimeSeconds(held.Expires) > DateTimeOffset.UtcNow.AddSeconds(5)
             ? GuestChatResult<JwtResponse>.Success(held)
             : await AskAsync<JwtResponse>(conversationId, MessagingStreamActor.GetJwt.Instance, "getJwt", cancellationToken);
         if (!token.IsSuccess)
@@ -202,7 +206,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
             return GuestChatResult<List<WebChatMessage>>.Failure(token.Error!);
         }
 
-        members.Jwt = token.Value;
+        chat.Jwt = token.Value;
         var newestFirst = new List<WebChatMessage>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(AnswerTimeout);
@@ -255,7 +259,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
             }
         }
 
-        if (MembersOf(conversationId).DeploymentId is not { } deploymentId)
+        if (ChatOf(conversationId).DeploymentId is not { } deploymentId)
         {
             return Counted(GuestChatResult<NoContent>.Failure(Refusal(operation, null, "socket.closed", "The chat's socket never opened", FailureKind.OutcomeUnknown)));
         }
@@ -304,21 +308,45 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
 
     private static bool IsGuest(GuestJwt jwt, string memberId) => jwt.HasValue && memberId.Length > 0;
 
-    private MessagingMembers MembersOf(string conversationId) => _members.GetOrAdd(conversationId, _ => new MessagingMembers());
+    /// <summary>What is known of a chat; a chat whose socket never opened here has only its members met in the history.</summary>
+    private MessagingChat ChatOf(string conversationId, string? memberId = null) => _chats.GetOrAdd(conversationId, _ => new MessagingChat(memberId ?? ""));
+
+    /// <summary>
+    /// Forgets, at most once a minute, the chats without a socket for longer than <see cref="ForgetAfter"/>: their
+    /// conversations gave up reconnecting or stopped without the end being seen (ended ones go with their socket).
+    /// </summary>
+    private void SweepForgotten()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastSweep);
+        if (now - last < 60_000 || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
+        {
+            return;
+        }
+
+        var cutoff = DateTimeOffset.UtcNow - ForgetAfter;
+        foreach (var (id, chat) in _chats)
+        {
+            if (chat.SocketGoneAt < cutoff)
+            {
+                _chats.TryRemove(new KeyValuePair<string, MessagingChat>(id, chat));
+            }
+        }
+    }
 
     /// <summary>A message of this API as guest chat's: the guest's own (Inbound) are the guest member's; an agent's or bot's carry the id made from its nickname.</summary>
     private WebChatMessage ToMessage(StructuredMessage message, string conversationId, string? memberId)
     {
+        var chat = ChatOf(conversationId, memberId);
         string sender;
         if (message.IsInbound)
         {
-            sender = memberId ?? GuestOf(conversationId);
+            sender = memberId ?? chat.GuestMemberId;
         }
         else
         {
-            var role = string.Equals(message.OriginatingEntity, "Bot", StringComparison.Ordinal) ? MemberRole.Workflow : MemberRole.Agent;
-            sender = MessagingStreamActor.MemberIdOf(role, message.SenderNickname);
-            MembersOf(conversationId).Saw(sender, role, message.SenderNickname);
+            (sender, var role) = MessagingChat.SenderOf(message);
+            chat.Saw(sender, role, message.SenderNickname);
         }
 
         return new WebChatMessage
@@ -327,11 +355,9 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
             Sender = new WebChatMemberInfo { Id = sender },
             Body = message.Text ?? "",
             BodyType = BodyType.Standard,
-            Timestamp = DateTimeOffset.TryParse(message.Time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            Timestamp = message.SentAt,
         };
     }
-
-    private string GuestOf(string conversationId) => _guests.GetValueOrDefault(conversationId, "");
 
     /// <summary>
     /// Asks the chat's socket. A request that cannot leave (no socket, or one that has just gone) waits for the

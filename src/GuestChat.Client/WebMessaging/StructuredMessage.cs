@@ -21,6 +21,10 @@ public sealed record StructuredMessage(
     IReadOnlyList<MessagingEvent> Events,
     IReadOnlyDictionary<string, string> Metadata)
 {
+    /// <summary>When it was sent (<see cref="Time"/> read as UTC), when that can be read.</summary>
+    public DateTimeOffset? SentAt =>
+        DateTimeOffset.TryParse(Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
     /// <summary>Whether it came from the guest (its own message, or the answer to <c>echo</c>).</summary>
     public bool IsInbound => string.Equals(Direction, "Inbound", StringComparison.Ordinal);
 

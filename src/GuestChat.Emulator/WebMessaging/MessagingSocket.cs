@@ -163,15 +163,21 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
         }
 
         Leave();
+        // Made under a lock, not in GetOrAdd's factory: a factory that lost a race would leave its new chat behind.
         var started = false;
-        var session = platform.MessagingSessions.GetOrAdd(request.Token!, token =>
+        MessagingSession? session;
+        lock (platform.MessagingSessions)
         {
-            started = true;
-            var lifetime = platform.Options.Timing.MessagingSessionLifetime;
-            var created = new MessagingSession(token, deployment, platform.CreateForMessaging(deployment), platform.Time.GetUtcNow() + lifetime);
-            created.Expiry = platform.Time.CreateTimer(static state => ((MessagingSession)state!).Expire(), created, lifetime, Timeout.InfiniteTimeSpan);
-            return created;
-        });
+            if (!platform.MessagingSessions.TryGetValue(request.Token!, out session))
+            {
+                started = true;
+                var lifetime = platform.Options.Timing.MessagingSessionLifetime;
+                session = new MessagingSession(request.Token!, deployment, platform.CreateForMessaging(deployment), platform.Time.GetUtcNow() + lifetime);
+                session.Expiry = platform.Time.CreateTimer(static state => ((MessagingSession)state!).Expire(), session, lifetime, Timeout.InfiniteTimeSpan);
+                platform.MessagingSessions[request.Token!] = session;
+            }
+        }
+
         if (Expired(session, request))
         {
             return;

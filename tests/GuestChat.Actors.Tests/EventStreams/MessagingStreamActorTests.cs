@@ -53,7 +53,7 @@ public sealed class MessagingStreamActorTests : TestKit, IAsyncLifetime
         var joined = (MemberChangeEvent)parent.FishForMessage<FrameReceived>(f => f.Event is MemberChangeEvent { State: MemberState.Connected } c && c.MemberId != "wm-guest-1", Patience).Event;
         var answer = (MessageEvent)parent.FishForMessage<FrameReceived>(f => f.Event is MessageEvent m && m.SenderId != "wm-guest-1", Patience).Event;
         Assert.Equal(joined.MemberId, answer.SenderId);
-        Assert.Equal(MessagingStreamActor.MemberIdOf(MemberRole.Agent, "Alice Agent"), answer.SenderId);
+        Assert.Equal(MessagingChat.MemberIdOf(MemberRole.Agent, "Alice Agent"), answer.SenderId);
         Assert.Contains("Hello from the bot", answer.Body, StringComparison.Ordinal);
 
         // Once an agent has spoken, its typing is told as that agent's.
