@@ -11,12 +11,12 @@ namespace GuestChat.Actors.EventStreams;
 /// guest, the members met (agents and bots, known by nickname; this API has no member look-ups), the
 /// history's JWT, the deployment, when the guest last typed, and whether the chat was seen to end.
 /// </summary>
-public sealed class MessagingChat(string guestMemberId)
+public sealed class MessagingChat
 {
     private readonly ConcurrentDictionary<string, (MemberRole Role, string? Nickname)> _seen = new(StringComparer.Ordinal);
 
-    /// <summary>The guest's member id (the guest's own messages are its).</summary>
-    public string GuestMemberId { get; } = guestMemberId;
+    /// <summary>The guest's member id (the guest's own messages are its); set when its socket opens.</summary>
+    public string GuestMemberId { get; set; } = "";
 
     /// <summary>The session's JWT for the history endpoint, the last one a socket gave (it outlives the socket).</summary>
     public JwtResponse? Jwt { get; set; }

@@ -34,6 +34,7 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
     private readonly int _incarnation;
     private readonly Dictionary<string, MemberRole> _joined = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<IActorRef> _clearing = [];
     private WebMessagingSession? _session;
     private string? _lastAgent;
     private bool _closeTold;
@@ -52,7 +53,19 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
         Receive<SendText>(send => Send(send));
         Receive<SendTyping>(_ => WithSession(session => session.TypingAsync(_stop.Token).PipeTo(Sender, success: () => Typed.Instance, failure: e => new Status.Failure(e))));
         Receive<GetJwt>(_ => WithSession(session => session.GetJwtAsync(_stop.Token).PipeTo(Sender, failure: e => new Status.Failure(e))));
-        Receive<ClearConversation>(_ => WithSession(session => session.ClearConversationAsync(_stop.Token).PipeTo(Sender, success: () => Cleared.Instance, failure: e => new Status.Failure(e))));
+        Receive<ClearConversation>(_ => WithSession(session =>
+        {
+            // Answered when the server says the conversation is cleared (or ended), as guest chat's DELETE is answered once done.
+            _clearing.Add(Sender);
+            var requester = Sender;
+            session.ClearConversationAsync(_stop.Token).PipeTo(Self, success: () => ClearSent.Instance, failure: e => new ClearFailed(requester, e));
+        }));
+        Receive<ClearSent>(_ => { });
+        Receive<ClearFailed>(failed =>
+        {
+            _clearing.Remove(failed.Requester);
+            failed.Requester.Tell(new Status.Failure(failed.Cause));
+        });
     }
 
     /// <inheritdoc />
@@ -143,8 +156,13 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
                 // The session was closed elsewhere: the socket closes next, and the conversation reconnects.
                 break;
 
+            case SessionEvent { Class: "SessionClearedEvent" }:
+                AnswerClearing();
+                Tell(new MemberChangeEvent(_target.ConversationId, _target.GuestMemberId, MemberState.Disconnected, DateTimeOffset.UtcNow, null));
+                break;
+
             case SessionEvent ended:
-                // Expired, cleared or logged out: the guest is out of this conversation.
+                // Expired or logged out: the guest is out of this conversation.
                 _log.Info("Web Messaging session ended by the server: {Class} {Reason}", ended.Class, ended.Reason);
                 Tell(new MemberChangeEvent(_target.ConversationId, _target.GuestMemberId, MemberState.Disconnected, DateTimeOffset.UtcNow, null));
                 break;
@@ -164,6 +182,7 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
         var at = message.SentAt ?? DateTimeOffset.UtcNow;
         if (message.EndsConversation)
         {
+            AnswerClearing();
             Tell(new MemberChangeEvent(_target.ConversationId, _target.GuestMemberId, MemberState.Disconnected, at, null));
             return;
         }
@@ -250,6 +269,12 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void AnswerClearing()
+    {
+        _clearing.ForEach(requester => requester.Tell(Cleared.Instance));
+        _clearing.Clear();
+    }
+
     private void Tell(StreamEvent streamEvent)
     {
         if (streamEvent is MemberChangeEvent { State: MemberState.Disconnected } gone && gone.MemberId == _target.GuestMemberId && _target.Chat is { } chat)
@@ -262,6 +287,9 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
 
     private void End(CloseReason reason, string detail)
     {
+        // A clear not answered yet is tried again by its transport another way (clearing twice is harmless).
+        _clearing.ForEach(requester => requester.Tell(new Status.Failure(new WebMessagingException(0, "The socket closed before the clear was answered.", sent: false))));
+        _clearing.Clear();
         if (!_closeTold)
         {
             _closeTold = true;
@@ -310,6 +338,13 @@ public sealed class MessagingStreamActor : ReceiveActor, IWithTimers
     }
 
     private sealed record SessionOpened(WebMessagingSession Session);
+
+    private sealed record ClearSent
+    {
+        public static ClearSent Instance { get; } = new();
+    }
+
+    private sealed record ClearFailed(IActorRef Requester, Exception Cause);
 
     private sealed record SessionFailed(string Reason);
 

@@ -73,7 +73,8 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     {
         SweepForgotten();
         var deploymentId = System.Web.HttpUtility.ParseQueryString(address.Reveal().Query)["deploymentId"] ?? "";
-        var chat = _chats.GetOrAdd(conversationId, _ => new MessagingChat(memberId));
+        var chat = ChatOf(conversationId);
+        chat.GuestMemberId = memberId;
         chat.DeploymentId = deploymentId;
         chat.SocketGoneAt = null;
         var target = new MessagingTarget(endpoints, deploymentId, jwt, origin, conversationId, memberId)
@@ -309,7 +310,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     private static bool IsGuest(GuestJwt jwt, string memberId) => jwt.HasValue && memberId.Length > 0;
 
     /// <summary>What is known of a chat; a chat whose socket never opened here has only its members met in the history.</summary>
-    private MessagingChat ChatOf(string conversationId, string? memberId = null) => _chats.GetOrAdd(conversationId, _ => new MessagingChat(memberId ?? ""));
+    private MessagingChat ChatOf(string conversationId) => _chats.GetOrAdd(conversationId, _ => new MessagingChat());
 
     /// <summary>
     /// Forgets, at most once a minute, the chats without a socket for longer than <see cref="ForgetAfter"/>: their
@@ -337,7 +338,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
     /// <summary>A message of this API as guest chat's: the guest's own (Inbound) are the guest member's; an agent's or bot's carry the id made from its nickname.</summary>
     private WebChatMessage ToMessage(StructuredMessage message, string conversationId, string? memberId)
     {
-        var chat = ChatOf(conversationId, memberId);
+        var chat = ChatOf(conversationId);
         string sender;
         if (message.IsInbound)
         {
