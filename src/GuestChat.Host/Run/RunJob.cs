@@ -49,6 +49,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         progress.WriteLine($"Running {options.Chats} chats x {options.Messages} messages against {against}{(amqp is null ? "" : $", through the broker at {amqp.Where}")}");
 
         using var host = BuildHost(environment, scenario, amqp, chatDefaults);
+        var runStartedAt = DateTimeOffset.UtcNow;
         await host.StartAsync(cancellationToken);
         try
         {
@@ -75,7 +76,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             await Task.WhenAll(drivers);
             memory.Sample();
             progress.WriteLine(ProgressLine(wall.Elapsed));
-            var (lost, duplicated) = emulator is null ? ((long?)null, (long?)null) : await CheckAgainstAsync(emulator, cancellationToken);
+            var (lost, duplicated) = emulator is null ? ((long?)null, (long?)null) : await CheckAgainstAsync(emulator, runStartedAt, cancellationToken);
             return RunReport.From(options, _stats, _failures, _replyLatencies, _setupTimes, _missingReplies, lost, duplicated, memory, requests, _runs.Values.Sum(r => r.Reconnects), wall.Elapsed);
         }
         finally
@@ -246,14 +247,20 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
     /// Every chat's messages against the emulator's transcript of it: an agent's message the guest never heard is
     /// lost, one heard twice (or a guest message that reached the agent twice) duplicated. A chat's transcript is
     /// found by its conversation id on guest chat; a Web Messaging guest never learns that id, so there it is the
-    /// emulator chat holding the messages the guest heard, and an emulator chat no guest heard from counts every
-    /// agent message in it lost.
+    /// emulator chat holding the messages the guest heard, and an emulator chat created during the run that no guest
+    /// heard from counts every agent message in it lost. Chats an emulator held before the run began (an earlier
+    /// run against the same <c>--target</c>) are not this run's.
     /// </summary>
-    private async Task<(long Lost, long Duplicated)> CheckAgainstAsync(IRunningEmulator emulator, CancellationToken cancellationToken)
+    private async Task<(long Lost, long Duplicated)> CheckAgainstAsync(IRunningEmulator emulator, DateTimeOffset runStartedAt, CancellationToken cancellationToken)
     {
         var transcripts = new ConcurrentDictionary<string, IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>>();
         await Parallel.ForEachAsync(await emulator.ConversationIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, token) =>
-            transcripts[id] = (await emulator.ConversationAsync(id, token))?.Transcript ?? []);
+        {
+            if (await emulator.ConversationAsync(id, token) is { } conversation && conversation.CreatedAt >= runStartedAt)
+            {
+                transcripts[id] = conversation.Transcript ?? [];
+            }
+        });
         var chatOfMessage = transcripts.SelectMany(t => t.Value.Select(e => (e.Id, Chat: t.Key))).ToDictionary(p => p.Id, p => p.Chat);
 
         long lost = 0;
