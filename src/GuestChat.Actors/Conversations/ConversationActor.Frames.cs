@@ -15,7 +15,7 @@ public sealed partial class ConversationActor
 
     private void OnFrame(Session session, StreamEvent streamEvent)
     {
-        RestartWatchdog(session);
+        Heard(session);
         switch (streamEvent)
         {
             case HeartbeatEvent:

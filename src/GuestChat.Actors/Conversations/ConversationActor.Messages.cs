@@ -28,6 +28,9 @@ public sealed partial class ConversationActor
 
         public int Incarnation { get; set; }
 
+        /// <summary>When the socket of this incarnation was last heard from (opened, or a frame): the watchdog's clock.</summary>
+        public DateTimeOffset HeardAt { get; set; }
+
         public IActorRef Stream { get; set; } = ActorRefs.Nobody;
 
         public bool GuestConnected { get; set; }

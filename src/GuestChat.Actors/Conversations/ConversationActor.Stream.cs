@@ -24,11 +24,39 @@ public sealed partial class ConversationActor
         session.Incarnation++;
         session.Stream = _streams.Open(Context, session.Address, session.Incarnation, session.ConversationId, session.MemberId, session.Jwt);
         Context.Watch(session.Stream);
-        RestartWatchdog(session);
+        session.HeardAt = Now;
+        ArmWatchdog(session, _settings.WatchdogTimeout);
     }
 
-    private void RestartWatchdog(Session session) =>
-        Timers.StartSingleTimer(WatchdogTimer, new WatchdogExpired(session.Incarnation), _settings.WatchdogTimeout);
+    /// <summary>
+    /// The socket was heard from: the watchdog's deadline moves to a whole timeout from now. Only the time is
+    /// noted; the one timer running is checked against it when it fires (<see cref="SilentTooLong"/>), so a busy
+    /// chat does not cancel and schedule a timer per frame (each one kept by the scheduler until its deadline).
+    /// </summary>
+    private void Heard(Session session)
+    {
+        session.HeardAt = Now;
+        if (!Timers.IsTimerActive(WatchdogTimer))
+        {
+            ArmWatchdog(session, _settings.WatchdogTimeout);
+        }
+    }
+
+    private void ArmWatchdog(Session session, TimeSpan after) =>
+        Timers.StartSingleTimer(WatchdogTimer, new WatchdogExpired(session.Incarnation), after);
+
+    /// <summary>Whether the socket has been silent for the whole watchdog timeout; if not, the watchdog is armed for what is left of it.</summary>
+    private bool SilentTooLong(Session session)
+    {
+        var left = session.HeardAt + _settings.WatchdogTimeout - Now;
+        if (left <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        ArmWatchdog(session, left);
+        return false;
+    }
 
     private void ScheduleReconnect(Session session, ReconnectBackoff backoff)
     {
@@ -88,7 +116,7 @@ public sealed partial class ConversationActor
         switch (message)
         {
             case Opened opened when opened.Incarnation == session.Incarnation:
-                RestartWatchdog(session);
+                Heard(session);
                 return true;
 
             case Closed closed when closed.Incarnation == session.Incarnation:
@@ -106,6 +134,11 @@ public sealed partial class ConversationActor
 
             case WatchdogExpired expired when expired.Incarnation == session.Incarnation:
             {
+                if (!SilentTooLong(session))
+                {
+                    return true;
+                }
+
                 _log.Warning("Conversation {ConversationKey} heard nothing for {Timeout}; the socket is taken as dead", _key, _settings.WatchdogTimeout);
                 Context.Unwatch(session.Stream);
                 Context.Stop(session.Stream);

@@ -359,7 +359,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
 
             case Opened opened when opened.Incarnation == session.Incarnation:
             {
-                RestartWatchdog(session);
+                Heard(session);
                 Become(m => Backfilling(session, 1, m));
                 RequestBackfill(session, _transcript.BackfillAfterMessageId);
                 break;
@@ -379,9 +379,13 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
 
             case WatchdogExpired expired when expired.Incarnation == session.Incarnation:
             {
-                Context.Unwatch(session.Stream);
-                Context.Stop(session.Stream);
-                ScheduleReconnect(session, backoff.Failed());
+                if (SilentTooLong(session))
+                {
+                    Context.Unwatch(session.Stream);
+                    Context.Stop(session.Stream);
+                    ScheduleReconnect(session, backoff.Failed());
+                }
+
                 break;
             }
 

@@ -109,6 +109,24 @@ public sealed class ConversationActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_frame_restarts_the_silence_clock_so_the_socket_dies_two_and_a_half_heartbeats_after_the_last_one()
+    {
+        var conversation = Attached();
+        var first = _streams.Opened[1];
+        Watch(first.Ref);
+
+        Scheduler.Advance(TimeSpan.FromSeconds(60));
+        conversation.Tell(Frame(1, HeartbeatEvent.Instance));
+        StatusOf(conversation); // the frame is taken before the clock moves on
+        Scheduler.Advance(TimeSpan.FromSeconds(74));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        Scheduler.Advance(TimeSpan.FromSeconds(2));
+        ExpectTerminated(first.Ref);
+        Assert.False(_streams.Opened.ContainsKey(2));
+    }
+
+    [Fact]
     public void Reconnect_delays_grow_with_jitter_and_the_chat_is_abandoned_when_the_window_closes()
     {
         var conversation = Attached();
