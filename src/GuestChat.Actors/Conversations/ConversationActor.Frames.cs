@@ -73,8 +73,17 @@ public sealed partial class ConversationActor
     {
         var type = bodyType ?? BodyType.Standard;
         var at = timestamp ?? Now;
-        var line = id is null || senderId is null ? null : new TranscriptLine(id, senderId, senderId == session.MemberId ? MemberRole.Customer : _directory.Find(senderId)?.Role, body ?? "", type, at);
-        if (line is null || !_transcript.Apply(line, fromStream))
+        if (id is null || senderId is null)
+        {
+            return;
+        }
+
+        // The sender's id as the session or the directory holds it, not the frame's copy: a long chat keeps one copy of each member's id, not one per line.
+        var known = senderId == session.MemberId ? null : _directory.Find(senderId);
+        var line = senderId == session.MemberId
+            ? new TranscriptLine(id, session.MemberId, MemberRole.Customer, body ?? "", type, at)
+            : new TranscriptLine(id, known?.Id ?? senderId, known?.Role, body ?? "", type, at);
+        if (!_transcript.Apply(line, fromStream))
         {
             return;
         }

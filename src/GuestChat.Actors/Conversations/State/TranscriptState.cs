@@ -17,8 +17,9 @@ namespace GuestChat.Actors.Conversations.State;
 public sealed class TranscriptState
 {
     private readonly List<TranscriptLine> _lines = [];
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Sequence, bool Posted)> _numbers = new(StringComparer.Ordinal);
+
+    // Every line's id, with its number once it has one (0 until then): one entry per line, kept for the chat's life.
+    private readonly Dictionary<string, (long Sequence, bool Posted)> _known = new(StringComparer.Ordinal);
 
     /// <summary>The lines in timestamp order (a line that arrives late is put in its place).</summary>
     public IReadOnlyList<TranscriptLine> Lines => _lines;
@@ -31,17 +32,17 @@ public sealed class TranscriptState
 
     /// <summary>The lines that have a number (with a durable journal: whose fact is written), in number order, each with whether it came from a POST's answer.</summary>
     public IEnumerable<(TranscriptLine Line, long Sequence, bool Posted)> Numbered =>
-        _lines.Select(l => (Line: l, Found: _numbers.TryGetValue(l.MessageId, out var number), Number: number))
-            .Where(n => n.Found).Select(n => (n.Line, n.Number.Sequence, n.Number.Posted)).OrderBy(n => n.Sequence);
+        _lines.Select(l => (Line: l, Number: _known.GetValueOrDefault(l.MessageId)))
+            .Where(n => n.Number.Sequence > 0).Select(n => (n.Line, n.Number.Sequence, n.Number.Posted)).OrderBy(n => n.Sequence);
 
     /// <summary>The number given to a message (its place in the journal, or a count), 0 when it has none.</summary>
-    public long SequenceOf(string messageId) => _numbers.TryGetValue(messageId, out var number) ? number.Sequence : 0;
+    public long SequenceOf(string messageId) => _known.GetValueOrDefault(messageId).Sequence;
 
-    /// <summary>Gives a seen message its number, once it has one.</summary>
-    public void Number(string messageId, long sequence, bool posted) => _numbers[messageId] = (sequence, posted);
+    /// <summary>Gives a message taken in (<see cref="Apply"/>) its number, once it has one.</summary>
+    public void Number(string messageId, long sequence, bool posted) => _known[messageId] = (sequence, posted);
 
     /// <summary>Whether a message with this id has been seen.</summary>
-    public bool Contains(string messageId) => _seen.Contains(messageId);
+    public bool Contains(string messageId) => _known.ContainsKey(messageId);
 
     /// <summary>
     /// Takes a line in; false when its id was seen before (the transcript keeps the first). A line from
@@ -55,7 +56,7 @@ public sealed class TranscriptState
             BackfillAfterMessageId = line.MessageId;
         }
 
-        if (!_seen.Add(line.MessageId))
+        if (!_known.TryAdd(line.MessageId, default))
         {
             return false;
         }
