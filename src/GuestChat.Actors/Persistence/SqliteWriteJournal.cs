@@ -7,6 +7,7 @@ using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Akka.Persistence.Sql.Journal;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace GuestChat.Actors.Persistence;
 
@@ -205,33 +206,34 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
     private sealed record PendingWrite(List<Row> Rows, TaskCompletionSource Done);
 
-    /// <summary>The held connection and its prepared insert, in Akka.Persistence.Sql's columns.</summary>
+    /// <summary>
+    /// The held connection with its statements prepared once, in Akka.Persistence.Sql's columns. The rows are
+    /// bound and stepped on SQLite's own statement handle (SQLitePCL): Microsoft.Data.Sqlite's command makes
+    /// a parameter binder per value, a reader and the statement's UTF-8 text again on every execution, which
+    /// was a third of what a busy service allocated.
+    /// </summary>
     private sealed class Insert : IDisposable
     {
         private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _command;
-        private readonly SqliteParameter _persistenceId;
-        private readonly SqliteParameter _sequenceNr;
-        private readonly SqliteParameter _created;
-        private readonly SqliteParameter _message;
-        private readonly SqliteParameter _manifest;
-        private readonly SqliteParameter _identifier;
+        private readonly sqlite3 _database;
+        private readonly sqlite3_stmt _begin;
+        private readonly sqlite3_stmt _insert;
+        private readonly sqlite3_stmt _commit;
+        private readonly sqlite3_stmt _rollback;
+        private readonly string _writerId;
 
         private Insert(SqliteConnection connection, string writerId)
         {
             _connection = connection;
-            _command = connection.CreateCommand();
-            _command.CommandText = """
+            _database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+            _writerId = writerId;
+            _begin = Prepare("BEGIN IMMEDIATE");
+            _insert = Prepare("""
                 INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
-                VALUES (@created, 0, @persistenceId, @sequenceNr, @message, @manifest, @identifier, @writer)
-                """;
-            _created = _command.Parameters.Add("@created", SqliteType.Integer);
-            _persistenceId = _command.Parameters.Add("@persistenceId", SqliteType.Text);
-            _sequenceNr = _command.Parameters.Add("@sequenceNr", SqliteType.Integer);
-            _message = _command.Parameters.Add("@message", SqliteType.Blob);
-            _manifest = _command.Parameters.Add("@manifest", SqliteType.Text);
-            _identifier = _command.Parameters.Add("@identifier", SqliteType.Integer);
-            _command.Parameters.Add("@writer", SqliteType.Text).Value = writerId;
+                VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7)
+                """);
+            _commit = Prepare("COMMIT");
+            _rollback = Prepare("ROLLBACK");
         }
 
         public static Insert Open(string connectionString, string writerId)
@@ -252,29 +254,71 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         /// <summary>Every row of these writes in one transaction (BEGIN IMMEDIATE: the write lock first, so it never has to be upgraded).</summary>
         public void Commit(List<PendingWrite> writes)
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            _command.Transaction = transaction;
-            foreach (var write in writes)
+            Step(_begin);
+            try
             {
-                foreach (var row in write.Rows)
+                foreach (var write in writes)
                 {
-                    _persistenceId.Value = row.PersistenceId;
-                    _sequenceNr.Value = row.SequenceNr;
-                    _created.Value = row.Created;
-                    _message.Value = row.Message;
-                    _manifest.Value = row.Manifest;
-                    _identifier.Value = row.Identifier;
-                    _command.ExecuteNonQuery();
+                    foreach (var row in write.Rows)
+                    {
+                        Check(raw.sqlite3_bind_int64(_insert, 1, row.Created));
+                        Check(raw.sqlite3_bind_text16(_insert, 2, row.PersistenceId));
+                        Check(raw.sqlite3_bind_int64(_insert, 3, row.SequenceNr));
+                        Check(raw.sqlite3_bind_blob(_insert, 4, row.Message));
+                        Check(raw.sqlite3_bind_text16(_insert, 5, row.Manifest));
+                        Check(raw.sqlite3_bind_int64(_insert, 6, row.Identifier));
+                        Check(raw.sqlite3_bind_text16(_insert, 7, _writerId));
+                        Step(_insert);
+                    }
                 }
-            }
 
-            transaction.Commit();
+                Step(_commit);
+            }
+            catch
+            {
+                if (raw.sqlite3_get_autocommit(_database) == 0)
+                {
+                    raw.sqlite3_step(_rollback);
+                    raw.sqlite3_reset(_rollback);
+                }
+
+                throw;
+            }
         }
 
         public void Dispose()
         {
-            _command.Dispose();
+            foreach (var statement in new[] { _begin, _insert, _commit, _rollback })
+            {
+                statement.Dispose();
+            }
+
             _connection.Dispose();
+        }
+
+        private sqlite3_stmt Prepare(string sql)
+        {
+            Check(raw.sqlite3_prepare_v2(_database, sql, out var statement));
+            return statement;
+        }
+
+        /// <summary>Runs a prepared statement to its end and makes it ready for the next run (its bindings stay until bound again).</summary>
+        private void Step(sqlite3_stmt statement)
+        {
+            var result = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            if (result != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(result, _database);
+            }
+        }
+
+        private void Check(int result)
+        {
+            if (result != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(result, _database);
+            }
         }
     }
 }

@@ -101,6 +101,33 @@ public sealed class SqliteWriteJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_transaction_sqlite_refuses_is_written_not_at_all_and_the_journal_goes_on_with_the_next()
+    {
+        using var host = await StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var writer = system.ActorOf(Props.Create(() => new FactWriter("taken")));
+        await writer.Ask<IReadOnlyList<IConversationFact>>(FactWriter.Recovered.Instance, Patience);
+
+        // Another writer took number 2 after this one recovered: its batch of two breaks the journal's key at its second row.
+        await using (var connection = new SqliteConnection(_settings.EffectiveConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) VALUES (0, 0, 'taken', 2, x'00', 'elsewhere', 0, 'other')";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        writer.Tell(new FactWriter.Write([Message("1"), Message("2")]));
+        await writer.WatchAsync(new CancellationTokenSource(Patience).Token); // a journal failure stops its writer
+
+        await JournalFacts.WriteAsync(system, "next", Message("3"));
+        await host.StopAsync();
+
+        var rows = await RowsAsync();
+        Assert.Equal([("taken", 2L, "elsewhere"), ("next", 1L, "message-seen.v2")], rows.Select(r => (r.PersistenceId, r.SequenceNr, r.Manifest)));
+    }
+
+    [Fact]
     public async Task Tagged_events_keep_their_tags_and_deleted_events_stay_deleted()
     {
         using (var host = await StartAsync())
