@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace GuestChat.Actors.Persistence;
 
@@ -53,7 +54,7 @@ public static class JournalDatabase
         private readonly JournalSettings _settings;
         private readonly IReadOnlyCollection<string> _manifests;
         private readonly string _tag;
-        private RowQuery? _held;
+        private SqliteRowStatement? _held;
 
         internal RowReader(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag) =>
             (_settings, _manifests, _tag) = (settings, manifests, tag);
@@ -61,7 +62,12 @@ public static class JournalDatabase
         /// <summary>Up to <paramref name="count"/> rows after <paramref name="position"/>, in position order.</summary>
         public async Task<IReadOnlyList<JournalRow>> AfterAsync(long position, int count, CancellationToken cancellationToken)
         {
-            var query = _held ?? await QueryAsync(prepare: false, cancellationToken);
+            if (_held is not null)
+            {
+                return _held.After(position, count);
+            }
+
+            var query = await QueryAsync(cancellationToken);
             try
             {
                 query.After.Value = position;
@@ -84,59 +90,44 @@ public static class JournalDatabase
             }
             finally
             {
-                if (_held is null)
-                {
-                    await query.DisposeAsync();
-                }
+                await query.DisposeAsync();
             }
         }
 
         /// <inheritdoc />
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync()
         {
-            if (_held is not null)
-            {
-                await _held.DisposeAsync();
-            }
+            _held?.Dispose();
+            return ValueTask.CompletedTask;
         }
 
-        internal async Task HoldAsync(CancellationToken cancellationToken) => _held = await QueryAsync(prepare: true, cancellationToken);
+        internal async Task HoldAsync(CancellationToken cancellationToken) =>
+            _held = SqliteRowStatement.Prepare((SqliteConnection)await OpenAsync(_settings, cancellationToken), RowsSql(_manifests.Count, "?"), _manifests, _tag);
 
-        private async Task<RowQuery> QueryAsync(bool prepare, CancellationToken cancellationToken)
+        private async Task<RowQuery> QueryAsync(CancellationToken cancellationToken)
         {
             var connection = await OpenAsync(_settings, cancellationToken);
             var command = connection.CreateCommand();
-            var wanted = string.Join(", ", _manifests.Select((_, i) => $"@m{i}"));
-            command.CommandText = $"""
-                SELECT j.ordering, j.persistence_id, j.sequence_number, t.tag IS NOT NULL, j.identifier, j.manifest,
-                       CASE WHEN t.tag IS NOT NULL OR j.manifest IN ({wanted}) THEN j.message END
-                FROM journal j LEFT JOIN tags t ON t.ordering_id = j.ordering AND t.tag = @tag
-                WHERE j.ordering > @after
-                ORDER BY j.ordering
-                LIMIT @limit
-                """;
+            command.CommandText = RowsSql(_manifests.Count, "@p");
+            var query = new RowQuery(connection, command, Parameter(command, "@p1", 0L), Parameter(command, "@p2", 0));
+            Parameter(command, "@p3", _tag);
             foreach (var (manifest, i) in _manifests.Select((m, i) => (m, i)))
             {
-                Parameter(command, $"@m{i}", manifest);
+                Parameter(command, $"@p{4 + i}", manifest);
             }
 
-            Parameter(command, "@tag", _tag);
-            var query = new RowQuery(connection, command, Parameter(command, "@after", 0L), Parameter(command, "@limit", 0));
-            try
-            {
-                if (prepare)
-                {
-                    await command.PrepareAsync(cancellationToken);
-                }
-
-                return query;
-            }
-            catch
-            {
-                await query.DisposeAsync();
-                throw;
-            }
+            return query;
         }
+
+        /// <summary>The rows query; its parameters are numbered: 1 the position after, 2 the limit, 3 the tag, 4 and on the manifests.</summary>
+        private static string RowsSql(int manifests, string parameter) => $"""
+            SELECT j.ordering, j.persistence_id, j.sequence_number, t.tag IS NOT NULL, j.identifier, j.manifest,
+                   CASE WHEN t.tag IS NOT NULL OR j.manifest IN ({string.Join(", ", Enumerable.Range(4, manifests).Select(i => parameter + i))}) THEN j.message END
+            FROM journal j LEFT JOIN tags t ON t.ordering_id = j.ordering AND t.tag = {parameter}3
+            WHERE j.ordering > {parameter}1
+            ORDER BY j.ordering
+            LIMIT {parameter}2
+            """;
     }
 
     private sealed record RowQuery(DbConnection Connection, DbCommand Command, DbParameter After, DbParameter Limit) : IAsyncDisposable
@@ -145,6 +136,91 @@ public static class JournalDatabase
         {
             await Command.DisposeAsync();
             await Connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The rows query held on one SQLite connection, prepared once and stepped on SQLite's own statement handle
+    /// (SQLitePCL): a follower reads after every write, and Microsoft.Data.Sqlite's command makes a reader, a
+    /// binder per parameter and the statement's UTF-8 text on every execution. Not for use by two threads at once.
+    /// </summary>
+    private sealed class SqliteRowStatement : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly sqlite3_stmt _statement;
+
+        private SqliteRowStatement(SqliteConnection connection, sqlite3_stmt statement) => (_connection, _statement) = (connection, statement);
+
+        public static SqliteRowStatement Prepare(SqliteConnection connection, string sql, IReadOnlyCollection<string> manifests, string tag)
+        {
+            try
+            {
+                var database = connection.Handle!;
+                Check(raw.sqlite3_prepare_v2(database, sql, out var statement), database);
+                var prepared = new SqliteRowStatement(connection, statement);
+                Check(raw.sqlite3_bind_text16(statement, 3, tag), database);
+                foreach (var (manifest, i) in manifests.Select((m, i) => (m, i)))
+                {
+                    Check(raw.sqlite3_bind_text16(statement, 4 + i, manifest), database);
+                }
+
+                return prepared;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public List<JournalRow> After(long position, int count)
+        {
+            var database = _connection.Handle!;
+            Check(raw.sqlite3_bind_int64(_statement, 1, position), database);
+            Check(raw.sqlite3_bind_int64(_statement, 2, count), database);
+            var rows = new List<JournalRow>();
+            try
+            {
+                int result;
+                while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+                {
+                    rows.Add(new JournalRow(
+                        raw.sqlite3_column_int64(_statement, 0),
+                        raw.sqlite3_column_text(_statement, 1).utf8_to_string(),
+                        raw.sqlite3_column_int64(_statement, 2),
+                        raw.sqlite3_column_int64(_statement, 3) != 0,
+                        Null(4) ? null : raw.sqlite3_column_int(_statement, 4),
+                        Null(5) ? null : raw.sqlite3_column_text(_statement, 5).utf8_to_string(),
+                        Null(6) ? null : raw.sqlite3_column_blob(_statement, 6).ToArray()));
+                }
+
+                if (result != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(result, database);
+                }
+
+                return rows;
+            }
+            finally
+            {
+                raw.sqlite3_reset(_statement);
+            }
+        }
+
+        public void Dispose()
+        {
+            _statement.Dispose();
+            _connection.Dispose();
+        }
+
+        private bool Null(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+        private static void Check(int result, sqlite3 database)
+        {
+            if (result != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(result, database);
+            }
         }
     }
 
