@@ -61,26 +61,33 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
         var rows = new List<Row>();
         Exception?[]? rejections = null;
+        var timestamp = DateTime.UtcNow.Ticks;
         for (var i = 0; i < writes.Count; i++)
         {
+            var taken = rows.Count;
             try
             {
-                var timestamp = DateTime.UtcNow.Ticks;
-                var serialized = ((IEnumerable<IPersistentRepresentation>)writes[i].Payload).Select(representation => Serialize(representation, timestamp)).ToList();
-                rows.AddRange(serialized);
+                foreach (var representation in (IEnumerable<IPersistentRepresentation>)writes[i].Payload)
+                {
+                    rows.Add(Serialize(representation, timestamp));
+                }
             }
             catch (Exception e)
             {
                 // As Akka.Persistence.Sql does: a write that cannot be serialized is rejected (its actor is told, and goes on); the others are written.
+                rows.RemoveRange(taken, rows.Count - taken);
                 (rejections ??= new Exception?[writes.Count])[i] = e;
             }
         }
 
         _writer ??= Task.Run(WriteLoopAsync);
-        var write = new PendingWrite(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        // Null when every write was taken (what Akka.Persistence expects), else a rejection or null per write.
+        var outcome = rejections is null ? null! : ImmutableList.CreateRange(rejections.Cast<Exception>());
+        var write = new PendingWrite(rows, outcome, new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (rows.Count == 0)
         {
-            write.Done.SetResult();
+            write.Done.SetResult(outcome);
         }
         else if (!_pending.Writer.TryWrite(write))
         {
@@ -88,18 +95,13 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
 
         // A recovery asks for the highest sequence number of its persistence id: it must see this write's outcome first.
-        foreach (var persistenceId in writes.Select(w => w.PersistenceId).Distinct())
+        // (An id twice in one batch is noted twice, harmlessly: cheaper than finding the distinct ones for every batch.)
+        foreach (var each in writes)
         {
-            _writing[persistenceId] = write.Done.Task;
-            write.Done.Task.ContinueWith(
-                (done, state) => _writing.TryRemove(new KeyValuePair<string, Task>((string)state!, done)),
-                persistenceId,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            Writing(each.PersistenceId, write.Done.Task);
         }
 
-        return Rejections(write.Done.Task, rejections);
+        return write.Done.Task;
     }
 
     /// <inheritdoc />
@@ -121,11 +123,15 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         base.PostStop();
     }
 
-    /// <summary>Null when every write was taken (what Akka.Persistence expects), else a rejection or null per write.</summary>
-    private static async Task<IImmutableList<Exception>> Rejections(Task written, Exception?[]? rejections)
+    private void Writing(string persistenceId, Task written)
     {
-        await written;
-        return rejections is null ? null! : ImmutableList.CreateRange(rejections.Cast<Exception>());
+        _writing[persistenceId] = written;
+        written.ContinueWith(
+            (done, state) => _writing.TryRemove(new KeyValuePair<string, Task>((string)state!, done)),
+            persistenceId,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private static bool HasTags(IPersistentRepresentation representation) => representation.Payload is Tagged { Tags.Count: > 0 };
@@ -172,7 +178,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                     _written.Written();
                     foreach (var write in batch)
                     {
-                        write.Done.TrySetResult();
+                        write.Done.TrySetResult(write.Outcome);
                     }
                 }
                 catch (Exception e)
@@ -204,7 +210,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
     private sealed record Row(string PersistenceId, long SequenceNr, long Created, byte[] Message, string Manifest, int Identifier);
 
-    private sealed record PendingWrite(List<Row> Rows, TaskCompletionSource Done);
+    private sealed record PendingWrite(List<Row> Rows, IImmutableList<Exception> Outcome, TaskCompletionSource<IImmutableList<Exception>> Done);
 
     /// <summary>
     /// The held connection with its statements prepared once, in Akka.Persistence.Sql's columns. The rows are
