@@ -156,6 +156,9 @@ public static class JournalDatabase
             try
             {
                 var database = connection.Handle!;
+
+                // A read waits out a writer's lock as Microsoft.Data.Sqlite's commands do (the connection's default timeout).
+                raw.sqlite3_busy_timeout(database, connection.DefaultTimeout * 1000);
                 Check(raw.sqlite3_prepare_v2(database, sql, out var statement), database);
                 var prepared = new SqliteRowStatement(connection, statement);
                 Check(raw.sqlite3_bind_text16(statement, 3, tag), database);

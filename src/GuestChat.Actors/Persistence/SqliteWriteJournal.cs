@@ -233,6 +233,10 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             _connection = connection;
             _database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
             _writerId = writerId;
+
+            // While another connection writes (Akka.Persistence.Sql's deletions, another process), wait for it as
+            // Microsoft.Data.Sqlite's commands do (the connection's default timeout), instead of failing at once.
+            raw.sqlite3_busy_timeout(_database, connection.DefaultTimeout * 1000);
             _begin = Prepare("BEGIN IMMEDIATE");
             _insert = Prepare("""
                 INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)

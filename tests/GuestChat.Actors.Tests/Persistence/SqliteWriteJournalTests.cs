@@ -128,6 +128,35 @@ public sealed class SqliteWriteJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_while_another_connection_holds_the_write_lock_waits_for_it_and_lands()
+    {
+        using var host = await StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        await JournalFacts.WriteAsync(system, "first", Message("0")); // the journal's writer is open
+
+        await using var other = new SqliteConnection(_settings.EffectiveConnectionString);
+        await other.OpenAsync();
+        await using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var written = JournalFacts.WriteAsync(system, "waiting", Message("1"));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(written.IsCompleted);
+        await using (var commit = other.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        await written.WaitAsync(Patience);
+        await host.StopAsync();
+        Assert.Contains(await RowsAsync(), row => row.PersistenceId == "waiting" && row.SequenceNr == 1);
+    }
+
+    [Fact]
     public async Task Tagged_events_keep_their_tags_and_deleted_events_stay_deleted()
     {
         using (var host = await StartAsync())
