@@ -15,6 +15,7 @@ internal sealed class MessagingSession(string token, DeploymentOptions deploymen
     private readonly Lock _gate = new();
     private readonly Queue<DateTimeOffset> _recent = new();
     private readonly List<MessagingSocket> _sockets = [];
+    private bool _expired;
 
     public string Token { get; } = token;
 
@@ -34,6 +35,7 @@ internal sealed class MessagingSession(string token, DeploymentOptions deploymen
         MessagingSocket[] sockets;
         lock (_gate)
         {
+            _expired = true;
             sockets = [.. _sockets];
         }
 
@@ -77,11 +79,18 @@ internal sealed class MessagingSession(string token, DeploymentOptions deploymen
         }
     }
 
-    public void Add(MessagingSocket socket)
+    /// <summary>Takes a socket in; false once the session has expired (a socket that comes as it expires is refused, never left untold).</summary>
+    public bool Add(MessagingSocket socket)
     {
         lock (_gate)
         {
+            if (_expired)
+            {
+                return false;
+            }
+
             _sockets.Add(socket);
+            return true;
         }
     }
 

@@ -190,8 +190,14 @@ internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions d
         }
 
         platform.Counters.Increment(started ? EmulatorCounter.MessagingSessionsStarted : EmulatorCounter.MessagingSessionsResumed);
+        if (!session.Add(this))
+        {
+            // It expired since the check above.
+            Refuse(4006, "session expired", request.TracingId);
+            return;
+        }
+
         _session = session;
-        session.Add(this);
         var readOnly = !session.Conversation.Attach(this, routes: false);
         Send(MessengerFrames.SessionConfigured(newSession: started, readOnly, clearedExistingSession: false, request.TracingId));
     }
