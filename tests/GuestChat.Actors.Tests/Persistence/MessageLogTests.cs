@@ -170,6 +170,37 @@ public abstract class MessageLogTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_live_reader_hands_on_exactly_what_a_reader_of_the_database_does_at_the_same_positions()
+    {
+        await JournalFacts.WriteAsync(System, "someone-else", new CursorMoved(1)); // the journal's tables exist
+        var live = new List<LoggedFact>();
+        using (Follow(0))
+        {
+            await WriteAsync("a", new ChatCreated("c-a", "guest-a", "v1.x", "wss://example/a", At), Told("a-1"));
+            live.AddRange(await NextAsync(2));
+
+            // Each write lands while the reader waits at the head of the journal; one goes through another writer
+            // (Akka.Persistence.Sql's own path, for a tagged event) between them.
+            for (var i = 2; i <= 6; i++)
+            {
+                await WriteAsync(i % 2 == 0 ? "a" : "b", Told($"x-{i}"));
+                live.AddRange(await NextAsync(1));
+            }
+
+            await WriteAsync("b", new Tagged(Told("through another writer"), ["other"]));
+            await WriteAsync("a", Told("a-7"));
+            live.AddRange(await NextAsync(2));
+        }
+
+        using (Follow(0))
+        {
+            Assert.Equal(await NextAsync(live.Count), live);
+        }
+
+        Assert.Equal(["a:ChatCreated", "a:a-1", "a:x-2", "b:x-3", "a:x-4", "b:x-5", "a:x-6", "b:through another writer", "a:a-7"], live.Select(Describe));
+    }
+
     protected IDisposable Follow(long after) =>
         new MessageLog(System, Journal).Follow(after, fact => Facts.Writer.WriteAsync(fact).AsTask(), failure => Facts.Writer.TryComplete(failure));
 
