@@ -90,17 +90,19 @@ public sealed partial class ConversationActor
 
         // Written before it is told: a restart backfills from the newest message written, so what
         // subscribers heard is in the journal, and what is not in it is fetched again.
-        var seen = new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, fromStream ? null : true);
         if (!fromStream)
         {
             // The guest's own message, from its POST's answer: nobody is told, so nothing waits for the write.
-            RecordAfter(seen, () => _transcript.Number(line.MessageId, LastSequenceNr, posted: true));
+            RecordAfter(
+                new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, Posted: true),
+                () => _transcript.Number(line.MessageId, LastSequenceNr, posted: true));
             return;
         }
 
         // A message subscribers will be told says so, so a reader of every chat can follow it in the journal (MessageLog).
         var told = line.SenderId != session.MemberId && line.BodyType is BodyType.Standard or BodyType.Notice;
-        Record(told ? seen with { Told = true } : seen, told, _ =>
+        var seen = new MessageSeen(line.MessageId, line.SenderId, line.SenderRole, line.Body, line.BodyType, line.Timestamp, Told: told ? true : null);
+        Record(seen, told, _ =>
         {
             // Its place in the journal when there is one (so it survives a restart), a count otherwise.
             _lastSequence = _journal.Durable ? LastSequenceNr : _lastSequence + 1;
