@@ -54,7 +54,8 @@ public sealed partial class ConversationActor
             return true;
         }
 
-        ArmWatchdog(session, left);
+        // Never longer than a whole timeout, should the wall clock have stepped back.
+        ArmWatchdog(session, left < _settings.WatchdogTimeout ? left : _settings.WatchdogTimeout);
         return false;
     }
 
