@@ -153,24 +153,25 @@ public static class JournalDatabase
 
         public static SqliteRowStatement Prepare(SqliteConnection connection, string sql, IReadOnlyCollection<string> manifests, string tag)
         {
+            sqlite3_stmt? statement = null;
             try
             {
                 var database = connection.Handle!;
 
                 // A read waits out a writer's lock as Microsoft.Data.Sqlite's commands do (the connection's default timeout).
                 raw.sqlite3_busy_timeout(database, connection.DefaultTimeout * 1000);
-                Check(raw.sqlite3_prepare_v2(database, sql, out var statement), database);
-                var prepared = new SqliteRowStatement(connection, statement);
+                Check(raw.sqlite3_prepare_v2(database, sql, out statement), database);
                 Check(raw.sqlite3_bind_text16(statement, 3, tag), database);
                 foreach (var (manifest, i) in manifests.Select((m, i) => (m, i)))
                 {
                     Check(raw.sqlite3_bind_text16(statement, 4 + i, manifest), database);
                 }
 
-                return prepared;
+                return new SqliteRowStatement(connection, statement);
             }
             catch
             {
+                statement?.Dispose();
                 connection.Dispose();
                 throw;
             }

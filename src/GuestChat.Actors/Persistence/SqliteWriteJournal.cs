@@ -237,13 +237,22 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             // While another connection writes (Akka.Persistence.Sql's deletions, another process), wait for it as
             // Microsoft.Data.Sqlite's commands do (the connection's default timeout), instead of failing at once.
             raw.sqlite3_busy_timeout(_database, connection.DefaultTimeout * 1000);
-            _begin = Prepare("BEGIN IMMEDIATE");
-            _insert = Prepare("""
-                INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
-                VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7)
-                """);
-            _commit = Prepare("COMMIT");
-            _rollback = Prepare("ROLLBACK");
+            try
+            {
+                _begin = Prepare("BEGIN IMMEDIATE");
+                _insert = Prepare("""
+                    INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
+                    VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7)
+                    """);
+                _commit = Prepare("COMMIT");
+                _rollback = Prepare("ROLLBACK");
+            }
+            catch
+            {
+                // One that failed (the table not there yet, say) leaves none of the others on the pooled connection.
+                DisposeStatements();
+                throw;
+            }
         }
 
         public static Insert Open(string connectionString, string writerId)
@@ -298,12 +307,16 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
         public void Dispose()
         {
+            DisposeStatements();
+            _connection.Dispose();
+        }
+
+        private void DisposeStatements()
+        {
             foreach (var statement in new[] { _begin, _insert, _commit, _rollback })
             {
-                statement.Dispose();
+                statement?.Dispose();
             }
-
-            _connection.Dispose();
         }
 
         private sqlite3_stmt Prepare(string sql)

@@ -293,7 +293,7 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
 
     /// <inheritdoc />
     public Task<GuestChatResult<WebChatMessage>> GetMessageAsync(GuestJwt jwt, string conversationId, string messageId, CancellationToken cancellationToken) =>
-        Task.FromResult(GuestChatResult<WebChatMessage>.Failure(NotOnThisApi("getMessage")));
+        Task.FromResult(GuestChatResult<WebChatMessage>.Failure(NotOnThisApi("getMessage", "Web Messaging has no look-up of one message by id; its history has them")));
 
     /// <inheritdoc />
     public Task<GuestChatResult<WebChatGuestMediaRequestEntityList>> GetMediaRequestsAsync(GuestJwt jwt, string conversationId, CancellationToken cancellationToken) =>
@@ -301,11 +301,11 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
 
     /// <inheritdoc />
     public Task<GuestChatResult<WebChatGuestMediaRequest>> GetMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, CancellationToken cancellationToken) =>
-        Task.FromResult(GuestChatResult<WebChatGuestMediaRequest>.Failure(NotOnThisApi("getMediaRequest")));
+        Task.FromResult(GuestChatResult<WebChatGuestMediaRequest>.Failure(NotOnThisApi("getMediaRequest", "Web Messaging has no media requests")));
 
     /// <inheritdoc />
     public Task<GuestChatResult<WebChatGuestMediaRequest>> UpdateMediaRequestAsync(GuestJwt jwt, string conversationId, string mediaRequestId, WebChatGuestMediaRequest answer, CancellationToken cancellationToken) =>
-        Task.FromResult(GuestChatResult<WebChatGuestMediaRequest>.Failure(NotOnThisApi("patchMediaRequest")));
+        Task.FromResult(GuestChatResult<WebChatGuestMediaRequest>.Failure(NotOnThisApi("patchMediaRequest", "Web Messaging has no media requests")));
 
     private static bool IsGuest(GuestJwt jwt, string memberId) => jwt.HasValue && memberId.Length > 0;
 
@@ -417,8 +417,8 @@ public sealed class WebMessagingTransport(WebMessagingEndpoints endpoints, HttpC
         _ => Refusal(operation, e.Code is >= 400 and < 600 ? e.Code : 400, e.Code.ToString(CultureInfo.InvariantCulture), e.Message, FailureKind.Final),
     };
 
-    private static GuestChatError NotOnThisApi(string operation) =>
-        Refusal(operation, 400, ErrorCodes.BadRequest, "Web Messaging has no media requests", FailureKind.Final);
+    private static GuestChatError NotOnThisApi(string operation, string why) =>
+        Refusal(operation, 400, ErrorCodes.BadRequest, why, FailureKind.Final);
 
     private static GuestChatError Refusal(string operation, int? status, string code, string message, FailureKind kind) =>
         new() { Operation = operation, Kind = kind, Status = status, Code = code, Message = message };
