@@ -77,17 +77,18 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
 
     private async Task FollowAsync(long after, Func<LoggedFact, Task> onFact, Action<Exception> onFailed, Following following)
     {
-        var writes = JournalWrites.Of(system);
         var cancellationToken = following.Stopping;
         var settling = new Settling(settings);
+        var wake = following.Wake;
+
+        // Woken by a write in this process, a nudge, its poll (a write elsewhere) and its end; a wake that comes while it reads is kept for its next wait.
+        using var listening = JournalWrites.Of(system).Listen(wake);
+        await using var poll = new Timer(static w => ((Wake)w!).Set(), wake, Poll, Poll);
         try
         {
             await using var journal = await JournalDatabase.OpenRowReaderAsync(settings, ToldManifests, Tag, cancellationToken);
             while (!cancellationToken.IsCancellationRequested)
             {
-                // Taken before reading: a write that lands while this reads wakes the wait below.
-                var woken = Task.WhenAny(writes.Next(), following.Next());
-
                 // No pause between reads: writes that land while this reads are read together by the next one (a pause of
                 // a millisecond cost every message 2 ms, and no CPU was saved by it).
                 var rows = await journal.AfterAsync(after, BatchSize, cancellationToken);
@@ -123,14 +124,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
                     continue;
                 }
 
-                try
-                {
-                    await woken.WaitAsync(Poll, cancellationToken);
-                }
-                catch (TimeoutException)
-                {
-                    // Read again: a write elsewhere.
-                }
+                await wake.WaitAsync();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -165,17 +159,20 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
     public sealed class Following : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private readonly JournalWrites _nudges = new();
 
         internal CancellationToken Stopping => _stop.Token;
 
-        /// <summary>Reads now: something was written that this process was not told of (a write on another node).</summary>
-        public void Nudge() => _nudges.Written();
+        internal Wake Wake { get; } = new();
 
-        internal Task Next() => _nudges.Next();
+        /// <summary>Reads now: something was written that this process was not told of (a write on another node).</summary>
+        public void Nudge() => Wake.Set();
 
         /// <inheritdoc />
-        public void Dispose() => _stop.Cancel();
+        public void Dispose()
+        {
+            _stop.Cancel();
+            Wake.Set();
+        }
     }
 
     /// <summary>

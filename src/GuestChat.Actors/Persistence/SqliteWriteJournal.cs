@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Event;
@@ -39,7 +38,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly string _connectionString;
     private readonly string _writerId = Guid.NewGuid().ToString("N");
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, Task> _writing = new();
+    private readonly ConcurrentDictionary<string, PendingWrite> _writing = new();
+    private readonly IActorRef _self = Context.Self;
+    private readonly bool _answersWrites;
     private Task? _writer;
 
     /// <summary>Made by Akka.Persistence from the plugin's configuration (<c>akka.persistence.journal.sql</c>).</summary>
@@ -48,27 +49,42 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         _connectionString = journalConfig.GetString("connection-string", null)
             ?? throw new ArgumentException("akka.persistence.journal.sql.connection-string is required.", nameof(journalConfig));
+        _answersWrites = journalConfig.GetConfig("event-adapter-bindings") is not { IsEmpty: false };
     }
 
-    /// <inheritdoc />
-    protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
-    {
-        var writes = messages as IReadOnlyList<AtomicWrite> ?? messages.ToList();
-        if (writes.Any(write => ((IEnumerable<IPersistentRepresentation>)write.Payload).Any(HasTags)))
-        {
-            return base.WriteMessagesAsync(writes, cancellationToken);
-        }
+    /// <summary>
+    /// A persistent actor's write, taken here rather than by Akka.Persistence's <c>AsyncWriteJournal</c>:
+    /// the rows go to the one writer, and the writer answers the actor itself once they are committed,
+    /// with the same replies in the same order (<see cref="Answer"/>). Akka.Persistence's own path wraps
+    /// every write in a circuit breaker with a timer, copies each event, and sends every reply through a
+    /// re-sequencing actor that keeps replies to different actors in the order their writes arrived: a dozen
+    /// objects and one more thread hand-off per event, for an order that matters only per actor, and an actor
+    /// never has more than one write outstanding. With event adapters configured, every write takes
+    /// Akka.Persistence.Sql's own path instead (they change events before they are written).
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message) =>
+        message is WriteMessages write && _answersWrites ? Take(write) : base.AroundReceive(receive, message);
 
-        var rows = new List<Row>();
+    private bool Take(WriteMessages request)
+    {
+        var envelopes = request.Messages as IReadOnlyList<IPersistentEnvelope> ?? request.Messages.ToList();
+        var rows = new List<Row>(envelopes.Count);
         Exception?[]? rejections = null;
+        var tagged = false;
         var timestamp = DateTime.UtcNow.Ticks;
-        for (var i = 0; i < writes.Count; i++)
+        for (var i = 0; i < envelopes.Count; i++)
         {
+            if (envelopes[i] is not AtomicWrite write)
+            {
+                continue;
+            }
+
             var taken = rows.Count;
             try
             {
-                foreach (var representation in (IEnumerable<IPersistentRepresentation>)writes[i].Payload)
+                foreach (var representation in Events(write))
                 {
+                    tagged |= HasTags(representation);
                     rows.Add(Serialize(representation, timestamp));
                 }
             }
@@ -76,33 +92,121 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             {
                 // As Akka.Persistence.Sql does: a write that cannot be serialized is rejected (its actor is told, and goes on); the others are written.
                 rows.RemoveRange(taken, rows.Count - taken);
-                (rejections ??= new Exception?[writes.Count])[i] = e;
+                (rejections ??= new Exception?[envelopes.Count])[i] = e;
             }
         }
 
-        _writer ??= Task.Run(WriteLoopAsync);
-
-        // Null when every write was taken (what Akka.Persistence expects), else a rejection or null per write.
-        var outcome = rejections is null ? null! : ImmutableList.CreateRange(rejections.Cast<Exception>());
-        var write = new PendingWrite(rows, outcome, new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingWrite(request, envelopes, rows, rejections);
         if (rows.Count == 0)
         {
-            write.Done.SetResult(outcome);
-        }
-        else if (!_pending.Writer.TryWrite(write))
-        {
-            write.Done.SetException(new InvalidOperationException("The journal is stopping."));
+            Answer(pending, failure: null);
+            return true;
         }
 
         // A recovery asks for the highest sequence number of its persistence id: it must see this write's outcome first.
-        // (An id twice in one batch is noted twice, harmlessly: cheaper than finding the distinct ones for every batch.)
-        foreach (var each in writes)
+        foreach (var envelope in envelopes)
         {
-            Writing(each.PersistenceId, write.Done.Task);
+            if (envelope is AtomicWrite write)
+            {
+                _writing[write.PersistenceId] = pending;
+            }
         }
 
-        return write.Done.Task;
+        if (tagged)
+        {
+            // Akka.Persistence.Sql's own path writes the tag rows too (none of this service's facts has tags any more).
+            var written = Enumerable.Range(0, envelopes.Count).Where(i => envelopes[i] is AtomicWrite && rejections?[i] is null).ToList();
+            base.WriteMessagesAsync([.. written.Select(i => (AtomicWrite)envelopes[i])], CancellationToken.None).ContinueWith(
+                done =>
+                {
+                    if (!done.IsCompletedSuccessfully)
+                    {
+                        Answer(pending, done.Exception?.GetBaseException() ?? new OperationCanceledException("The write was cancelled."));
+                        return;
+                    }
+
+                    for (var i = 0; i < written.Count && done.Result is { } refused; i++)
+                    {
+                        if (refused[i] is { } reason)
+                        {
+                            pending.Reject(written[i], reason);
+                        }
+                    }
+
+                    Answer(pending, failure: null);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return true;
+        }
+
+        _writer ??= Task.Run(WriteLoopAsync);
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            Answer(pending, new InvalidOperationException("The journal is stopping."));
+        }
+
+        return true;
     }
+
+    /// <summary>
+    /// Tells the write's actor how it went, as Akka.Persistence's journal does: that the batch is written (or
+    /// failed, with how many writes it held), then for each event in order that it is written, rejected (it
+    /// could not be serialized) or failed, and for each deferred handler between them that its turn came.
+    /// </summary>
+    private void Answer(PendingWrite pending, Exception? failure)
+    {
+        var (request, envelopes, rejections) = (pending.Request, pending.Envelopes, pending.Rejections);
+        var actor = request.PersistentActor;
+        var instance = request.ActorInstanceId;
+        if (failure is null)
+        {
+            actor.Tell(WriteMessagesSuccessful.Instance, _self);
+        }
+        else
+        {
+            var writes = 0;
+            foreach (var envelope in envelopes)
+            {
+                writes += envelope is AtomicWrite ? 1 : 0;
+            }
+
+            actor.Tell(new WriteMessagesFailed(failure, writes), _self);
+        }
+
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            if (envelopes[i] is AtomicWrite write)
+            {
+                var rejected = rejections?[i];
+                foreach (var representation in Events(write))
+                {
+                    actor.Tell(
+                        failure is not null ? new WriteMessageFailure(representation, failure, instance)
+                        : rejected is not null ? new WriteMessageRejected(representation, rejected, instance)
+                        : new WriteMessageSuccess(representation, instance),
+                        representation.Sender);
+                }
+            }
+            else
+            {
+                actor.Tell(new LoopMessageSuccess(envelopes[i].Payload, instance), envelopes[i].Sender);
+            }
+        }
+
+        foreach (var envelope in envelopes)
+        {
+            if (envelope is AtomicWrite write)
+            {
+                _writing.TryRemove(new KeyValuePair<string, PendingWrite>(write.PersistenceId, pending));
+            }
+        }
+
+        pending.Finish();
+    }
+
+    private static IReadOnlyList<IPersistentRepresentation> Events(AtomicWrite write) => (IReadOnlyList<IPersistentRepresentation>)write.Payload;
 
     /// <inheritdoc />
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
@@ -110,7 +214,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         if (_writing.TryGetValue(persistenceId, out var writing))
         {
             // Its outcome does not matter here, only that it is known.
-            await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await writing.Finished;
         }
 
         return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
@@ -121,17 +225,6 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         _pending.Writer.TryComplete();
         base.PostStop();
-    }
-
-    private void Writing(string persistenceId, Task written)
-    {
-        _writing[persistenceId] = written;
-        written.ContinueWith(
-            (done, state) => _writing.TryRemove(new KeyValuePair<string, Task>((string)state!, done)),
-            persistenceId,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 
     private static bool HasTags(IPersistentRepresentation representation) => representation.Payload is Tagged { Tags.Count: > 0 };
@@ -178,7 +271,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                     _written.Written();
                     foreach (var write in batch)
                     {
-                        write.Done.TrySetResult(write.Outcome);
+                        Answer(write, failure: null);
                     }
                 }
                 catch (Exception e)
@@ -187,7 +280,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                     _log.Error(e, "Writing {0} events to the SQLite journal failed", rows);
                     foreach (var write in batch)
                     {
-                        write.Done.TrySetException(e);
+                        Answer(write, e);
                     }
 
                     insert?.Dispose();
@@ -203,14 +296,55 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             var stopping = new InvalidOperationException("The journal stopped.");
             while (_pending.Reader.TryRead(out var write))
             {
-                write.Done.TrySetException(stopping);
+                Answer(write, stopping);
             }
         }
     }
 
     private sealed record Row(string PersistenceId, long SequenceNr, long Created, byte[] Message, string Manifest, int Identifier);
 
-    private sealed record PendingWrite(List<Row> Rows, IImmutableList<Exception> Outcome, TaskCompletionSource<IImmutableList<Exception>> Done);
+    /// <summary>One actor's write on its way: its rows, which of its writes were rejected, and who waits to hear it is done.</summary>
+    private sealed class PendingWrite(WriteMessages request, IReadOnlyList<IPersistentEnvelope> envelopes, List<Row> rows, Exception?[]? rejections)
+    {
+        private static readonly TaskCompletionSource AlreadyFinished = Completed();
+        private TaskCompletionSource? _finished;
+
+        public WriteMessages Request => request;
+
+        public IReadOnlyList<IPersistentEnvelope> Envelopes => envelopes;
+
+        public List<Row> Rows => rows;
+
+        /// <summary>Per envelope, why it was rejected; null when none was.</summary>
+        public Exception?[]? Rejections => rejections;
+
+        public void Reject(int envelope, Exception reason) => (rejections ??= new Exception?[envelopes.Count])[envelope] = reason;
+
+        /// <summary>Completes once its actor is answered (made only for the rare reader that waits: a recovery of the same persistence id).</summary>
+        public Task Finished
+        {
+            get
+            {
+                var finished = Volatile.Read(ref _finished);
+                if (finished is null)
+                {
+                    var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    finished = Interlocked.CompareExchange(ref _finished, waiting, null) ?? waiting;
+                }
+
+                return finished.Task;
+            }
+        }
+
+        public void Finish() => Interlocked.Exchange(ref _finished, AlreadyFinished)?.TrySetResult();
+
+        private static TaskCompletionSource Completed()
+        {
+            var done = new TaskCompletionSource();
+            done.SetResult();
+            return done;
+        }
+    }
 
     /// <summary>
     /// The held connection with its statements prepared once, in Akka.Persistence.Sql's columns. The rows are

@@ -112,38 +112,29 @@ internal static class EventFeed
             }
 
             await response.Body.FlushAsync(cancellationToken);
+
+            // One timer for the stream's life (not one per wait): its tick wakes the reader, which writes a comment line.
+            await using var keepAlive = new Timer(_ => events.Writer.TryWrite(KeepAliveTick.Instance), null, KeepAlive, KeepAlive);
             var first = true;
-            while (true)
+            var batch = new List<IWithConversationKey>();
+            while (await events.Reader.WaitToReadAsync(cancellationToken))
             {
-                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                quiet.CancelAfter(KeepAlive);
-                bool more;
-                try
-                {
-                    more = await events.Reader.WaitToReadAsync(quiet.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await response.WriteAsync(": keep-alive\n\n", cancellationToken);
-                    await response.Body.FlushAsync(cancellationToken);
-                    continue;
-                }
-
-                if (!more)
-                {
-                    break;
-                }
-
-                var batch = new List<IWithConversationKey>();
+                batch.Clear();
                 while (events.Reader.TryRead(out var next))
                 {
                     batch.Add(next);
                 }
 
-                await logged.PrepareAsync(batch.OfType<LoggedFact>(), cancellationToken);
+                await logged.PrepareAsync(batch, cancellationToken);
                 foreach (var item in batch)
                 {
                     var message = item;
+                    if (message is KeepAliveTick)
+                    {
+                        Ascii(response.BodyWriter, ": keep-alive\n\n");
+                        continue;
+                    }
+
                     if (message is SubscriptionLost)
                     {
                         // The chat moved to another node of the cluster: the stream ends, and the reader comes
@@ -243,6 +234,14 @@ internal static class EventFeed
         JsonSerializer.Serialize(json, data, data.GetType(), ApiJson.Options);
         json.Flush();
         Ascii(body, "\n\n");
+    }
+
+    /// <summary>The keep-alive timer's wake-up, in line with the events (never written as one).</summary>
+    private sealed class KeepAliveTick : IWithConversationKey
+    {
+        public static readonly KeepAliveTick Instance = new();
+
+        public ConversationKey Key => default;
     }
 
     private static void Ascii(PipeWriter body, string text)

@@ -22,13 +22,15 @@ internal sealed class LoggedEvents(GuestChatConversations conversations)
     public void Update(ConversationKey key, Member member) => _members[(key, member.Id)] = member;
 
     /// <summary>The event the fact was told as.</summary>
-    public async Task<IWithConversationKey> EventOfAsync(LoggedFact logged, CancellationToken cancellationToken) => logged.Fact switch
+    public ValueTask<IWithConversationKey> EventOfAsync(LoggedFact logged, CancellationToken cancellationToken) => logged.Fact switch
     {
-        MessageSeen seen => new MessageReceived(logged.Key, seen.MessageId, await SenderAsync(logged.Key, seen, cancellationToken), seen.Body, seen.BodyType, seen.Timestamp, logged.Sequence),
-        ChatCreated created => new Started(logged.Key, created.ConversationId, created.MemberId),
-        ChatEnded ended => new Ended(logged.Key, ended.Reason, ended.ErrorCode is { } code
+        // A sender already known (nearly always) costs no task.
+        MessageSeen seen when _members.TryGetValue((logged.Key, seen.SenderId), out var sender) => new(Message(logged, seen, sender)),
+        MessageSeen seen => MessageAsync(logged, seen, cancellationToken),
+        ChatCreated created => new(new Started(logged.Key, created.ConversationId, created.MemberId)),
+        ChatEnded ended => new(new Ended(logged.Key, ended.Reason, ended.ErrorCode is { } code
             ? new GuestChatError { Operation = "chat", Kind = FailureKind.Final, Code = code, Message = code }
-            : null),
+            : null)),
         _ => throw new ArgumentException($"{logged.Fact.GetType().Name} is not a told fact", nameof(logged)),
     };
 
@@ -37,7 +39,20 @@ internal sealed class LoggedEvents(GuestChatConversations conversations)
     /// known yet, so that reading them back one by one waits on no conversation: a reader that joins a
     /// thousand chats mid-conversation would otherwise ask them one after another, in line.
     /// </summary>
-    public async Task PrepareAsync(IEnumerable<LoggedFact> facts, CancellationToken cancellationToken)
+    public Task PrepareAsync(IReadOnlyList<IWithConversationKey> events, CancellationToken cancellationToken)
+    {
+        foreach (var e in events)
+        {
+            if (e is LoggedFact { Fact: MessageSeen seen } fact && !_members.ContainsKey((fact.Key, seen.SenderId)))
+            {
+                return LookUpAsync(events.OfType<LoggedFact>(), cancellationToken);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task LookUpAsync(IEnumerable<LoggedFact> facts, CancellationToken cancellationToken)
     {
         var unknown = facts
             .Where(f => f.Fact is MessageSeen seen && !_members.ContainsKey((f.Key, seen.SenderId)))
@@ -69,13 +84,14 @@ internal sealed class LoggedEvents(GuestChatConversations conversations)
         }
     }
 
+    private static MessageReceived Message(LoggedFact logged, MessageSeen seen, Member sender) =>
+        new(logged.Key, seen.MessageId, sender, seen.Body, seen.BodyType, seen.Timestamp, logged.Sequence);
+
+    private async ValueTask<IWithConversationKey> MessageAsync(LoggedFact logged, MessageSeen seen, CancellationToken cancellationToken) =>
+        Message(logged, seen, await SenderAsync(logged.Key, seen, cancellationToken));
+
     private async Task<Member> SenderAsync(ConversationKey key, MessageSeen seen, CancellationToken cancellationToken)
     {
-        if (_members.TryGetValue((key, seen.SenderId), out var sender))
-        {
-            return sender;
-        }
-
         try
         {
             foreach (var member in (await conversations.GetStatusAsync(key, cancellationToken)).Members)

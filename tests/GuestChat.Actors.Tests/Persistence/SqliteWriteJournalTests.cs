@@ -184,6 +184,19 @@ public sealed class SqliteWriteJournalTests : IAsyncLifetime
         Assert.Equal("tagged-again:1", await tags.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_writer_hears_of_its_events_and_its_deferred_steps_in_the_order_it_asked_even_with_one_refused_among_them()
+    {
+        using var host = await StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var writer = system.ActorOf(Props.Create(() => new OrderedWriter("ordered")));
+
+        var heard = await writer.Ask<IReadOnlyList<string>>(OrderedWriter.Go.Instance, Patience);
+
+        Assert.Equal(["written msg-1", "deferred 1", "refused Unwritable", "written msg-2", "written msg-3", "deferred 2"], heard);
+        await host.StopAsync();
+    }
+
     private static MessageSeen Message(string id) => new($"msg-{id}", "agent-1", MemberRole.Agent, $"Hello {id}", BodyType.Standard, At);
 
     private async Task<IHost> StartAsync()
@@ -209,6 +222,41 @@ public sealed class SqliteWriteJournalTests : IAsyncLifetime
         }
 
         return rows;
+    }
+
+    /// <summary>Persists, defers, persists one that is refused, persists two at once, defers; says in which order it heard back.</summary>
+    private sealed class OrderedWriter(string persistenceId) : UntypedPersistentActor
+    {
+        private readonly List<string> _heard = [];
+
+        public override string PersistenceId { get; } = persistenceId;
+
+        protected override void OnRecover(object message)
+        {
+        }
+
+        protected override void OnCommand(object message)
+        {
+            var asker = Sender;
+            Persist(Message("1"), Written);
+            DeferAsync("1", step => _heard.Add($"deferred {step}"));
+            Persist(new Unwritable(), Written);
+            PersistAll([Message("2"), Message("3")], Written);
+            DeferAsync("2", step =>
+            {
+                _heard.Add($"deferred {step}");
+                asker.Tell((IReadOnlyList<string>)[.. _heard]);
+            });
+        }
+
+        protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr) => _heard.Add($"refused {@event.GetType().Name}");
+
+        private void Written(object written) => _heard.Add($"written {((MessageSeen)written).MessageId}");
+
+        public sealed record Go
+        {
+            public static Go Instance { get; } = new();
+        }
     }
 
     /// <summary>An event no serializer can write (its JSON serializer meets an exception reading it).</summary>
