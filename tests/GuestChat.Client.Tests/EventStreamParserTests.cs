@@ -85,14 +85,39 @@ public sealed class EventStreamParserTests
     }
 
     [Theory]
-    [InlineData("""{"topicName":"v2.conversations.chats.c.messages","eventBody":{"id":"1"},"metadata":{"type":"presence"}}""", "Unknown metadata.type presence.")]
-    [InlineData("""{"topicName":"v2.users.u.presence","eventBody":{}}""", "The frame has no metadata.type.")]
-    [InlineData("""{"topicName":"channel.metadata","eventBody":{"message":"Something else"}}""", "channel.metadata message: Something else")]
-    public void Unknown_topics_and_types_are_reported_with_their_topic(string frame, string detail)
+    [InlineData("""{"topicName":"v2.conversations.chats.c.messages","eventBody":{"id":"1"},"metadata":{"type":"presence"}}""", "v2.conversations.chats.c.messages", "Unknown metadata.type presence.")]
+    [InlineData("""{"topicName":"v2.users.u.presence","eventBody":{}}""", "v2.users.u.presence", "The frame has no metadata.type.")]
+    [InlineData("""{"topicName":"v2.users.\u00fc.presence","eventBody":{}}""", "v2.users.ü.presence", "The frame has no metadata.type.")]
+    [InlineData("""{"eventBody":{},"topicName":"v2.users.ü.presence","version":"2"}""", "v2.users.ü.presence", "The frame has no metadata.type.")]
+    [InlineData("""{"topicName":"channel.metadata","eventBody":{"message":"Something else"}}""", "channel.metadata", "channel.metadata message: Something else")]
+    public void Unknown_topics_and_types_are_reported_with_their_topic(string frame, string topic, string detail)
     {
-        var unknown = Assert.IsType<UnknownEvent>(EventStreamParser.Parse(frame));
-        Assert.Equal(detail, unknown.Detail);
-        Assert.NotNull(unknown.Topic);
+        foreach (var unknown in new[] { EventStreamParser.Parse(frame), EventStreamParser.Parse(Encoding.UTF8.GetBytes(frame)) }.Select(Assert.IsType<UnknownEvent>))
+        {
+            Assert.Equal(detail, unknown.Detail);
+            Assert.Equal(topic, unknown.Topic);
+        }
+    }
+
+    [Fact]
+    public void A_socket_s_repeated_ids_are_read_into_the_same_strings_and_every_frame_still_reads_right()
+    {
+        var ids = new RepeatedIds();
+        var first = Assert.IsType<MessageEvent>(EventStreamParser.Parse(Encoding.UTF8.GetBytes(RealMessage), ids));
+        var again = Assert.IsType<MessageEvent>(EventStreamParser.Parse(Encoding.UTF8.GetBytes(RealMessage), ids));
+        Assert.Equal(EventStreamParser.Parse(RealMessage), again);
+        Assert.Same(first.ConversationId, again.ConversationId);
+        Assert.Same(first.SenderId, again.SenderId);
+
+        // More distinct ids than are kept, an escaped one among them: each frame has its own.
+        for (var i = 0; i < 20; i++)
+        {
+            var sender = i % 3 == 0 ? $"\\u0073ender-{i}" : $"sender-{i}";
+            var frame = RealMessage.Replace("6408f799-973a-436a-9e1a-a75a6ddc46f5", sender, StringComparison.Ordinal);
+            var message = Assert.IsType<MessageEvent>(EventStreamParser.Parse(Encoding.UTF8.GetBytes(frame), ids));
+            Assert.Equal($"sender-{i}", message.SenderId);
+            Assert.Equal("aa06a6fc-1fdf-4e59-b8a1-df3ca44f523e", message.ConversationId);
+        }
     }
 
     [Fact]

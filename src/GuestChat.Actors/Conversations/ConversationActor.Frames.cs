@@ -123,7 +123,15 @@ public sealed partial class ConversationActor
         {
             case BodyType.Standard or BodyType.Notice:
                 var sequence = _transcript.SequenceOf(id);
-                Deliver(senderId, member => new MessageReceived(_key, id, member, body ?? "", type, at, sequence));
+                if (_deliveries.Count == 0 && _directory.Find(senderId) is { } known)
+                {
+                    // The sender is known and nothing waits before it (nearly always): told now, with no delivery queued.
+                    Publish(new MessageReceived(_key, id, known, body ?? "", type, at, sequence));
+                }
+                else
+                {
+                    DeliverMessage(senderId, id, body ?? "", type, at, sequence);
+                }
                 break;
 
             case BodyType.MediaRequest when body is { Length: > 0 } mediaRequestId:
@@ -147,6 +155,10 @@ public sealed partial class ConversationActor
     }
 
     /// <summary>Queues an event that names a member; events go out in order once their members are resolved.</summary>
+    // Apart from Announce, so that the closure is made only on this path (a lambda's captured locals are allocated where they are declared).
+    private void DeliverMessage(string senderId, string id, string body, BodyType type, DateTimeOffset at, long sequence) =>
+        Deliver(senderId, member => new MessageReceived(_key, id, member, body, type, at, sequence));
+
     private void Deliver(string memberId, Func<Member, object> make, MemberState? state = null)
     {
         _deliveries.Enqueue(new PendingDelivery(memberId, make));

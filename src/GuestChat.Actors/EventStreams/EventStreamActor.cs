@@ -33,6 +33,9 @@ public sealed class EventStreamActor : UntypedActor
     private readonly int _incarnation;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
+
+    // The socket's frames repeat its conversation's and members' ids: parsed into the same strings each time.
+    private readonly RepeatedIds _ids = new();
     private WebSocket? _socket;
     private bool _stopped;
     private bool _closeTold;
@@ -137,7 +140,7 @@ public sealed class EventStreamActor : UntypedActor
             {
                 // Wait for the next frame without a buffer: an idle chat holds none.
                 var first = await socket.ReceiveAsync(Memory<byte>.Empty, stop);
-                var (frame, closed) = first.MessageType == WebSocketMessageType.Close ? (null, true) : await ReadFrameAsync(socket, stop);
+                var (frame, closed) = first.MessageType == WebSocketMessageType.Close ? (null, true) : await ReadFrameAsync(socket, _ids, stop);
                 if (closed)
                 {
                     var ended = await ClosedByServerAsync(socket);
@@ -176,7 +179,7 @@ public sealed class EventStreamActor : UntypedActor
     }
 
     /// <summary>One whole message into a pooled buffer, parsed; a message larger than the parser takes is read to its end and skipped.</summary>
-    private static async Task<(StreamEvent? Frame, bool Closed)> ReadFrameAsync(WebSocket socket, CancellationToken stop)
+    private static async Task<(StreamEvent? Frame, bool Closed)> ReadFrameAsync(WebSocket socket, RepeatedIds ids, CancellationToken stop)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
         try
@@ -213,7 +216,7 @@ public sealed class EventStreamActor : UntypedActor
                 {
                     return (tooLarge
                         ? new UnparseableFrame($"A frame larger than {EventStreamParser.MaxFrameBytes} bytes was skipped.")
-                        : EventStreamParser.Parse(buffer.AsSpan(0, length)), false);
+                        : EventStreamParser.Parse(buffer.AsSpan(0, length), ids), false);
                 }
             }
         }

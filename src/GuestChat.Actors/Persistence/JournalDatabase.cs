@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SQLitePCL;
@@ -60,13 +61,11 @@ public static class JournalDatabase
             (_settings, _manifests, _tag) = (settings, manifests, tag);
 
         /// <summary>Up to <paramref name="count"/> rows after <paramref name="position"/>, in position order.</summary>
-        public async Task<IReadOnlyList<JournalRow>> AfterAsync(long position, int count, CancellationToken cancellationToken)
-        {
-            if (_held is not null)
-            {
-                return _held.After(position, count);
-            }
+        public ValueTask<IReadOnlyList<JournalRow>> AfterAsync(long position, int count, CancellationToken cancellationToken) =>
+            _held is not null ? new(_held.After(position, count)) : new(QueriedAsync(position, count, cancellationToken));
 
+        private async Task<IReadOnlyList<JournalRow>> QueriedAsync(long position, int count, CancellationToken cancellationToken)
+        {
             var query = await QueryAsync(cancellationToken);
             try
             {
@@ -130,6 +129,57 @@ public static class JournalDatabase
             """;
     }
 
+    /// <summary>
+    /// UTF-8 text read into strings, the same string for the same text: a fixed set, or (growing) every text
+    /// seen, forgotten all at once past <see cref="MostKept"/>.
+    /// </summary>
+    private sealed class KnownStrings
+    {
+        private const int MostKept = 50_000;
+        private readonly Dictionary<string, string> _kept = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _byText;
+        private readonly bool _grows;
+
+        public KnownStrings(IEnumerable<string> known, bool grows)
+        {
+            foreach (var text in known)
+            {
+                _kept[text] = text;
+            }
+
+            _byText = _kept.GetAlternateLookup<ReadOnlySpan<char>>();
+            _grows = grows;
+        }
+
+        public string Of(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length > 256)
+            {
+                return Encoding.UTF8.GetString(utf8);
+            }
+
+            Span<char> chars = stackalloc char[utf8.Length];
+            var text = chars[..Encoding.UTF8.GetChars(utf8, chars)];
+            if (_byText.TryGetValue(text, out var kept))
+            {
+                return kept;
+            }
+
+            var made = text.ToString();
+            if (_grows)
+            {
+                if (_kept.Count >= MostKept)
+                {
+                    _kept.Clear();
+                }
+
+                _kept[made] = made;
+            }
+
+            return made;
+        }
+    }
+
     private sealed record RowQuery(DbConnection Connection, DbCommand Command, DbParameter After, DbParameter Limit) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
@@ -148,6 +198,10 @@ public static class JournalDatabase
     {
         private readonly SqliteConnection _connection;
         private readonly sqlite3_stmt _statement;
+
+        // A follower reads the same few manifests and the same chats' ids over and over: read into the same strings.
+        private readonly KnownStrings _manifests = new(ConversationFactSerializer.Manifests, grows: false);
+        private readonly KnownStrings _persistenceIds = new([], grows: true);
 
         private SqliteRowStatement(SqliteConnection connection, sqlite3_stmt statement) => (_connection, _statement) = (connection, statement);
 
@@ -190,11 +244,11 @@ public static class JournalDatabase
                 {
                     rows.Add(new JournalRow(
                         raw.sqlite3_column_int64(_statement, 0),
-                        raw.sqlite3_column_text(_statement, 1).utf8_to_string(),
+                        _persistenceIds.Of(raw.sqlite3_column_blob(_statement, 1)),
                         raw.sqlite3_column_int64(_statement, 2),
                         raw.sqlite3_column_int64(_statement, 3) != 0,
                         Null(4) ? null : raw.sqlite3_column_int(_statement, 4),
-                        Null(5) ? null : raw.sqlite3_column_text(_statement, 5).utf8_to_string(),
+                        Null(5) ? null : _manifests.Of(raw.sqlite3_column_blob(_statement, 5)),
                         Null(6) ? null : raw.sqlite3_column_blob(_statement, 6).ToArray()));
                 }
 

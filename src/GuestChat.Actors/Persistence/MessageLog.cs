@@ -80,6 +80,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
         var cancellationToken = following.Stopping;
         var settling = new Settling(settings);
         var wake = following.Wake;
+        var keys = new Dictionary<string, ConversationKey?>(StringComparer.Ordinal);
 
         // Woken by a write in this process, a nudge, its poll (a write elsewhere) and its end; a wake that comes while it reads is kept for its next wait.
         using var listening = JournalWrites.Of(system).Listen(wake);
@@ -105,7 +106,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
                     }
 
                     after = row.Position;
-                    if (Read(row) is { } fact)
+                    if (Read(row, keys) is { } fact)
                     {
                         await onFact(fact);
                     }
@@ -137,9 +138,25 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
         }
     }
 
-    private LoggedFact? Read(JournalRow row)
+    private LoggedFact? Read(JournalRow row, Dictionary<string, ConversationKey?> keys)
     {
-        if (row is not { Serializer: { } serializer, Message: { } message } || ConversationActor.KeyOf(row.PersistenceId) is not { } key)
+        if (row is not { Serializer: { } serializer, Message: { } message })
+        {
+            return null;
+        }
+
+        // A chat's key is read from its persistence id once per reader, not for every message.
+        if (!keys.TryGetValue(row.PersistenceId, out var known))
+        {
+            if (keys.Count >= 50_000)
+            {
+                keys.Clear();
+            }
+
+            keys[row.PersistenceId] = known = ConversationActor.KeyOf(row.PersistenceId);
+        }
+
+        if (known is not { } key)
         {
             return null;
         }

@@ -16,13 +16,21 @@ public static class EventStreamParser
     public const int MaxFrameBytes = 256 * 1024;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+    private static readonly string[] Types = [EventTopics.MemberChangeType, EventTopics.MessageType, EventTopics.TypingIndicatorType];
+    private static readonly string[] ChannelMessages = [EventTopics.HeartbeatMessage];
+    private static readonly IReadOnlyList<string> BodyTypes = WireEnumConverter<BodyType>.WireNames;
+    private static readonly IReadOnlyList<string> MemberStates = WireEnumConverter<MemberState>.WireNames;
 
     /// <summary>Parses a frame given as text.</summary>
     public static StreamEvent Parse(string frame) =>
         TextFrames.Parse(frame, MaxFrameBytes, (buffer, length) => Parse(buffer.AsSpan(0, length)), TooLarge);
 
-    /// <summary>Parses a frame given as UTF-8 bytes.</summary>
-    public static StreamEvent Parse(ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// Parses a frame given as UTF-8 bytes. The values the API writes from a fixed set (event types, body
+    /// types, member states) come back as shared strings; with <paramref name="ids"/>, the ids a socket's
+    /// frames repeat (its conversation's, its members') are reused from it rather than made again.
+    /// </summary>
+    public static StreamEvent Parse(ReadOnlySpan<byte> utf8, RepeatedIds? ids = null)
     {
         if (utf8.Length > MaxFrameBytes)
         {
@@ -38,12 +46,12 @@ public static class EventStreamParser
                 return new UnparseableFrame("A frame must be a JSON object.");
             }
 
-            if (ReadFrame(ref reader, ref fields) is { } problem)
+            if (ReadFrame(ref reader, ref fields, ids) is { } problem)
             {
                 return new UnparseableFrame(problem);
             }
 
-            return reader.Read() ? new UnparseableFrame("Content follows the frame's object.") : Interpret(in fields);
+            return reader.Read() ? new UnparseableFrame("Content follows the frame's object.") : Interpret(in fields, utf8);
         }
         catch (JsonException e)
         {
@@ -58,15 +66,15 @@ public static class EventStreamParser
     private static UnparseableFrame TooLarge(int length) =>
         new($"A frame of {length} bytes exceeds the limit of {MaxFrameBytes}.");
 
-    private static string? ReadFrame(ref Utf8JsonReader reader, ref Fields fields)
+    private static string? ReadFrame(ref Utf8JsonReader reader, ref Fields fields, RepeatedIds? ids)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("topicName"u8))
             {
-                if (!ReadString(ref reader, out fields.Topic))
+                if (ReadTopic(ref reader, ref fields) is { } problem)
                 {
-                    return "topicName is not a string.";
+                    return problem;
                 }
             }
             else if (reader.ValueTextEquals("metadata"u8))
@@ -78,7 +86,7 @@ public static class EventStreamParser
             }
             else if (reader.ValueTextEquals("eventBody"u8))
             {
-                if (ReadBody(ref reader, ref fields) is { } problem)
+                if (ReadBody(ref reader, ref fields, ids) is { } problem)
                 {
                     return problem;
                 }
@@ -110,7 +118,7 @@ public static class EventStreamParser
         {
             if (reader.ValueTextEquals("type"u8))
             {
-                if (!ReadString(ref reader, out fields.Type))
+                if (!ReadString(ref reader, out fields.Type, Types))
                 {
                     return "metadata.type is not a string.";
                 }
@@ -132,7 +140,7 @@ public static class EventStreamParser
         return null;
     }
 
-    private static string? ReadBody(ref Utf8JsonReader reader, ref Fields fields)
+    private static string? ReadBody(ref Utf8JsonReader reader, ref Fields fields, RepeatedIds? ids)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -150,15 +158,15 @@ public static class EventStreamParser
             }
             else if (reader.ValueTextEquals("conversation"u8))
             {
-                problem = ReadReference(ref reader, "eventBody.conversation", out fields.ConversationId, out _);
+                problem = ReadReference(ref reader, "eventBody.conversation", ids, out fields.ConversationId, out _);
             }
             else if (reader.ValueTextEquals("sender"u8))
             {
-                problem = ReadReference(ref reader, "eventBody.sender", out fields.SenderId, out _);
+                problem = ReadReference(ref reader, "eventBody.sender", ids, out fields.SenderId, out _);
             }
             else if (reader.ValueTextEquals("member"u8))
             {
-                problem = ReadReference(ref reader, "eventBody.member", out fields.MemberId, out fields.MemberState);
+                problem = ReadReference(ref reader, "eventBody.member", ids, out fields.MemberId, out fields.MemberState);
             }
             else if (reader.ValueTextEquals("body"u8))
             {
@@ -166,11 +174,11 @@ public static class EventStreamParser
             }
             else if (reader.ValueTextEquals("bodyType"u8))
             {
-                problem = ReadString(ref reader, out fields.BodyType) ? null : "eventBody.bodyType is not a string.";
+                problem = ReadString(ref reader, out fields.BodyType, BodyTypes) ? null : "eventBody.bodyType is not a string.";
             }
             else if (reader.ValueTextEquals("message"u8))
             {
-                problem = ReadString(ref reader, out fields.Message) ? null : "eventBody.message is not a string.";
+                problem = ReadString(ref reader, out fields.Message, ChannelMessages) ? null : "eventBody.message is not a string.";
             }
             else if (reader.ValueTextEquals("timestamp"u8))
             {
@@ -199,7 +207,7 @@ public static class EventStreamParser
         return null;
     }
 
-    private static string? ReadReference(ref Utf8JsonReader reader, string name, out string? id, out string? state)
+    private static string? ReadReference(ref Utf8JsonReader reader, string name, RepeatedIds? ids, out string? id, out string? state)
     {
         id = state = null;
         reader.Read();
@@ -217,14 +225,17 @@ public static class EventStreamParser
         {
             if (reader.ValueTextEquals("id"u8))
             {
-                if (!ReadString(ref reader, out id))
+                reader.Read();
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
                 {
                     return $"{name}.id is not a string.";
                 }
+
+                id = reader.TokenType == JsonTokenType.Null ? null : ids is null ? reader.GetString() : ids.Read(ref reader);
             }
             else if (reader.ValueTextEquals("state"u8))
             {
-                if (!ReadString(ref reader, out state))
+                if (!ReadString(ref reader, out state, MemberStates))
                 {
                     return $"{name}.state is not a string.";
                 }
@@ -246,36 +257,86 @@ public static class EventStreamParser
         return reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
     }
 
-    private static StreamEvent Interpret(in Fields f)
+    /// <summary>The same, handing out the one of <paramref name="known"/> the value spells exactly, if any.</summary>
+    private static bool ReadString(ref Utf8JsonReader reader, out string? value, IReadOnlyList<string> known)
     {
-        if (f.Topic == EventTopics.ChannelMetadata)
+        reader.Read();
+        value = null;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return reader.TokenType == JsonTokenType.Null;
+        }
+
+        foreach (var candidate in known)
+        {
+            if (reader.ValueTextEquals(candidate))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = reader.GetString();
+        return true;
+    }
+
+    /// <summary>
+    /// The topic is only compared with <c>channel.metadata</c> and shown in what is unknown, so an ordinary
+    /// one is not made into a string: where it lies in the frame is kept, and read only when it is shown.
+    /// </summary>
+    private static string? ReadTopic(ref Utf8JsonReader reader, ref Fields fields)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            fields.HasTopic = false;
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return "topicName is not a string.";
+        }
+
+        fields.HasTopic = true;
+        fields.Topic = reader.ValueTextEquals(EventTopics.ChannelMetadata) ? EventTopics.ChannelMetadata : reader.ValueIsEscaped ? reader.GetString() : null;
+        fields.TopicAt = ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+        return null;
+    }
+
+    private static string TopicOf(in Fields f, ReadOnlySpan<byte> utf8) =>
+        f.Topic ?? System.Text.Encoding.UTF8.GetString(utf8.Slice(f.TopicAt.Start, f.TopicAt.Length));
+
+    private static StreamEvent Interpret(in Fields f, ReadOnlySpan<byte> utf8)
+    {
+        if (!f.HasTopic)
+        {
+            return new UnparseableFrame("The frame has no topicName.");
+        }
+
+        if (ReferenceEquals(f.Topic, EventTopics.ChannelMetadata))
         {
             return f.Message == EventTopics.HeartbeatMessage
                 ? HeartbeatEvent.Instance
                 : new UnknownEvent(f.Topic, f.Type, $"channel.metadata message: {f.Message ?? "(none)"}");
         }
 
-        if (f.Topic is null)
-        {
-            return new UnparseableFrame("The frame has no topicName.");
-        }
-
         if (!f.HasBody)
         {
-            return new UnknownEvent(f.Topic, f.Type, "The frame has no eventBody.");
+            return new UnknownEvent(TopicOf(in f, utf8), f.Type, "The frame has no eventBody.");
         }
 
         return f.Type switch
         {
-            EventTopics.MemberChangeType => MemberChange(in f),
-            EventTopics.MessageType => Message(in f),
+            EventTopics.MemberChangeType => MemberChange(in f, utf8),
+            EventTopics.MessageType => Message(in f, utf8),
             EventTopics.TypingIndicatorType => Typing(in f),
-            null => new UnknownEvent(f.Topic, null, "The frame has no metadata.type."),
-            _ => new UnknownEvent(f.Topic, f.Type, $"Unknown metadata.type {f.Type}."),
+            null => new UnknownEvent(TopicOf(in f, utf8), null, "The frame has no metadata.type."),
+            _ => new UnknownEvent(TopicOf(in f, utf8), f.Type, $"Unknown metadata.type {f.Type}."),
         };
     }
 
-    private static StreamEvent MemberChange(in Fields f)
+    private static StreamEvent MemberChange(in Fields f, ReadOnlySpan<byte> utf8)
     {
         if (f.ConversationId is null || f.MemberId is null)
         {
@@ -284,10 +345,10 @@ public static class EventStreamParser
 
         return WireEnumConverter<MemberState>.TryParse(f.MemberState, out var state)
             ? new MemberChangeEvent(f.ConversationId, f.MemberId, state, f.Timestamp, f.CorrelationId)
-            : new UnknownEvent(f.Topic, f.Type, $"Unknown member state {f.MemberState ?? "(none)"}.");
+            : new UnknownEvent(TopicOf(in f, utf8), f.Type, $"Unknown member state {f.MemberState ?? "(none)"}.");
     }
 
-    private static StreamEvent Message(in Fields f)
+    private static StreamEvent Message(in Fields f, ReadOnlySpan<byte> utf8)
     {
         if (f.ConversationId is null || f.Id is null || f.SenderId is null || f.Timestamp is null)
         {
@@ -297,7 +358,7 @@ public static class EventStreamParser
         var bodyType = BodyType.Standard;
         if (f.BodyType is not null && !WireEnumConverter<BodyType>.TryParse(f.BodyType, out bodyType))
         {
-            return new UnknownEvent(f.Topic, f.Type, $"Unknown bodyType {f.BodyType}.");
+            return new UnknownEvent(TopicOf(in f, utf8), f.Type, $"Unknown bodyType {f.BodyType}.");
         }
 
         return new MessageEvent(f.ConversationId, f.Id, f.SenderId, f.Body ?? "", bodyType, f.Timestamp.Value, f.CorrelationId);
@@ -311,7 +372,9 @@ public static class EventStreamParser
     /// <summary>Everything any frame may carry, gathered before its type is known.</summary>
     private struct Fields
     {
+        public bool HasTopic;
         public string? Topic;
+        public (int Start, int Length) TopicAt;
         public string? Type;
         public string? CorrelationId;
         public bool HasBody;

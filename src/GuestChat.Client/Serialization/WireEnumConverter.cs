@@ -31,7 +31,11 @@ public sealed class WireEnumConverter<TEnum> : JsonConverter<TEnum>
         ByName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         ByValue = byValue.ToFrozenDictionary();
         AllowedValues = string.Join(", ", byValue.Values.Select(v => v.Value));
+        WireNames = [.. byValue.Values.Select(v => v.Value)];
     }
+
+    /// <summary>The wire names, as the API writes them (a reader can hand these out rather than a new string each time).</summary>
+    public static IReadOnlyList<string> WireNames { get; }
 
     /// <summary>The wire names, comma separated, for error messages.</summary>
     public static string AllowedValues { get; }

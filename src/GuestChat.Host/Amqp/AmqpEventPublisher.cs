@@ -241,7 +241,7 @@ internal sealed class AmqpEventPublisher(AmqpConnection broker, ActorSystem syst
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
             Headers = headers,
         };
-        await channel.BasicPublishAsync(broker.Options.EventExchange, "chat." + name, mandatory: false, properties, JsonSerializer.SerializeToUtf8Bytes(data, ApiJson.Options), cancellationToken);
+        await channel.BasicPublishAsync(broker.Options.EventExchange, "chat." + name, mandatory: false, properties, JsonSerializer.SerializeToUtf8Bytes(data, EventViews.Options), cancellationToken);
         return true;
     }
 }

@@ -231,7 +231,7 @@ internal static class EventFeed
         Ascii(body, name);
         Ascii(body, "\ndata: ");
         json.Reset(body);
-        JsonSerializer.Serialize(json, data, data.GetType(), ApiJson.Options);
+        JsonSerializer.Serialize(json, data, data.GetType(), EventViews.Options);
         json.Flush();
         Ascii(body, "\n\n");
     }
