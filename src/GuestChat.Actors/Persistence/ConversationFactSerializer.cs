@@ -65,6 +65,9 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
     /// <inheritdoc />
     public override byte[] ToBinary(object obj) => ShapeOf(obj).Write(obj);
 
+    /// <summary>The same bytes as <see cref="ToBinary"/>, written into <paramref name="writer"/> (a journal writing many facts reuses its buffer).</summary>
+    public static void WriteTo(object fact, Utf8JsonWriter writer) => ShapeOf(fact).WriteTo(fact, writer);
+
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
     {
@@ -86,9 +89,9 @@ public sealed class ConversationFactSerializer(ExtendedActorSystem system) : Ser
     private static Shape ShapeOf(object o) =>
         ByType.GetValueOrDefault(o.GetType()) ?? throw new SerializationException($"{o.GetType().Name} is not a conversation fact this serializer writes.");
 
-    private sealed record Shape(string Manifest, Type Type, Func<object, byte[]> Write, Func<byte[], object?> Read)
+    private sealed record Shape(string Manifest, Type Type, Func<object, byte[]> Write, Action<object, Utf8JsonWriter> WriteTo, Func<byte[], object?> Read)
     {
         public static Shape Of<T>(string manifest, JsonTypeInfo<T> info) where T : class, IConversationFact =>
-            new(manifest, typeof(T), o => JsonSerializer.SerializeToUtf8Bytes((T)o, info), b => JsonSerializer.Deserialize(b, info));
+            new(manifest, typeof(T), o => JsonSerializer.SerializeToUtf8Bytes((T)o, info), (o, w) => JsonSerializer.Serialize(w, (T)o, info), b => JsonSerializer.Deserialize(b, info));
     }
 }

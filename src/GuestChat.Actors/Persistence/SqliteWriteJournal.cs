@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Event;
@@ -41,6 +43,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly ConcurrentDictionary<string, PendingWrite> _writing = new();
     private readonly IActorRef _self = Context.Self;
     private readonly bool _answersWrites;
+    private readonly ArrayBufferWriter<byte> _serialized = new(1024);
+    private readonly Utf8JsonWriter _json = new(Stream.Null);
     private Task? _writer;
 
     /// <summary>Made by Akka.Persistence from the plugin's configuration (<c>akka.persistence.journal.sql</c>).</summary>
@@ -91,6 +95,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             catch (Exception e)
             {
                 // As Akka.Persistence.Sql does: a write that cannot be serialized is rejected (its actor is told, and goes on); the others are written.
+                Release(rows, taken);
                 rows.RemoveRange(taken, rows.Count - taken);
                 (rejections ??= new Exception?[envelopes.Count])[i] = e;
             }
@@ -203,6 +208,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             }
         }
 
+        Release(pending.Rows);
         pending.Finish();
     }
 
@@ -233,17 +239,46 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         var payload = representation.Payload is Tagged tagged ? tagged.Payload : representation.Payload;
         var system = _system;
-        return Akka.Serialization.Serialization.WithTransport(system, (payload, representation, timestamp), state =>
+        return Akka.Serialization.Serialization.WithTransport(system, (payload, representation, timestamp, journal: this), state =>
         {
             var serializer = system.Serialization.FindSerializerFor(state.payload);
+            var (bytes, length, pooled) = serializer is ConversationFactSerializer ? state.journal.Pooled(state.payload) : (serializer.ToBinary(state.payload), -1, false);
             return new Row(
                 state.representation.PersistenceId,
                 state.representation.SequenceNr,
                 state.representation.Timestamp == 0 ? state.timestamp : state.representation.Timestamp,
-                serializer.ToBinary(state.payload),
+                bytes,
+                length < 0 ? bytes.Length : length,
+                pooled,
                 Akka.Serialization.Serialization.ManifestFor(serializer, state.payload),
                 serializer.Identifier);
         });
+    }
+
+    /// <summary>
+    /// A conversation's fact as its bytes in a pooled array, given back once written (<see cref="Release"/>):
+    /// the serializer's own array would be one more object per event, kept until the write commits.
+    /// </summary>
+    private (byte[] Bytes, int Length, bool Pooled) Pooled(object fact)
+    {
+        _serialized.ResetWrittenCount();
+        _json.Reset(_serialized);
+        ConversationFactSerializer.WriteTo(fact, _json);
+        _json.Flush();
+        var bytes = ArrayPool<byte>.Shared.Rent(_serialized.WrittenCount);
+        _serialized.WrittenSpan.CopyTo(bytes);
+        return (bytes, _serialized.WrittenCount, true);
+    }
+
+    private static void Release(List<Row> rows, int from = 0)
+    {
+        for (var i = from; i < rows.Count; i++)
+        {
+            if (rows[i].Pooled)
+            {
+                ArrayPool<byte>.Shared.Return(rows[i].Message);
+            }
+        }
     }
 
     /// <summary>The one writer: takes what is waiting, writes it in one transaction, tells each write's sender, again.</summary>
@@ -301,7 +336,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
     }
 
-    private sealed record Row(string PersistenceId, long SequenceNr, long Created, byte[] Message, string Manifest, int Identifier);
+    /// <summary>One event's row; its bytes are the first <paramref name="Length"/> of <paramref name="Message"/> (a pooled array when <paramref name="Pooled"/>).</summary>
+    private sealed record Row(string PersistenceId, long SequenceNr, long Created, byte[] Message, int Length, bool Pooled, string Manifest, int Identifier);
 
     /// <summary>One actor's write on its way: its rows, which of its writes were rejected, and who waits to hear it is done.</summary>
     private sealed class PendingWrite(WriteMessages request, IReadOnlyList<IPersistentEnvelope> envelopes, List<Row> rows, Exception?[]? rejections)
@@ -417,7 +453,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                         Check(raw.sqlite3_bind_int64(_insert, 1, row.Created));
                         Check(raw.sqlite3_bind_text16(_insert, 2, row.PersistenceId));
                         Check(raw.sqlite3_bind_int64(_insert, 3, row.SequenceNr));
-                        Check(raw.sqlite3_bind_blob(_insert, 4, row.Message));
+                        Check(raw.sqlite3_bind_blob(_insert, 4, row.Message.AsSpan(0, row.Length)));
                         Check(raw.sqlite3_bind_text16(_insert, 5, row.Manifest));
                         Check(raw.sqlite3_bind_int64(_insert, 6, row.Identifier));
                         Check(raw.sqlite3_bind_text16(_insert, 7, _writerId));
