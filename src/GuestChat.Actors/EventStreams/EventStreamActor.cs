@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using GuestChat.Client.Events;
@@ -179,7 +180,8 @@ public sealed class EventStreamActor : UntypedActor
     }
 
     /// <summary>One whole message into a pooled buffer, parsed; a message larger than the parser takes is read to its end and skipped.</summary>
-    private static async Task<(StreamEvent? Frame, bool Closed)> ReadFrameAsync(WebSocket socket, RepeatedIds ids, CancellationToken stop)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // once per frame: its state is pooled, not allocated
+    private static async ValueTask<(StreamEvent? Frame, bool Closed)> ReadFrameAsync(WebSocket socket, RepeatedIds ids, CancellationToken stop)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
         try

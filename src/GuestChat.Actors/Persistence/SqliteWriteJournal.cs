@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
@@ -40,7 +39,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly string _connectionString;
     private readonly string _writerId = Guid.NewGuid().ToString("N");
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, PendingWrite> _writing = new();
+    // Written by the journal's actor, emptied by its writer (a dictionary reuses its entries; a concurrent one makes a node per write).
+    private readonly Dictionary<string, PendingWrite> _writing = new(StringComparer.Ordinal);
     private readonly IActorRef _self = Context.Self;
     private readonly bool _answersWrites;
     private readonly ArrayBufferWriter<byte> _serialized = new(1024);
@@ -86,10 +86,11 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             var taken = rows.Count;
             try
             {
-                foreach (var representation in Events(write))
+                var events = Events(write);
+                for (var e = 0; e < events.Count; e++)
                 {
-                    tagged |= HasTags(representation);
-                    rows.Add(Serialize(representation, timestamp));
+                    tagged |= HasTags(events[e]);
+                    rows.Add(Serialize(events[e], timestamp));
                 }
             }
             catch (Exception e)
@@ -109,11 +110,14 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
 
         // A recovery asks for the highest sequence number of its persistence id: it must see this write's outcome first.
-        foreach (var envelope in envelopes)
+        lock (_writing)
         {
-            if (envelope is AtomicWrite write)
+            for (var i = 0; i < envelopes.Count; i++)
             {
-                _writing[write.PersistenceId] = pending;
+                if (envelopes[i] is AtomicWrite write)
+                {
+                    _writing[write.PersistenceId] = pending;
+                }
             }
         }
 
@@ -172,9 +176,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         else
         {
             var writes = 0;
-            foreach (var envelope in envelopes)
+            for (var i = 0; i < envelopes.Count; i++)
             {
-                writes += envelope is AtomicWrite ? 1 : 0;
+                writes += envelopes[i] is AtomicWrite ? 1 : 0;
             }
 
             actor.Tell(new WriteMessagesFailed(failure, writes), _self);
@@ -185,8 +189,10 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             if (envelopes[i] is AtomicWrite write)
             {
                 var rejected = rejections?[i];
-                foreach (var representation in Events(write))
+                var events = Events(write);
+                for (var e = 0; e < events.Count; e++)
                 {
+                    var representation = events[e];
                     actor.Tell(
                         failure is not null ? new WriteMessageFailure(representation, failure, instance)
                         : rejected is not null ? new WriteMessageRejected(representation, rejected, instance)
@@ -200,11 +206,14 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             }
         }
 
-        foreach (var envelope in envelopes)
+        lock (_writing)
         {
-            if (envelope is AtomicWrite write)
+            for (var i = 0; i < envelopes.Count; i++)
             {
-                _writing.TryRemove(new KeyValuePair<string, PendingWrite>(write.PersistenceId, pending));
+                if (envelopes[i] is AtomicWrite write && _writing.TryGetValue(write.PersistenceId, out var latest) && latest == pending)
+                {
+                    _writing.Remove(write.PersistenceId);
+                }
             }
         }
 
@@ -217,7 +226,13 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     /// <inheritdoc />
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
     {
-        if (_writing.TryGetValue(persistenceId, out var writing))
+        PendingWrite? writing;
+        lock (_writing)
+        {
+            writing = _writing.GetValueOrDefault(persistenceId);
+        }
+
+        if (writing is not null)
         {
             // Its outcome does not matter here, only that it is known.
             await writing.Finished;
@@ -337,7 +352,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     }
 
     /// <summary>One event's row; its bytes are the first <paramref name="Length"/> of <paramref name="Message"/> (a pooled array when <paramref name="Pooled"/>).</summary>
-    private sealed record Row(string PersistenceId, long SequenceNr, long Created, byte[] Message, int Length, bool Pooled, string Manifest, int Identifier);
+    private readonly record struct Row(string PersistenceId, long SequenceNr, long Created, byte[] Message, int Length, bool Pooled, string Manifest, int Identifier);
 
     /// <summary>One actor's write on its way: its rows, which of its writes were rejected, and who waits to hear it is done.</summary>
     private sealed class PendingWrite(WriteMessages request, IReadOnlyList<IPersistentEnvelope> envelopes, List<Row> rows, Exception?[]? rejections)

@@ -267,11 +267,11 @@ public static class EventStreamParser
             return reader.TokenType == JsonTokenType.Null;
         }
 
-        foreach (var candidate in known)
+        for (var i = 0; i < known.Count; i++)
         {
-            if (reader.ValueTextEquals(candidate))
+            if (reader.ValueTextEquals(known[i]))
             {
-                value = candidate;
+                value = known[i];
                 return true;
             }
         }

@@ -37,7 +37,7 @@ internal static class EventFeed
         Exception? logFailure = null;
         void Offer(IWithConversationKey e)
         {
-            if (!events.Writer.TryWrite(e) && Interlocked.Exchange(ref overflowed, 1) == 0)
+            if (!events.Writer.TryWrite(e) && !cancellationToken.IsCancellationRequested && Interlocked.Exchange(ref overflowed, 1) == 0)
             {
                 events.Writer.TryComplete();
             }
@@ -117,7 +117,10 @@ internal static class EventFeed
             await using var keepAlive = new Timer(_ => events.Writer.TryWrite(KeepAliveTick.Instance), null, KeepAlive, KeepAlive);
             var first = true;
             var batch = new List<IWithConversationKey>();
-            while (await events.Reader.WaitToReadAsync(cancellationToken))
+
+            // Waited on without a token (a wait with one is a new object every time): the reader going away completes the channel instead.
+            await using var aborted = cancellationToken.Register(() => events.Writer.TryComplete());
+            while (await events.Reader.WaitToReadAsync(CancellationToken.None) && !cancellationToken.IsCancellationRequested)
             {
                 batch.Clear();
                 while (events.Reader.TryRead(out var next))
