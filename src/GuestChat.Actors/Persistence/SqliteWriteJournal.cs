@@ -63,7 +63,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     /// every write in a circuit breaker with a timer, copies each event, and sends every reply through a
     /// re-sequencing actor that keeps replies to different actors in the order their writes arrived: a dozen
     /// objects and one more thread hand-off per event, for an order that matters only per actor, and an actor
-    /// never has more than one write outstanding. With event adapters configured, every write takes
+    /// never has more than one write outstanding. Without the circuit breaker a write has no call timeout of
+    /// its own: it waits for SQLite's write lock for the connection's timeout (30 s by default), then fails
+    /// and stops its actor, as any journal failure does. With event adapters configured, every write takes
     /// Akka.Persistence.Sql's own path instead (they change events before they are written).
     /// </summary>
     protected override bool AroundReceive(Receive receive, object message) =>

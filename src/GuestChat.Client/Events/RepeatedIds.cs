@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace GuestChat.Client.Events;
@@ -7,37 +6,32 @@ namespace GuestChat.Client.Events;
 /// The ids one socket's frames keep repeating (its conversation's, its members'), kept as strings so that
 /// parsing a frame (<see cref="EventStreamParser.Parse(ReadOnlySpan{byte}, RepeatedIds?)"/>) hands the
 /// same string out again instead of making a new one for every frame. Holds the last few distinct ids
-/// seen; for one socket, read by one parse at a time.
+/// seen (a chat has its own, an agent's and a system member's); for one socket, read by one parse at a
+/// time. Small on purpose: every live chat has one.
 /// </summary>
 public sealed class RepeatedIds
 {
-    private const int Kept = 8;
+    private const int Kept = 4;
     private const int LongestKept = 64;
-    private readonly (string Text, byte[] Utf8)[] _kept = new (string, byte[])[Kept];
-    private int _count;
+    private readonly string?[] _kept = new string?[Kept];
     private int _next;
 
     /// <summary>The string value the reader is on: one kept if it spells the same, else a new one (then kept).</summary>
     internal string Read(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        foreach (var kept in _kept)
         {
-            var value = reader.ValueSpan;
-            for (var i = 0; i < _count; i++)
+            if (kept is not null && reader.ValueTextEquals(kept))
             {
-                if (value.SequenceEqual(_kept[i].Utf8))
-                {
-                    return _kept[i].Text;
-                }
+                return kept;
             }
         }
 
         var text = reader.GetString()!;
         if (text.Length <= LongestKept)
         {
-            _kept[_next] = (text, Encoding.UTF8.GetBytes(text));
+            _kept[_next] = text;
             _next = (_next + 1) % Kept;
-            _count = Math.Min(_count + 1, Kept);
         }
 
         return text;
