@@ -125,30 +125,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
         if (tagged)
         {
-            // Akka.Persistence.Sql's own path writes the tag rows too (none of this service's facts has tags any more).
-            var written = Enumerable.Range(0, envelopes.Count).Where(i => envelopes[i] is AtomicWrite && rejections?[i] is null).ToList();
-            base.WriteMessagesAsync([.. written.Select(i => (AtomicWrite)envelopes[i])], CancellationToken.None).ContinueWith(
-                done =>
-                {
-                    if (!done.IsCompletedSuccessfully)
-                    {
-                        Answer(pending, done.Exception?.GetBaseException() ?? new OperationCanceledException("The write was cancelled."));
-                        return;
-                    }
-
-                    for (var i = 0; i < written.Count && done.Result is { } refused; i++)
-                    {
-                        if (refused[i] is { } reason)
-                        {
-                            pending.Reject(written[i], reason);
-                        }
-                    }
-
-                    Answer(pending, failure: null);
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            WriteTagged(pending);
             return true;
         }
 
@@ -159,6 +136,35 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
 
         return true;
+    }
+
+    /// <summary>Akka.Persistence.Sql's own path, which writes the tag rows too (none of this service's facts has tags any more); answered the same way.</summary>
+    private void WriteTagged(PendingWrite pending)
+    {
+        var (envelopes, rejections) = (pending.Envelopes, pending.Rejections);
+        var written = Enumerable.Range(0, envelopes.Count).Where(i => envelopes[i] is AtomicWrite && rejections?[i] is null).ToList();
+        base.WriteMessagesAsync([.. written.Select(i => (AtomicWrite)envelopes[i])], CancellationToken.None).ContinueWith(
+            done =>
+            {
+                if (!done.IsCompletedSuccessfully)
+                {
+                    Answer(pending, done.Exception?.GetBaseException() ?? new OperationCanceledException("The write was cancelled."));
+                    return;
+                }
+
+                for (var i = 0; i < written.Count && done.Result is { } refused; i++)
+                {
+                    if (refused[i] is { } reason)
+                    {
+                        pending.Reject(written[i], reason);
+                    }
+                }
+
+                Answer(pending, failure: null);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>
