@@ -35,15 +35,15 @@ internal sealed class LoggedEvents(GuestChatConversations conversations)
     };
 
     /// <summary>
-    /// Looks up, all at once, the members of the chats whose senders in <paramref name="facts"/> are not
+    /// Looks up, all at once, the members of the chats whose senders in <paramref name="events"/> are not
     /// known yet, so that reading them back one by one waits on no conversation: a reader that joins a
     /// thousand chats mid-conversation would otherwise ask them one after another, in line.
     /// </summary>
     public Task PrepareAsync(IReadOnlyList<IWithConversationKey> events, CancellationToken cancellationToken)
     {
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
-            if (e is LoggedFact { Fact: MessageSeen seen } fact && !_members.ContainsKey((fact.Key, seen.SenderId)))
+            if (events[i] is LoggedFact { Fact: MessageSeen seen } fact && !_members.ContainsKey((fact.Key, seen.SenderId)))
             {
                 return LookUpAsync(events.OfType<LoggedFact>(), cancellationToken);
             }
