@@ -174,8 +174,8 @@ public sealed class GuestChatClientTests
     public async Task A_foreign_token_is_a_final_403()
     {
         await using var fixture = await ClientFixture.StartAsync();
-        var mine = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Value!;
-        var theirs = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Value!;
+        var mine = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Succeeded("creating a chat");
+        var theirs = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Succeeded("creating a chat");
 
         var foreign = await fixture.Client.GetMembersAsync(new GuestJwt(mine.Jwt!), theirs.Id!, null, None);
 
@@ -186,7 +186,7 @@ public sealed class GuestChatClientTests
     public async Task An_expired_token_is_a_final_401_credentials_expired()
     {
         await using var fixture = await ClientFixture.StartAsync(configure: o => o.Timing.JwtLifetime = TimeSpan.FromSeconds(1));
-        var mine = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Value!;
+        var mine = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Succeeded("creating a chat");
         var jwt = new GuestJwt(mine.Jwt!);
 
         var untilExpired = jwt.ExpiresAt!.Value - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(50);
@@ -248,7 +248,7 @@ public sealed class GuestChatClientTests
     public async Task The_jwt_goes_only_into_the_authorization_header_and_never_into_an_error()
     {
         await using var fixture = await ClientFixture.StartAsync();
-        var created = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Value!;
+        var created = (await fixture.Client.CreateConversationAsync(ChatRequests.To(displayName: "Client Test"), None)).Succeeded("creating a chat");
         var jwt = new GuestJwt(created.Jwt!);
 
         var refused = await fixture.Client.SendMessageAsync(jwt, created.Id!, created.Member!.Id!, new CreateWebChatMessageRequest { Body = "x" }, None);

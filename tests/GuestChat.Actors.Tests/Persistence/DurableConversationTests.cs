@@ -213,7 +213,7 @@ public abstract class DurableConversationTests : IAsyncLifetime
     {
         // A chat that was live, and a send journaled as intended whose outcome was never written.
         using var client = new GuestChatClient(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(_emulator.BaseUrl) });
-        var created = (await client.CreateConversationAsync(ChatRequests.To(EmulatorDefaults.SilentQueueName, "Crashed Guest"), CancellationToken.None)).Value!;
+        var created = (await client.CreateConversationAsync(ChatRequests.To(EmulatorDefaults.SilentQueueName, "Crashed Guest"), CancellationToken.None)).Succeeded("creating the chat");
         var jwt = new GuestChat.Client.Authentication.GuestJwt(created.Jwt!);
         using (var socket = new System.Net.WebSockets.ClientWebSocket())
         {
