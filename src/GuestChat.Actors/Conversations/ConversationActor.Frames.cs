@@ -154,11 +154,12 @@ public sealed partial class ConversationActor
             .OrderBy(m => m.Sequence)];
     }
 
-    /// <summary>Queues an event that names a member; events go out in order once their members are resolved.</summary>
-    // Apart from Announce, so that the closure is made only on this path (a lambda's captured locals are allocated where they are declared).
+    /// <summary>A message whose sender is not resolved yet, or that waits behind another event, queued (<see cref="Deliver"/>).</summary>
+    /// <remarks>Apart from Announce, so that the closure is made only on this path: a lambda's captured locals are allocated where they are declared.</remarks>
     private void DeliverMessage(string senderId, string id, string body, BodyType type, DateTimeOffset at, long sequence) =>
         Deliver(senderId, member => new MessageReceived(_key, id, member, body, type, at, sequence));
 
+    /// <summary>Queues an event that names a member; events go out in order once their members are resolved.</summary>
     private void Deliver(string memberId, Func<Member, object> make, MemberState? state = null)
     {
         _deliveries.Enqueue(new PendingDelivery(memberId, make));
