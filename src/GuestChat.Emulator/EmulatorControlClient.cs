@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using GuestChat.Emulator.Control;
 
@@ -70,9 +71,10 @@ public sealed class EmulatorControlClient : IRunningEmulator
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ConversationIdsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ConversationIdsAsync(DateTimeOffset? createdSince, CancellationToken cancellationToken)
     {
-        var list = await _control.GetFromJsonAsync("/emulator/conversations", ControlJsonContext.Default.ListConversationSnapshot, cancellationToken);
+        var query = createdSince is { } since ? "?createdSince=" + Uri.EscapeDataString(since.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)) : "";
+        var list = await _control.GetFromJsonAsync("/emulator/conversations" + query, ControlJsonContext.Default.ListConversationSnapshot, cancellationToken);
         return [.. (list ?? []).Select(c => c.Id)];
     }
 

@@ -78,7 +78,8 @@ public sealed partial class EmulatorProcess : IRunningEmulator, IAsyncDisposable
         _control.ConversationAsync(conversationId, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> ConversationIdsAsync(CancellationToken cancellationToken) => _control.ConversationIdsAsync(cancellationToken);
+    public Task<IReadOnlyList<string>> ConversationIdsAsync(DateTimeOffset? createdSince, CancellationToken cancellationToken) =>
+        _control.ConversationIdsAsync(createdSince, cancellationToken);
 
     /// <summary>Resident and peak resident memory, from /proc.</summary>
     public (long Rss, long PeakRss) Memory()

@@ -73,8 +73,8 @@ public sealed class GuestChatEmulator : IRunningEmulator
     public Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken) => Task.FromResult(Conversation(conversationId));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> ConversationIdsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>([.. _app.Services.Platform().Conversations.Select(c => c.Id)]);
+    public Task<IReadOnlyList<string>> ConversationIdsAsync(DateTimeOffset? createdSince, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _app.Services.Platform().Conversations.Where(c => createdSince is null || c.CreatedAt >= createdSince).Select(c => c.Id)]);
 
     /// <summary>All chats the emulator still holds, without transcripts.</summary>
     public IReadOnlyList<ConversationSnapshot> Conversations() =>

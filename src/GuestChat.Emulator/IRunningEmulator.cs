@@ -14,8 +14,8 @@ public interface IRunningEmulator : IAsyncDisposable
     /// <summary>One chat as the control API shows it, with transcript; null when unknown.</summary>
     Task<ConversationSnapshot?> ConversationAsync(string conversationId, CancellationToken cancellationToken);
 
-    /// <summary>The ids of every chat it holds.</summary>
-    Task<IReadOnlyList<string>> ConversationIdsAsync(CancellationToken cancellationToken);
+    /// <summary>The ids of every chat it holds, or of those created at or after <paramref name="createdSince"/>.</summary>
+    Task<IReadOnlyList<string>> ConversationIdsAsync(DateTimeOffset? createdSince, CancellationToken cancellationToken);
 }
 
 /// <summary>The organization, deployment and queue a chat on an emulator is created with by default.</summary>

@@ -81,6 +81,7 @@ public sealed class AgentBehaviourTests
         using var unknown = await emulator.Http.PostAsJsonAsync($"/emulator/conversations/{Guid.NewGuid()}/agent/messages", new { body = "x" });
         await Json.AssertErrorAsync(unknown, 404, ErrorCodes.NotFound);
         await Json.AssertErrorAsync(await emulator.Http.GetAsync("/emulator/conversations?phase=Sleeping"), 400, ErrorCodes.InvalidValue, "phase");
+        await Json.AssertErrorAsync(await emulator.Http.GetAsync("/emulator/conversations?createdSince=yesterday"), 400, ErrorCodes.InvalidValue, "createdSince");
     }
 
     [Fact]
@@ -151,6 +152,25 @@ public sealed class AgentBehaviourTests
         var info = JsonNode.Parse(await emulator.Http.GetStringAsync("/emulator"))!;
         Assert.Equal(EmulatorDefaults.OrganizationId, info["organizationId"]!.GetValue<string>());
         Assert.Equal(emulator.Emulator.BaseUrl.ToString().TrimEnd('/'), info["apiBaseUrl"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_control_api_lists_only_the_chats_created_since_a_time_when_asked()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var earlier = await emulator.GuestAsync();
+        await Task.Delay(50);
+        var since = DateTimeOffset.UtcNow;
+        await using var later = await emulator.GuestAsync();
+
+        var list = JsonNode.Parse(await emulator.Http.GetStringAsync($"/emulator/conversations?createdSince={Uri.EscapeDataString(since.ToString("O"))}"))!.AsArray();
+        Assert.Equal([later.ConversationId], list.Select(c => c!["id"]!.GetValue<string>()));
+        await using var control = EmulatorControlClient.For(emulator.Emulator.BaseUrl, emulator.Emulator.ChatDefaults);
+        foreach (var reader in new IRunningEmulator[] { control, emulator.Emulator })
+        {
+            Assert.Equal([later.ConversationId], await reader.ConversationIdsAsync(since, CancellationToken.None));
+            Assert.Equal(2, (await reader.ConversationIdsAsync(null, CancellationToken.None)).Count);
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GuestChat.Client;
 using GuestChat.Client.Models;
 using GuestChat.Emulator.Api;
@@ -64,7 +65,19 @@ internal static class ControlApi
             wanted = parsed;
         }
 
+        DateTimeOffset? since = null;
+        if (QueryParameters.Text(context.Request, "createdSince") is { } sinceText)
+        {
+            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsedSince))
+            {
+                return ApiResponses.WriteErrorAsync(context, ChatError.Invalid("createdSince", "createdSince must be a date and time, ISO 8601 (2026-11-26T13:00:00Z)"));
+            }
+
+            since = parsedSince;
+        }
+
         var list = Platform(context).Conversations
+            .Where(c => since is null || c.CreatedAt >= since)
             .Select(c => c.Snapshot(withTranscript: false))
             .Where(s => wanted is null || s.Phase == wanted)
             .OrderBy(s => s.CreatedAt)

@@ -254,9 +254,9 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
     private async Task<(long Lost, long Duplicated)> CheckAgainstAsync(IRunningEmulator emulator, DateTimeOffset runStartedAt, CancellationToken cancellationToken)
     {
         var transcripts = new ConcurrentDictionary<string, IReadOnlyList<GuestChat.Emulator.Control.TranscriptEntry>>();
-        await Parallel.ForEachAsync(await emulator.ConversationIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, token) =>
+        await Parallel.ForEachAsync(await emulator.ConversationIdsAsync(runStartedAt, cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, token) =>
         {
-            if (await emulator.ConversationAsync(id, token) is { } conversation && conversation.CreatedAt >= runStartedAt)
+            if (await emulator.ConversationAsync(id, token) is { } conversation)
             {
                 transcripts[id] = conversation.Transcript ?? [];
             }

@@ -191,7 +191,7 @@ public sealed class ServeRestartTests : IAsyncLifetime
             if (_chatOfMessage is null)
             {
                 _chatOfMessage = [];
-                foreach (var conversation in await _emulator.ConversationIdsAsync(CancellationToken.None))
+                foreach (var conversation in await _emulator.ConversationIdsAsync(null, CancellationToken.None))
                 {
                     foreach (var entry in (await _emulator.ConversationAsync(conversation, CancellationToken.None))!.Transcript!)
                     {
