@@ -81,7 +81,9 @@ class Chat {
     this.index = index;
     this.received = [];
     this.waiters = [];
-    this.lastTyping = 0;
+    // Never typed yet: the first message is always preceded by typing, as the service's is (performance.now()
+    // counts from the process's start, so 0 would hold back every chat's typing in the first 3 seconds).
+    this.lastTyping = -Infinity;
     this.active = deferred();
     this.ended = deferred();
   }
