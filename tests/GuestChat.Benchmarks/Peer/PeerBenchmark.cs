@@ -18,12 +18,16 @@ namespace GuestChat.Benchmarks.Peer;
 internal static partial class PeerBenchmark
 {
     public const string Usage = """
-        peer [--chats 1000] [--messages 10] [--scenario default] [--ramp 100] [--rounds 2] [--out bench-results/peer-1000x10]
+        peer [--chats 1000] [--messages 10] [--scenario default] [--ramp 100] [--rounds 2] [--split false] [--out bench-results/peer-1000x10]
 
           Starts the emulator in its own process (agents answer in about 0.1 s), then runs the Node peer
           (purecloud-guest-chat-client 13.2.0 + ws) and `run --target <the emulator>` with the same
           scenario, --rounds times each, alternating which goes first. Needs Node.js 20, npm and
           /usr/bin/time (Debian package `time`). Writes <out>.json (every run) and <out>.md (the table).
+
+          --split true also runs chats/2, chats and chats*2 chats of one message each, and splits each
+          side's CPU into a cost per chat (the slope from chats/2 to chats*2), per message (chats x
+          messages against chats x 1) and what is left (the start and the warm-up): <out>-split.md.
         """;
 
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
@@ -32,8 +36,9 @@ internal static partial class PeerBenchmark
     {
         var options = BenchmarkArguments.Parse(args, new()
         {
-            ["--chats"] = "1000", ["--messages"] = "10", ["--scenario"] = "default", ["--ramp"] = "100", ["--rounds"] = "2", ["--out"] = "",
+            ["--chats"] = "1000", ["--messages"] = "10", ["--scenario"] = "default", ["--ramp"] = "100", ["--rounds"] = "2", ["--split"] = "false", ["--out"] = "",
         });
+        var split = bool.Parse(options["--split"]);
         var (chats, messages, ramp, rounds) = (options.Number("--chats"), options.Number("--messages"), options.Number("--ramp"), options.Number("--rounds"));
         var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"peer-{chats}x{messages}");
         var root = Processes.RepositoryRoot();
@@ -65,28 +70,47 @@ internal static partial class PeerBenchmark
             "--Emulator:Queues:0:Agent:TypingTime=00:00:00.05",
         ], TimeSpan.FromSeconds(60));
         var target = emulator.BaseUrl.ToString().TrimEnd('/');
-        var common = $"--target {target} --scenario {scenario} --chats {chats} --messages {messages} --ramp {ramp}";
-        var contenders = new Dictionary<string, (string File, string Arguments, string Folder)>
-        {
-            ["service"] = (Path.Combine(AppContext.BaseDirectory, "GuestChat.Host"), $"run {common} --json", root),
-            ["node-peer"] = ("node", $"peer.mjs {common}", peerFolder),
-        };
 
-        var results = new List<Measured>();
-        for (var round = 1; round <= rounds; round++)
+        async Task<List<Measured>> RoundsAsync(int chatCount, int messageCount)
         {
-            var order = round % 2 == 1 ? new[] { "node-peer", "service" } : ["service", "node-peer"];
-            foreach (var name in order)
+            var common = $"--target {target} --scenario {scenario} --chats {chatCount} --messages {messageCount} --ramp {ramp}";
+            var contenders = new Dictionary<string, (string File, string Arguments, string Folder)>
             {
-                var (file, arguments, folder) = contenders[name];
-                Console.WriteLine($"round {round}: {name} ...");
-                var measured = await MeasureAsync(name, round, file, arguments, folder);
-                Console.WriteLine($"  {measured.Summary()}");
-                results.Add(measured);
+                ["service"] = (Path.Combine(AppContext.BaseDirectory, "GuestChat.Host"), $"run {common} --json", root),
+                ["node-peer"] = ("node", $"peer.mjs {common}", peerFolder),
+            };
+            var measured = new List<Measured>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                var order = round % 2 == 1 ? new[] { "node-peer", "service" } : ["service", "node-peer"];
+                foreach (var name in order)
+                {
+                    var (file, arguments, folder) = contenders[name];
+                    Console.WriteLine($"{chatCount} x {messageCount}, round {round}: {name} ...");
+                    var run = await MeasureAsync(name, round, file, arguments, folder);
+                    Console.WriteLine($"  {run.Summary()}");
+                    measured.Add(run);
+                }
             }
+
+            return measured;
         }
 
+        var results = await RoundsAsync(chats, messages);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        if (split)
+        {
+            var (few, one, many) = (await RoundsAsync(chats / 2, 1), await RoundsAsync(chats, 1), await RoundsAsync(chats * 2, 1));
+            var splitTable = SplitTable(chats, messages, rounds, scenario, few, one, many, results);
+            await File.WriteAllTextAsync(output + "-split.md", splitTable);
+            await File.WriteAllTextAsync(output + "-split.json", JsonSerializer.Serialize(new
+            {
+                chats, messages, ramp, rounds, scenario = Path.GetFileName(scenario), machine = $"{Environment.ProcessorCount} cores",
+                runs = few.Concat(one).Concat(many).Concat(results),
+            }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            Console.WriteLine(splitTable);
+        }
+
         var table = Table(results, chats, messages, scenario, rounds);
         await File.WriteAllTextAsync(output + ".md", table);
         await File.WriteAllTextAsync(output + ".json", JsonSerializer.Serialize(new
@@ -165,6 +189,45 @@ internal static partial class PeerBenchmark
         text.AppendLine(ci, $"| peer / service | {peer.CpuSeconds / service.CpuSeconds:F2}x | {peer.CpuMsPerMessage / service.CpuMsPerMessage:F2}x | {(double)peer.PeakRssBytes / service.PeakRssBytes:F2}x | {(double)peer.BytesPerLiveChat / Math.Max(1, service.BytesPerLiveChat):F2}x | {peer.WallSeconds / service.WallSeconds:F2}x | | | | | | |");
         text.AppendLine();
         text.AppendLine("A ratio above 1 means the service uses less (or is faster) than the peer. CPU is user + system seconds of the whole process from /usr/bin/time -v, divided by messages sent plus received; KiB per live chat is (peak RSS - RSS before the first chat) / most chats live at once.");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Each side's CPU split three ways from the median runs of four sizes: a chat (the slope of CPU from
+    /// chats/2 to chats*2 chats of one message), a message sent or received beyond a chat's first exchange
+    /// (chats x messages against chats x 1, over the extra messages both ways) and what is left at no
+    /// chats (the start and the warm-up).
+    /// </summary>
+    private static string SplitTable(int chats, int messages, int rounds, string scenario, List<Measured> few, List<Measured> one, List<Measured> many, List<Measured> full)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        (double Chat, double Message, double Left, double[] Totals) Split(string name)
+        {
+            double Cpu(List<Measured> runs) => Median(runs.Where(r => r.Name == name).ToList()).CpuSeconds;
+            var (a, b, c, d) = (Cpu(few), Cpu(one), Cpu(many), Cpu(full));
+            var perChat = (c - a) / (chats * 2 - chats / 2);
+            var perMessage = messages > 1 ? (d - b) / (2.0 * chats * (messages - 1)) : double.NaN;
+            return (perChat, perMessage, a - perChat * (chats / 2), [a, b, c, d]);
+        }
+
+        var service = Split("service");
+        var peer = Split("node-peer");
+        var text = new StringBuilder();
+        text.AppendLine(ci, $"# Where the CPU goes: the service and the official client ({Path.GetFileName(scenario)}, {Environment.ProcessorCount} cores, the median run of {rounds} at each size, the lower middle when even)");
+        text.AppendLine();
+        text.AppendLine("| | service | node-peer | peer / service |");
+        text.AppendLine("|---|---|---|---|");
+        string[] sizes = [$"{chats / 2} chats x 1 message", $"{chats} chats x 1 message", $"{chats * 2} chats x 1 message", $"{chats} chats x {messages} messages"];
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            text.AppendLine(ci, $"| {sizes[i]}, CPU s | {service.Totals[i]:F2} | {peer.Totals[i]:F2} | {peer.Totals[i] / service.Totals[i]:F2}x |");
+        }
+
+        text.AppendLine(ci, $"| each chat more, ms | {service.Chat * 1000:F2} | {peer.Chat * 1000:F2} | {peer.Chat / service.Chat:F2}x |");
+        text.AppendLine(ci, $"| each message more (sent or received), ms | {service.Message * 1000:F3} | {peer.Message * 1000:F3} | {peer.Message / service.Message:F2}x |");
+        text.AppendLine(ci, $"| left at no chats (start and warm-up), s | {service.Left:F2} | {peer.Left:F2} | {peer.Left / service.Left:F2}x |");
+        text.AppendLine();
+        text.AppendLine("CPU is user + system seconds of the whole process from /usr/bin/time -v. A chat's cost includes its one exchange; a message's is what each further message sent or received adds; what is left is the line through the one-message runs at no chats. A ratio above 1 means the service uses less.");
         return text.ToString();
     }
 
