@@ -84,6 +84,7 @@ class Chat {
     // Never typed yet: the first message is always preceded by typing, as the service's is (performance.now()
     // counts from the process's start, so 0 would hold back every chat's typing in the first 3 seconds).
     this.lastTyping = -Infinity;
+    this.roles = new Map(); // member id -> role, looked up once: events carry ids only
     this.active = deferred();
     this.ended = deferred();
   }
@@ -107,7 +108,7 @@ class Chat {
     if (!body) return;
     if (type === 'member-change') {
       const member = body.member;
-      if (member?.id !== this.memberId && member?.state === 'CONNECTED') this.active.resolve();
+      if (member?.id && member.id !== this.memberId && member.state === 'CONNECTED') this.onConnected(member.id);
       if (member?.id === this.memberId && member?.state === 'DISCONNECTED') this.ended.resolve('guest left');
     } else if (type === 'message') {
       if (body.sender?.id === this.memberId) return;
@@ -119,6 +120,22 @@ class Chat {
         call(this.jwt, () => api.patchWebchatGuestConversationMediarequest(this.id, body.body, { state })).catch(() => fail('media answer refused'));
       }
     }
+  }
+
+  // The chat is answered when an agent connects; the queue's own member connects first, while the chat waits.
+  // A member-change names no role, so it is looked up once per member (GET /members/{id}), as the service does.
+  onConnected(memberId) {
+    if (this.roles.has(memberId)) {
+      if (this.roles.get(memberId) === 'AGENT') this.active.resolve();
+      return;
+    }
+    this.roles.set(memberId, undefined);
+    call(this.jwt, () => api.getWebchatGuestConversationMember(this.id, memberId))
+      .then((info) => {
+        this.roles.set(memberId, info?.role);
+        if (info?.role === 'AGENT') this.active.resolve();
+      })
+      .catch(() => fail('member look-up refused'));
   }
 
   waitForReplies(count, timeoutMs) {
