@@ -65,7 +65,17 @@ public sealed class GuestChatHostingTests
             Assert.Equal(new ConversationSummary(key, ConversationState.Ended, ConversationEndReason.GuestLeft), list.Conversations.Single());
 
             // Past its retention the ended chat is gone and its key opens a new chat.
-            await Eventually.TrueAsync(async () => (await manager.Ask<ConversationList>(new ListConversations(), Patience)).Conversations.Count == 0, "the ended chat gone after its retention", Patience);
+            var listed = list;
+            try
+            {
+                await Eventually.TrueAsync(async () => (listed = await manager.Ask<ConversationList>(new ListConversations(), Patience)).Conversations.Count == 0, "the ended chat gone after its retention", Patience);
+            }
+            catch (TimeoutException e)
+            {
+                // Once seen under a loaded CI run and not since: say what was still listed, and whether its actor still lives.
+                var alive = await system.ActorSelection(manager.Path / key.Value).ResolveOne(TimeSpan.FromSeconds(3)).ContinueWith(t => t.IsCompletedSuccessfully);
+                throw new TimeoutException($"{e.Message} Still listed: {string.Join("; ", listed.Conversations)}; its actor {(alive ? "still lives" : "is gone")}.", e);
+            }
             var again = await manager.Ask<Started>(new Start(key, request), Patience);
             Assert.NotEqual(started.ConversationId, again.ConversationId);
         }
