@@ -159,8 +159,8 @@ public sealed class AgentBehaviourTests
     {
         await using var emulator = await TestEmulator.StartAsync();
         await using var earlier = await emulator.GuestAsync();
-        await Task.Delay(50);
-        var since = DateTimeOffset.UtcNow;
+        // Just after the earlier chat's own creation time: it is left out, whatever the clock's resolution.
+        var since = emulator.Emulator.Conversation(earlier.ConversationId)!.CreatedAt.AddTicks(1);
         await using var later = await emulator.GuestAsync();
 
         var list = JsonNode.Parse(await emulator.Http.GetStringAsync($"/emulator/conversations?createdSince={Uri.EscapeDataString(since.ToString("O"))}"))!.AsArray();

@@ -39,6 +39,11 @@ internal static partial class PeerBenchmark
             ["--chats"] = "1000", ["--messages"] = "10", ["--scenario"] = "default", ["--ramp"] = "100", ["--rounds"] = "2", ["--split"] = "false", ["--out"] = "",
         });
         var split = bool.Parse(options["--split"]);
+        if (split && options.Number("--messages") < 2)
+        {
+            throw new ArgumentException("--split true needs --messages 2 or more: the cost of a message is what the further ones add.");
+        }
+
         var (chats, messages, ramp, rounds) = (options.Number("--chats"), options.Number("--messages"), options.Number("--ramp"), options.Number("--rounds"));
         var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"peer-{chats}x{messages}");
         var root = Processes.RepositoryRoot();
