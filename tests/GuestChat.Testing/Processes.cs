@@ -10,8 +10,10 @@ public static class Processes
     /// Runs <paramref name="file"/> and waits for it to end; kills it (and its children) and throws
     /// <see cref="TimeoutException"/> with its output after <paramref name="deadline"/>. Environment
     /// variables set to null are removed, so a test does not inherit the machine's settings.
+    /// <paramref name="started"/> is handed the process as soon as it runs (to watch it from outside).
     /// </summary>
-    public static async Task<Finished> RunAsync(string file, string arguments, TimeSpan deadline, string? workingDirectory = null, IDictionary<string, string?>? environment = null)
+    public static async Task<Finished> RunAsync(string file, string arguments, TimeSpan deadline, string? workingDirectory = null, IDictionary<string, string?>? environment = null,
+        Action<Process>? started = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -39,6 +41,7 @@ public static class Processes
         process.OutputDataReceived += (_, e) => Append(e.Data, stdout, both);
         process.ErrorDataReceived += (_, e) => Append(e.Data, stderr, both);
         process.Start();
+        started?.Invoke(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(deadline);

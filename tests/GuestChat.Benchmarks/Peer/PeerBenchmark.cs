@@ -25,6 +25,9 @@ internal static partial class PeerBenchmark
           scenario, --rounds times each, alternating which goes first. Needs Node.js 20, npm and
           /usr/bin/time (Debian package `time`). Writes <out>.json (every run) and <out>.md (the table).
 
+          When every chat of a run is open at once (a held scenario such as `steady`), the table also
+          has each side's CPU per message in a window while all are held: no start, ramp or chat end.
+
           --split true also runs chats/2, chats and chats*2 chats of one message each, and splits each
           side's CPU into a cost per chat (the slope from chats/2 to chats*2), per message (chats x
           messages against chats x 1) and what is left (the start and the warm-up): <out>-split.md.
@@ -75,6 +78,7 @@ internal static partial class PeerBenchmark
             "--Emulator:Queues:0:Agent:TypingTime=00:00:00.05",
         ], TimeSpan.FromSeconds(60));
         var target = emulator.BaseUrl.ToString().TrimEnd('/');
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
 
         async Task<List<Measured>> RoundsAsync(int chatCount, int messageCount)
         {
@@ -92,7 +96,7 @@ internal static partial class PeerBenchmark
                 {
                     var (file, arguments, folder) = contenders[name];
                     Console.WriteLine($"{chatCount} x {messageCount}, round {round}: {name} ...");
-                    var run = await MeasureAsync(name, round, file, arguments, folder);
+                    var run = await MeasureAsync(name, round, file, arguments, folder, new HeldWindow(control, chatCount));
                     Console.WriteLine($"  {run.Summary()}");
                     measured.Add(run);
                 }
@@ -128,9 +132,21 @@ internal static partial class PeerBenchmark
         return 0;
     }
 
-    private static async Task<Measured> MeasureAsync(string name, int round, string file, string arguments, string folder)
+    private static async Task<Measured> MeasureAsync(string name, int round, string file, string arguments, string folder, HeldWindow window)
     {
-        var finished = await Processes.RunAsync("/usr/bin/time", $"-v {file} {arguments}", Patience, folder);
+        var launcher = 0;
+        using var exited = new CancellationTokenSource();
+        var held = window.MeasureAsync(() => Volatile.Read(ref launcher), exited.Token);
+        Processes.Finished finished;
+        try
+        {
+            finished = await Processes.RunAsync("/usr/bin/time", $"-v {file} {arguments}", Patience, folder, started: p => Volatile.Write(ref launcher, p.Id));
+        }
+        finally
+        {
+            await exited.CancelAsync();
+        }
+
         var report = finished.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
         if (finished.ExitCode != 0 || report is null)
         {
@@ -166,6 +182,7 @@ internal static partial class PeerBenchmark
             ReplyP99Ms = json["latencyP99Ms"]!.GetValue<double>(),
             VoluntaryContextSwitches = (long)Time("Voluntary context switches"),
             InvoluntaryContextSwitches = (long)Time("Involuntary context switches"),
+            Held = await held,
         };
     }
 
@@ -194,8 +211,26 @@ internal static partial class PeerBenchmark
         text.AppendLine(ci, $"| peer / service | {peer.CpuSeconds / service.CpuSeconds:F2}x | {peer.CpuMsPerMessage / service.CpuMsPerMessage:F2}x | {(double)peer.PeakRssBytes / service.PeakRssBytes:F2}x | {(double)peer.BytesPerLiveChat / Math.Max(1, service.BytesPerLiveChat):F2}x | {peer.WallSeconds / service.WallSeconds:F2}x | | | | | | |");
         text.AppendLine();
         text.AppendLine("A ratio above 1 means the service uses less (or is faster) than the peer. CPU is user + system seconds of the whole process from /usr/bin/time -v, divided by messages sent plus received; KiB per live chat is (peak RSS - RSS before the first chat) / most chats live at once.");
+        if (MedianHeld(results, "service") is { Held: { } s } && MedianHeld(results, "node-peer") is { Held: { } p })
+        {
+            text.AppendLine();
+            text.AppendLine(ci, $"## While all {chats} chats are held (the median run of {rounds} by CPU per message in the window)");
+            text.AppendLine();
+            text.AppendLine("| | window s | messages | messages/s | CPU s | cores | CPU ms per message |");
+            text.AppendLine("|---|---|---|---|---|---|---|");
+            text.AppendLine(ci, $"| service | {s.Seconds:F1} | {s.Messages} | {s.MessagesPerSecond:F0} | {s.CpuSeconds:F2} | {s.Cores:F2} | {s.CpuMsPerMessage:F3} |");
+            text.AppendLine(ci, $"| node-peer | {p.Seconds:F1} | {p.Messages} | {p.MessagesPerSecond:F0} | {p.CpuSeconds:F2} | {p.Cores:F2} | {p.CpuMsPerMessage:F3} |");
+            text.AppendLine(ci, $"| peer / service | | | {p.MessagesPerSecond / s.MessagesPerSecond:F2}x | | {p.Cores / s.Cores:F2}x | {p.CpuMsPerMessage / s.CpuMsPerMessage:F2}x |");
+            text.AppendLine();
+            text.AppendLine(ci, $"The window opens {HeldWindow.Settle.TotalSeconds:F0} s after the emulator first counts all {chats} sockets open and closes {HeldWindow.Longest.TotalSeconds:F0} s later or at the last look (every 0.2 s) before a chat closed: no start, ramp or chat end is in it. Messages are the emulator's count of guest messages in and agent messages out to guests; CPU is the process's user + system time from /proc/<pid>/stat. A messages/s ratio below 1 means the peer kept less of the scenario's pace than the service.");
+        }
+
         return text.ToString();
     }
+
+    /// <summary>The run with the median CPU per message while all its chats were held, of those that held them all long enough.</summary>
+    private static Measured? MedianHeld(List<Measured> results, string name) =>
+        results.Where(r => r.Name == name && r.Held is not null).OrderBy(r => r.Held!.CpuMsPerMessage).ToList() is { Count: > 0 } held ? held[(held.Count - 1) / 2] : null;
 
     /// <summary>
     /// Each side's CPU split three ways from the median runs of four sizes: a chat (the slope of CPU from
@@ -262,8 +297,10 @@ internal static partial class PeerBenchmark
         public required double ReplyP99Ms { get; init; }
         public required long VoluntaryContextSwitches { get; init; }
         public required long InvoluntaryContextSwitches { get; init; }
+        public required Held? Held { get; init; }
 
         public string Summary() => string.Create(CultureInfo.InvariantCulture,
-            $"{ChatsOk} ok, {Sent} sent / {Received} received, lost {Lost}, dup {Duplicated}; CPU {CpuSeconds:F2} s ({CpuMsPerMessage:F3} ms/message), peak {PeakRssBytes / 1048576.0:F0} MiB, {BytesPerLiveChat / 1024.0:F1} KiB/live chat, wall {WallSeconds:F1} s, reply p50 {ReplyP50Ms:F0} ms");
+            $"{ChatsOk} ok, {Sent} sent / {Received} received, lost {Lost}, dup {Duplicated}; CPU {CpuSeconds:F2} s ({CpuMsPerMessage:F3} ms/message), peak {PeakRssBytes / 1048576.0:F0} MiB, {BytesPerLiveChat / 1024.0:F1} KiB/live chat, wall {WallSeconds:F1} s, reply p50 {ReplyP50Ms:F0} ms")
+            + (Held is { } h ? string.Create(CultureInfo.InvariantCulture, $"; all held for {h.Seconds:F1} s: {h.MessagesPerSecond:F0} messages/s, {h.Cores:F2} cores, {h.CpuMsPerMessage:F3} ms/message") : "");
     }
 }
