@@ -33,11 +33,14 @@ public sealed class FaultInjectionTests
         await using var guest = await emulator.GuestAsync();
         emulator.Emulator.Faults = new FaultOptions { OrganizationRequestsPerSecond = 20 }.Resolve();
 
-        // 60 requests at once against a bucket of 20: about 20 pass, the rest wait for tokens.
+        // 60 requests at once against a bucket of 20: 20 pass, plus what the bucket refilled (20 a second) while the
+        // burst was being answered (a loaded machine took over half a second once); the rest wait for tokens.
+        var burst = Stopwatch.StartNew();
         var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => guest.SendAsync(HttpMethod.Get, "/members")));
+        var refilled = (int)Math.Ceiling(burst.Elapsed.TotalSeconds * 20);
         var passed = answers.Count(a => a.StatusCode == HttpStatusCode.OK);
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
-        Assert.InRange(passed, 20, 24);
+        Assert.InRange(passed, 20, 20 + Math.Max(4, refilled));
         Assert.Equal(60 - passed, refused.Count);
         Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta));
         Assert.Equal(refused.Count, emulator.Emulator.Counters[EmulatorCounter.OrganizationThrottled]);
