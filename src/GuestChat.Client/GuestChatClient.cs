@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -22,8 +23,14 @@ namespace GuestChat.Client;
 public sealed class GuestChatClient : IGuestChatClient, IDisposable
 {
     private static readonly GuestChatJsonContext Json = GuestChatJsonContext.Default;
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "UTF-8" };
+    private const string JsonContentType = "application/json; charset=UTF-8";
+    private const string JsonMediaType = "application/json";
+
+    /// <summary>The largest answer body read: the API's largest answers (pages of 100 messages) are a small part of it.</summary>
+    private const int MostBuffered = 16 * 1024 * 1024;
+
     private readonly HttpClient _http;
+    private readonly string _origin;
     private readonly bool _ownsHttp;
     private readonly GuestChatClientOptions _options;
     private readonly TimeProvider _time;
@@ -34,6 +41,7 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _ownsHttp = http is null;
+        _origin = options.Environment.ApiBaseUrl.GetLeftPart(UriPartial.Authority);
         _http = http ?? new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -181,6 +189,12 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
     /// <summary>Waits for the call's turn; false when a background call waited longer than it is worth.</summary>
     private async ValueTask<bool> TakeTurnAsync(RequestPriority priority, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (RateLimiter.TryAcquire())
+        {
+            return true; // the common case: a free turn, taken without a wait (or the timers a wait needs)
+        }
+
         if (priority != RequestPriority.Background)
         {
             await RateLimiter.AcquireAsync(priority, cancellationToken).ConfigureAwait(false);
@@ -202,31 +216,32 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
 
     private async Task<GuestChatResult<T>> AttemptAsync<T>(Call<T> call, int attempt, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(call.Method, new Uri(_options.Environment.ApiBaseUrl, call.PathAndQuery));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // Every path starts at the host's root (GuestChatPaths), and the headers are written as they are:
+        // nothing here needs HttpClient to parse, combine or format a value again on every request.
+        using var request = new HttpRequestMessage(call.Method, new Uri(_origin + call.PathAndQuery, UriKind.Absolute));
+        request.Headers.TryAddWithoutValidation("Accept", JsonMediaType);
         if (call.Jwt is { } jwt)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", jwt.Reveal());
+            request.Headers.TryAddWithoutValidation("Authorization", jwt.AuthorizationHeader);
         }
 
         if (call.Body is not null)
         {
             request.Content = new ByteArrayContent(call.Body);
-            request.Content.Headers.ContentType = JsonContentType;
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
         }
 
-        using var attemptTimeout = new CancellationTokenSource(_options.Retry.AttemptTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
+        using var timeout = AttemptTimeout(cancellationToken, out var linked);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var correlationId = response.Headers.TryGetValues(GuestChatPaths.CorrelationHeader, out var values) ? values.FirstOrDefault() : null;
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var correlationId = response.Headers.NonValidated.TryGetValues(GuestChatPaths.CorrelationHeader, out var values) && values.Count > 0 ? values.ToString() : null;
             if (response.IsSuccessStatusCode)
             {
-                return await ReadSuccessAsync(call, response, correlationId, attempt, linked.Token).ConfigureAwait(false);
+                return await ReadSuccessAsync(call, response, correlationId, attempt, timeout.Token).ConfigureAwait(false);
             }
 
-            return GuestChatResult<T>.Failure(await ReadErrorAsync(call, response, correlationId, attempt, linked.Token).ConfigureAwait(false));
+            return GuestChatResult<T>.Failure(await ReadErrorAsync(call, response, correlationId, attempt, timeout.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -238,6 +253,29 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
             var sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError);
             return GuestChatResult<T>.Failure(NoAnswer(call, attempt, "client.connection", e.Message, sent));
         }
+        finally
+        {
+            linked?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// What cancels one attempt: the caller's token or <see cref="RetryOptions.AttemptTimeout"/>. On the
+    /// system clock that is one source with one timer; another clock (tests) needs a source of its own for
+    /// the timer, linked (<paramref name="linked"/>, disposed by the caller after the returned one).
+    /// </summary>
+    private CancellationTokenSource AttemptTimeout(CancellationToken cancellationToken, out CancellationTokenSource? linked)
+    {
+        if (_time == TimeProvider.System)
+        {
+            linked = null;
+            var source = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
+            source.CancelAfter(_options.Retry.AttemptTimeout);
+            return source;
+        }
+
+        linked = new CancellationTokenSource(_options.Retry.AttemptTimeout, _time);
+        return CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linked.Token);
     }
 
     private static async Task<GuestChatResult<T>> ReadSuccessAsync<T>(Call<T> call, HttpResponseMessage response, string? correlationId, int attempt, CancellationToken cancellationToken)
@@ -249,14 +287,10 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
 
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            var value = await ReadJsonAsync(response.Content, call.Response, cancellationToken).ConfigureAwait(false);
+            if (value is not null)
             {
-                var value = await JsonSerializer.DeserializeAsync(stream, call.Response, cancellationToken).ConfigureAwait(false);
-                if (value is not null)
-                {
-                    return GuestChatResult<T>.Success(value);
-                }
+                return GuestChatResult<T>.Success(value);
             }
         }
         catch (JsonException)
@@ -274,6 +308,63 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
             CorrelationId = correlationId,
             Attempts = attempt,
         });
+    }
+
+    /// <summary>
+    /// Reads an answer's JSON body whole into a pooled buffer (its length when given, grown as needed when
+    /// not) and parses it in one pass, without the serializer's resumable state for a stream. A body past
+    /// <see cref="MostBuffered"/> is no answer of this API, and is refused as unreadable.
+    /// </summary>
+    private static async Task<T?> ReadJsonAsync<T>(HttpContent content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var length = content.Headers.ContentLength;
+        if (length > MostBuffered)
+        {
+            throw new JsonException($"An answer of {length} bytes is larger than any this API gives.");
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(length is > 0 ? (int)length.Value : 4096);
+            var read = 0;
+            try
+            {
+                while (true)
+                {
+                    if (read == buffer.Length)
+                    {
+                        if (read >= MostBuffered)
+                        {
+                            throw new JsonException("The answer is larger than any this API gives.");
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MostBuffered));
+                        buffer.AsSpan(0, read).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    read += n;
+                    if (read == length)
+                    {
+                        break; // all that was announced: no further read, and no larger buffer for the end
+                    }
+                }
+
+                return JsonSerializer.Deserialize(buffer.AsSpan(0, read), type);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
     }
 
     private async Task<GuestChatError> ReadErrorAsync<T>(Call<T> call, HttpResponseMessage response, string? correlationId, int attempt, CancellationToken cancellationToken)

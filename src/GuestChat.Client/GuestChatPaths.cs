@@ -16,13 +16,13 @@ public static class GuestChatPaths
     public static string Members(string conversationId) => $"{Conversations}/{conversationId}/members";
 
     /// <summary>One member.</summary>
-    public static string Member(string conversationId, string memberId) => $"{Members(conversationId)}/{memberId}";
+    public static string Member(string conversationId, string memberId) => $"{Conversations}/{conversationId}/members/{memberId}";
 
     /// <summary>A member's messages (POST).</summary>
-    public static string MemberMessages(string conversationId, string memberId) => $"{Member(conversationId, memberId)}/messages";
+    public static string MemberMessages(string conversationId, string memberId) => $"{Conversations}/{conversationId}/members/{memberId}/messages";
 
     /// <summary>A member's typing indicator (POST).</summary>
-    public static string MemberTyping(string conversationId, string memberId) => $"{Member(conversationId, memberId)}/typing";
+    public static string MemberTyping(string conversationId, string memberId) => $"{Conversations}/{conversationId}/members/{memberId}/typing";
 
     /// <summary>A conversation's messages (GET).</summary>
     public static string Messages(string conversationId) => $"{Conversations}/{conversationId}/messages";

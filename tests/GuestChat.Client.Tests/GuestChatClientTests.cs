@@ -217,6 +217,97 @@ public sealed class GuestChatClientTests
         Assert.Equal(3, result.Error.Attempts);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_answer_is_read_whole_whether_its_length_is_given_or_not(bool lengthGiven)
+    {
+        // A page of 100 messages of 200 characters: far past the first buffer, so it is grown while read.
+        var entities = string.Join(",", Enumerable.Range(0, 100).Select(i => $$"""{"id":"m-{{i}}","body":"{{new string('x', 200)}}","bodyType":"standard"}"""));
+        using var client = AnsweredBy(_ => Json($$"""{"entities":[{{entities}}],"pageSize":100}""", lengthGiven));
+
+        var page = await client.GetMessagesAsync(new GuestJwt("opaque"), "c-1", null, None);
+
+        Assert.Equal(100, page.Value!.Entities!.Count);
+        Assert.Equal("m-99", page.Value.Entities[^1].Id);
+        Assert.Equal(200, page.Value.Entities[^1].Body!.Length);
+    }
+
+    [Fact]
+    public async Task An_answer_larger_than_any_the_api_gives_is_refused_as_unreadable_and_the_client_goes_on()
+    {
+        var huge = true;
+        using var client = AnsweredBy(_ =>
+        {
+            var answer = Json("""{"id":"t-1"}""", lengthGiven: true);
+            if (huge)
+            {
+                answer.Content.Headers.ContentLength = 64L * 1024 * 1024;
+            }
+
+            return answer;
+        }, attempts: 1);
+        var jwt = new GuestJwt("opaque");
+
+        var refused = await client.GetMessageAsync(jwt, "c-1", "t-1", None);
+        huge = false;
+        var read = await client.GetMessageAsync(jwt, "c-1", "t-1", None);
+
+        Assert.Equal(("client.invalid.response", 200), (refused.Error!.Code, refused.Error.Status));
+        Assert.Equal("t-1", read.Value!.Id);
+    }
+
+    [Fact]
+    public async Task Every_request_says_it_takes_json_and_carries_the_bearer_token_as_given()
+    {
+        var seen = new List<(string? Accept, string? Authorization, string? ContentType, string Uri)>();
+        using var client = AnsweredBy(request =>
+        {
+            seen.Add((request.Headers.Accept.ToString(), request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.ToString(), request.RequestUri!.AbsoluteUri));
+            return Json("""{"id":"x"}""", lengthGiven: true);
+        });
+
+        await client.SendMessageAsync(new GuestJwt("a.b.c"), "c 1", "m-1", new CreateWebChatMessageRequest { Body = "hi" }, None);
+
+        var (accept, authorization, contentType, uri) = Assert.Single(seen);
+        Assert.Equal("application/json", accept);
+        Assert.Equal("Bearer a.b.c", authorization);
+        Assert.Equal("application/json; charset=UTF-8", contentType);
+        Assert.Equal("http://guest.test/api/v2/webchat/guest/conversations/c%201/members/m-1/messages", uri);
+    }
+
+    private static GuestChatClient AnsweredBy(Func<HttpRequestMessage, HttpResponseMessage> answer, int attempts = 3) =>
+        new(new GuestChatClientOptions
+        {
+            Environment = GuestChatEnvironment.FromBaseUrl(new Uri("http://guest.test/some/base/")),
+            Retry = new RetryOptions { MaxAttempts = attempts, BaseDelay = TimeSpan.FromMilliseconds(5) },
+        }, new HttpClient(new AnsweringHandler(answer)));
+
+    private static HttpResponseMessage Json(string body, bool lengthGiven)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        var content = lengthGiven ? (HttpContent)new ByteArrayContent(bytes) : new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content };
+    }
+
+    /// <summary>Answers every request itself (a unit spec of how the client reads answers, which the emulator always sends chunked).</summary>
+    private sealed class AnsweringHandler(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => Task.FromResult(answer(request));
+    }
+
+    /// <summary>A body whose length is not known ahead (as a chunked answer's), read a few bytes at a time.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, 700)], cancellationToken);
+    }
+
     [Fact]
     public async Task One_client_serves_many_conversations_at_once_each_with_its_own_jwt()
     {

@@ -33,6 +33,20 @@ public sealed class GuestJwtTests
         Assert.Equal("GuestJwt(none)", default(GuestJwt).ToString());
     }
 
+    [Fact]
+    public void The_token_is_kept_once_as_the_authorization_header_and_revealed_from_it()
+    {
+        var jwt = new GuestJwt(Sample);
+        Assert.Equal("Bearer " + Sample, jwt.AuthorizationHeader);
+        Assert.Equal(Sample, jwt.RevealMemory().ToString());
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetString(jwt.RevealMemory(), out var held, out var start, out _));
+        Assert.Same(jwt.AuthorizationHeader, held);
+        Assert.Equal("Bearer ".Length, start);
+        Assert.Equal(new GuestJwt(Sample), jwt);
+        Assert.NotEqual(new GuestJwt(Sample + "x"), jwt);
+        Assert.Throws<InvalidOperationException>(() => default(GuestJwt).AuthorizationHeader);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("a.b")]

@@ -179,7 +179,8 @@ public sealed partial class ConversationActor
                 return;
             }
 
-            var session = new Session(created.ConversationId, created.MemberId, new GuestJwt(jwt), new EventStreamAddress(created.EventStreamUri, jwt));
+            var guestJwt = new GuestJwt(jwt);
+            var session = new Session(created.ConversationId, created.MemberId, guestJwt, new EventStreamAddress(created.EventStreamUri, guestJwt));
             _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _journaled.UnresolvedSends.Count);
             CurrentSession = session;
             _journaled.ReleaseSecrets();

@@ -249,7 +249,8 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
             case CreateCompleted { Result.IsSuccess: true } created:
             {
                 var chat = created.Result.Value!;
-                var session = new Session(chat.Id!, chat.Member!.Id!, new GuestJwt(chat.Jwt!), new EventStreamAddress(chat.EventStreamUri!, chat.Jwt));
+                var jwt = new GuestJwt(chat.Jwt!);
+                var session = new Session(chat.Id!, chat.Member!.Id!, jwt, new EventStreamAddress(chat.EventStreamUri!, jwt));
                 _log.Info("Conversation {ConversationKey} created as {ConversationId}, member {MemberId}", _key, session.ConversationId, session.MemberId);
                 CurrentSession = session;
                 Enter(ConversationState.Connecting);

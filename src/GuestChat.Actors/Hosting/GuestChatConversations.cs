@@ -20,6 +20,8 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
     /// <summary>How long a question to a conversation may take before it counts as unanswered.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
+    private IActorRef? _manager;
+
     /// <summary>The same conversations, asked with another patience.</summary>
     public GuestChatConversations WithAskTimeout(TimeSpan timeout) => new(system, manager, directory) { AskTimeout = timeout };
 
@@ -85,7 +87,10 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
         });
     }
 
-    private async Task<T> AskAsync<T>(object question, CancellationToken cancellationToken) =>
+    private Task<T> AskAsync<T>(object question, CancellationToken cancellationToken) =>
+        _manager is { } known ? AskAsync<T>(known, question, cancellationToken) : ResolveThenAskAsync<T>(question, cancellationToken);
+
+    private async Task<T> ResolveThenAskAsync<T>(object question, CancellationToken cancellationToken) =>
         await AskAsync<T>(await ManagerAsync(cancellationToken), question, cancellationToken);
 
     private async Task<T> AskAsync<T>(IActorRef target, object question, CancellationToken cancellationToken)
@@ -110,7 +115,8 @@ public sealed class GuestChatConversations(ActorSystem system, IRequiredActor<Co
         };
     }
 
-    private Task<IActorRef> ManagerAsync(CancellationToken cancellationToken) => manager.GetAsync(cancellationToken);
+    /// <summary>The manager (or shard region), looked up once: it lives as long as the actor system.</summary>
+    private async Task<IActorRef> ManagerAsync(CancellationToken cancellationToken) => _manager ??= await manager.GetAsync(cancellationToken);
 
     /// <summary>Calls back with each event; one of one conversation watches it, and says so when it stops without having ended (it moved).</summary>
     private sealed class CallbackSubscriber : ReceiveActor

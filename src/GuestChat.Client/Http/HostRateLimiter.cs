@@ -103,6 +103,20 @@ public sealed class HostRateLimiter : IDisposable
         }
     }
 
+    /// <summary>Takes the next request's turn when it is free now (nobody waits and the budget has room); false when the call would have to wait.</summary>
+    public bool TryAcquire()
+    {
+        if (_timer is null)
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            return TakeFreeTurn();
+        }
+    }
+
     /// <summary>Waits for the next request's turn in the lane of <paramref name="priority"/>.</summary>
     public ValueTask AcquireAsync(RequestPriority priority, CancellationToken cancellationToken)
     {
@@ -115,11 +129,8 @@ public sealed class HostRateLimiter : IDisposable
         Waiter waiter;
         lock (_gate)
         {
-            Refill();
-            if (_waiting == 0 && _tokens >= 1)
+            if (TakeFreeTurn())
             {
-                _tokens -= 1;
-                _windowAdmitted++;
                 return ValueTask.CompletedTask;
             }
 
@@ -142,6 +153,20 @@ public sealed class HostRateLimiter : IDisposable
         }
 
         return new ValueTask(waiter.Task);
+    }
+
+    /// <summary>Under the gate: takes a token when nobody waits and one is there.</summary>
+    private bool TakeFreeTurn()
+    {
+        Refill();
+        if (_waiting == 0 && _tokens >= 1)
+        {
+            _tokens -= 1;
+            _windowAdmitted++;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>An answer came back (any status); <paramref name="throttled"/> when it was a 429.</summary>

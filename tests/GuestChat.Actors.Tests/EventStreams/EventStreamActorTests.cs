@@ -103,6 +103,22 @@ public sealed class EventStreamActorTests : TestKit, IAsyncLifetime
         Assert.Throws<ArgumentException>(() => new EventStreamAddress(new Uri("https://example.com/x")));
     }
 
+    [Fact]
+    public void A_chats_address_keeps_its_token_from_the_chats_jwt_and_gives_the_whole_address_back()
+    {
+        const string uri = "wss://streaming.mypurecloud.com/chat/jwt/secret.token.value";
+        var jwt = new GuestChat.Client.Authentication.GuestJwt("secret.token.value");
+        var address = new EventStreamAddress(uri, jwt);
+
+        Assert.Equal(uri, address.Reveal().OriginalString);
+        Assert.Equal("closed: <token> refused", address.Redact("closed: secret.token.value refused"));
+        Assert.Equal("wss://streaming.mypurecloud.com/<token>", address.ToString());
+
+        // An address that does not end with the chat's token (Web Messaging's) is kept whole.
+        var other = new EventStreamAddress("wss://webmessaging.example/v1?deploymentId=d-1", jwt);
+        Assert.Equal("wss://webmessaging.example/v1?deploymentId=d-1", other.Reveal().OriginalString);
+    }
+
     private async Task<CreateWebChatConversationResponse> CreateChatAsync()
     {
         var created = await _client.CreateConversationAsync(ChatRequests.To(EmulatorDefaults.SilentQueueName, "Actor Test"), CancellationToken.None);
