@@ -47,6 +47,10 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
             MaxConnectionsPerServer = 256,
+
+            // The API answers where it is asked; a redirect is reported as its status, not followed (a followed
+            // POST would arrive as a GET, without its body), and no redirect layer is run on every request.
+            AllowAutoRedirect = false,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,
@@ -323,7 +327,7 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
             throw new JsonException($"An answer of {length} bytes is larger than any this API gives.");
         }
 
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var stream = content.ReadAsStream(cancellationToken); // the answer's headers are in: this makes the body's stream, it reads nothing
         await using (stream.ConfigureAwait(false))
         {
             var buffer = ArrayPool<byte>.Shared.Rent(length is > 0 ? (int)length.Value : 4096);

@@ -173,47 +173,8 @@ public sealed partial class ConversationActor
             }
 
             case MembersRefreshed refreshed:
-            {
-                // After a reconnect (or a restart, or a move): who is in the chat now, told as changes, so the
-                // state is Active if an agent is. A member a frame told of since the question was asked is newer news.
-                if (refreshed.Result.Value?.Entities is not { } present)
-                {
-                    return true;
-                }
-
-                var news = present.Where(info => info.Id is { } id && id != session.MemberId && !_membersChangedSinceRefresh.Contains(id)).ToList();
-
-                // Members met here for the first time are resolved first, so events older than this answer go out before it.
-                var met = news.Where(info => _directory.Find(info.Id!) is null)
-                    .Select(info => _directory.Resolved(info.Id!, info.Role, info.DisplayName, info.State ?? MemberState.Connected).Id).ToHashSet(StringComparer.Ordinal);
-                FlushDeliveries();
-                foreach (var info in news)
-                {
-                    var state = info.State ?? MemberState.Connected;
-                    // Always noted (a member read back from the journal is not yet counted as a connected agent); told when news.
-                    var known = _directory.Find(info.Id!)!;
-                    var current = _directory.ChangeState(known, state);
-                    if (met.Contains(known.Id) || known.State != state)
-                    {
-                        _directory.Told(current.Id, state);
-                        Publish(new MemberChanged(_key, current));
-                    }
-                }
-
-                // The list holds the members still connected: one known as connected that is not in a whole list left meanwhile.
-                if (present.Count < MembersPageSize)
-                {
-                    foreach (var gone in _directory.Members.Where(m => m.State != MemberState.Disconnected && !_membersChangedSinceRefresh.Contains(m.Id) && present.All(p => p.Id != m.Id)).ToList())
-                    {
-                        _directory.Told(gone.Id, MemberState.Disconnected);
-                        Publish(new MemberChanged(_key, _directory.ChangeState(gone, MemberState.Disconnected)));
-                    }
-                }
-
-                FlushDeliveries();
-                UpdateAttachedState(session);
+                OnMembersRefreshed(session, refreshed);
                 return true;
-            }
 
             case MediaRequestRead read:
             {
@@ -300,6 +261,51 @@ public sealed partial class ConversationActor
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Who is in the chat now, after a reconnect (or a restart, or a move), told as changes. A method of its
+    /// own: its lambdas capture the session, and a closure for them is then made here, not for every frame.
+    /// </summary>
+    private void OnMembersRefreshed(Session session, MembersRefreshed refreshed)
+    {
+        // Told as changes, so the state is Active if an agent is; a member a frame told of since the question was asked is newer news.
+        if (refreshed.Result.Value?.Entities is not { } present)
+        {
+            return;
+        }
+
+        var news = present.Where(info => info.Id is { } id && id != session.MemberId && !_membersChangedSinceRefresh.Contains(id)).ToList();
+
+        // Members met here for the first time are resolved first, so events older than this answer go out before it.
+        var met = news.Where(info => _directory.Find(info.Id!) is null)
+            .Select(info => _directory.Resolved(info.Id!, info.Role, info.DisplayName, info.State ?? MemberState.Connected).Id).ToHashSet(StringComparer.Ordinal);
+        FlushDeliveries();
+        foreach (var info in news)
+        {
+            var state = info.State ?? MemberState.Connected;
+            // Always noted (a member read back from the journal is not yet counted as a connected agent); told when news.
+            var known = _directory.Find(info.Id!)!;
+            var current = _directory.ChangeState(known, state);
+            if (met.Contains(known.Id) || known.State != state)
+            {
+                _directory.Told(current.Id, state);
+                Publish(new MemberChanged(_key, current));
+            }
+        }
+
+        // The list holds the members still connected: one known as connected that is not in a whole list left meanwhile.
+        if (present.Count < MembersPageSize)
+        {
+            foreach (var gone in _directory.Members.Where(m => m.State != MemberState.Disconnected && !_membersChangedSinceRefresh.Contains(m.Id) && present.All(p => p.Id != m.Id)).ToList())
+            {
+                _directory.Told(gone.Id, MemberState.Disconnected);
+                Publish(new MemberChanged(_key, _directory.ChangeState(gone, MemberState.Disconnected)));
+            }
+        }
+
+        FlushDeliveries();
+        UpdateAttachedState(session);
     }
 
     private const int MembersPageSize = 100;

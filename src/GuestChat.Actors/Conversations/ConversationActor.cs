@@ -85,7 +85,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
         _streams = streams;
         _journal = journal ?? ConversationJournal.InMemory;
         _place = place ?? ConversationPlace.Alone;
-        if (!_place.Directory.IsNobody())
+        if (!_place.Directory.IsNobody() && _place.Audience is null)
         {
             _subscribers.Add(_place.Directory);
         }
@@ -636,11 +636,25 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
         Publish(new StateChanged(_key, state));
     }
 
+    /// <summary>
+    /// Tells an event to the conversation's own subscribers and the node's: to the node's audience straight
+    /// (one hop, in this conversation's order), with the directory told what it keeps; or, without an
+    /// audience (a cluster), to the directory, which passes every event on.
+    /// </summary>
     private void Publish(object message)
     {
         foreach (var subscriber in _subscribers)
         {
             subscriber.Tell(message);
+        }
+
+        if (_place.Audience is { } audience)
+        {
+            audience.Tell(message, Self);
+            if (message is StateChanged or Ended)
+            {
+                _place.Directory.Tell(message);
+            }
         }
     }
 

@@ -12,9 +12,10 @@ namespace GuestChat.Actors.Conversations;
 
 /// <summary>
 /// <c>/user/conversations</c>: starts one <see cref="ConversationActor"/> per key on <see cref="Start"/>,
-/// routes every keyed message to it, supervises it, answers for all chats, and tells its own
-/// subscribers every conversation's events, ends included. Later replaced by a shard region that
-/// takes the same messages.
+/// routes every keyed message to it, supervises it, answers for all chats, and keeps who subscribed to
+/// every conversation's events (<see cref="ConversationAudience"/>: the conversations tell them their
+/// events themselves; it tells them the failed end of one that stopped unexpectedly). Later replaced by a
+/// shard region that takes the same messages.
 /// </summary>
 public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
 {
@@ -37,7 +38,7 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
     private long _previousSnapshot;
     private readonly Dictionary<ConversationKey, Entry> _conversations = [];
     private readonly Dictionary<IActorRef, ConversationKey> _keysByActor = [];
-    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly ConversationAudience _audience = new();
 
     /// <summary>A manager whose conversations share one client (and so one rate limiter per host).</summary>
     public ConversationManager(IGuestChatClient api, ConversationSettings settings, IEventStreamFactory streams, ConversationJournal? journal = null)
@@ -46,9 +47,9 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
         _settings = settings;
         _streams = streams;
         _journal = journal ?? ConversationJournal.InMemory;
-        // Its conversations tell it every event (it is their directory) and share one capacity (each
-        // refuses a Start beyond it, and stops).
-        _place = new ConversationPlace(Self, new ConversationCapacity(settings.MaxConversations), Sharded: false);
+        // Its conversations tell its subscribers (the audience) their events themselves and it, their
+        // directory, their state changes and ends; they share one capacity (each refuses a Start beyond it, and stops).
+        _place = new ConversationPlace(Self, new ConversationCapacity(settings.MaxConversations), Sharded: false, _audience);
     }
 
     /// <inheritdoc />
@@ -111,6 +112,26 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
         }
     }
 
+    /// <summary>Starts a conversation for a key not seen before (a method of its own: its closure is made for a start, not for every message).</summary>
+    private void OnNewStart(Start start)
+    {
+        var actor = Create(start.Key);
+        if (_journal.Durable)
+        {
+            var sender = Sender;
+            _registry.Add(start.Key.Value);
+            Persist(new ConversationOpened(start.Key.Value, Context.System.Scheduler.Now), _ =>
+            {
+                actor.Tell(start, sender);
+                SnapshotNowAndThen();
+            });
+        }
+        else
+        {
+            actor.Forward(start);
+        }
+    }
+
     /// <inheritdoc />
     protected override void OnCommand(object message)
     {
@@ -131,22 +152,7 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
 
             case Start start:
             {
-                var actor = Create(start.Key);
-                if (_journal.Durable)
-                {
-                    var sender = Sender;
-                    _registry.Add(start.Key.Value);
-                    Persist(new ConversationOpened(start.Key.Value, Context.System.Scheduler.Now), _ =>
-                    {
-                        actor.Tell(start, sender);
-                        SnapshotNowAndThen();
-                    });
-                }
-                else
-                {
-                    actor.Forward(start);
-                }
-
+                OnNewStart(start);
                 break;
             }
 
@@ -187,8 +193,7 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
                     _conversations[changed.Key] = entry with { State = changed.State };
                 }
 
-                Publish(message);
-                break;
+                break; // its subscribers heard it from the conversation
             }
 
             case Ended ended:
@@ -198,13 +203,6 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
                     _conversations[ended.Key] = entry with { EndReason = ended.Reason };
                 }
 
-                Publish(message);
-                break;
-            }
-
-            case IWithConversationKey:
-            {
-                Publish(message);
                 break;
             }
 
@@ -216,14 +214,14 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
 
             case SubscribeAll subscribe:
             {
-                _subscribers.Add(subscribe.Subscriber);
+                _audience.Add(subscribe.Subscriber);
                 Context.Watch(subscribe.Subscriber);
                 break;
             }
 
             case UnsubscribeAll unsubscribe:
             {
-                _subscribers.Remove(unsubscribe.Subscriber);
+                _audience.Remove(unsubscribe.Subscriber);
                 break;
             }
 
@@ -253,7 +251,7 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
 
     private void OnTerminated(IActorRef actor)
     {
-        if (_subscribers.Remove(actor) || !_keysByActor.Remove(actor, out var key))
+        if (_audience.Remove(actor) || !_keysByActor.Remove(actor, out var key))
         {
             return;
         }
@@ -284,13 +282,8 @@ public sealed class ConversationManager : UntypedPersistentActor, IWithTimers
         }
     }
 
-    private void Publish(object message)
-    {
-        foreach (var subscriber in _subscribers)
-        {
-            subscriber.Tell(message);
-        }
-    }
+    /// <summary>Tells its subscribers what no conversation can tell them itself (one that stopped unexpectedly).</summary>
+    private void Publish(object message) => _audience.Tell(message, Self);
 
     private sealed record Entry(IActorRef Actor, ConversationState State, ConversationEndReason? EndReason);
 

@@ -8,8 +8,11 @@ namespace GuestChat.Actors.Conversations;
 /// <see cref="ConversationManager"/> on a single node, a <see cref="Cluster.ConversationDirectory"/> in a
 /// cluster), the node's <see cref="Capacity"/>, and whether the conversation is a sharded entity (which
 /// a cluster starts on any message, and which asks its shard to stop it rather than stopping itself).
+/// With an <see cref="Audience"/> (a single node), a conversation tells its events to the node's
+/// subscribers itself and the directory only what it keeps (state changes and ends); without one (a
+/// cluster, whose directory passes events on to the other nodes), the directory is told every event.
 /// </summary>
-public sealed record ConversationPlace(IActorRef Directory, ConversationCapacity Capacity, bool Sharded)
+public sealed record ConversationPlace(IActorRef Directory, ConversationCapacity Capacity, bool Sharded, ConversationAudience? Audience = null)
 {
     /// <summary>A conversation alone (specs): nobody told, no limit.</summary>
     public static ConversationPlace Alone { get; } = new(ActorRefs.Nobody, new ConversationCapacity(int.MaxValue), Sharded: false);

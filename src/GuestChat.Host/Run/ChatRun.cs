@@ -23,6 +23,18 @@ internal sealed class ChatRun(ConversationKey key)
 
     public int Reconnects { get; private set; }
 
+    /// <summary>How many messages from others have arrived (without a copy of them).</summary>
+    public int ReceivedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _received.Count;
+            }
+        }
+    }
+
     public MessageReceived[] Received
     {
         get

@@ -174,7 +174,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         }
         finally
         {
-            _stats.MessagesReceived(run.Received.Length);
+            _stats.MessagesReceived(run.ReceivedCount);
         }
     }
 
@@ -289,7 +289,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
     }
 
     private string ProgressLine(TimeSpan elapsed) =>
-        $"[{elapsed.TotalSeconds,6:F1}s] chats: {_stats.Started} started, {_stats.Active} active, {_stats.Ended} ended, {_stats.Failed} failed | messages: {_stats.Sent} sent, {_runs.Values.Sum(r => r.Received.Length)} received | reconnects: {_runs.Values.Sum(r => r.Reconnects)}";
+        $"[{elapsed.TotalSeconds,6:F1}s] chats: {_stats.Started} started, {_stats.Active} active, {_stats.Ended} ended, {_stats.Failed} failed | messages: {_stats.Sent} sent, {_runs.Values.Sum(r => r.ReceivedCount)} received | reconnects: {_runs.Values.Sum(r => r.Reconnects)}";
 
     private void Fail(string reason) => _failures.AddOrUpdate(reason, 1, (_, count) => count + 1);
 
