@@ -327,7 +327,7 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
             throw new JsonException($"An answer of {length} bytes is larger than any this API gives.");
         }
 
-        var stream = content.ReadAsStream(cancellationToken); // the answer's headers are in: this makes the body's stream, it reads nothing
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             var buffer = ArrayPool<byte>.Shared.Rent(length is > 0 ? (int)length.Value : 4096);

@@ -30,6 +30,29 @@ public sealed class HostRateLimiterTests
     }
 
     [Fact]
+    public void A_free_turn_is_taken_without_waiting_and_none_is_taken_past_the_budget_or_ahead_of_a_waiter()
+    {
+        var time = new ManualTime();
+        using var limiter = new HostRateLimiter(Options, time);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(limiter.TryAcquire(), $"turn {i} of the burst was refused");
+        }
+
+        Assert.False(limiter.TryAcquire());
+        var waiting = limiter.AcquireAsync(RequestPriority.Background, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        Assert.False(limiter.TryAcquire()); // half a token, and someone waits for it first
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        Assert.True(waiting.IsCompleted);
+        Assert.False(limiter.TryAcquire());
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.True(limiter.TryAcquire());
+        using var off = new HostRateLimiter(new RateLimitOptions { RequestsPerSecond = 0 }, new ManualTime());
+        Assert.True(Enumerable.Range(0, 1000).All(_ => off.TryAcquire()));
+    }
+
+    [Fact]
     public void Limiting_can_be_switched_off()
     {
         using var limiter = new HostRateLimiter(new RateLimitOptions { RequestsPerSecond = 0 }, new ManualTime());
