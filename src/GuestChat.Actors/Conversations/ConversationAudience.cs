@@ -12,10 +12,8 @@ namespace GuestChat.Actors.Conversations;
 public sealed class ConversationAudience
 {
     private readonly Lock _gate = new();
+    /// <summary>The subscribers now: an array that is replaced, never changed, so it is read without a lock.</summary>
     private volatile IActorRef[] _members = [];
-
-    /// <summary>The subscribers now (an array that is replaced, never changed, so it is read without a lock).</summary>
-    public IReadOnlyList<IActorRef> Members => _members;
 
     /// <summary>Tells <paramref name="message"/> to every subscriber, as sent by <paramref name="sender"/>.</summary>
     public void Tell(object message, IActorRef sender)
