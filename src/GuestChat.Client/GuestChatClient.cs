@@ -51,6 +51,10 @@ public sealed class GuestChatClient : IGuestChatClient, IDisposable
             // The API answers where it is asked; a redirect is reported as its status, not followed (a followed
             // POST would arrive as a GET, without its body), and no redirect layer is run on every request.
             AllowAutoRedirect = false,
+
+            // The JWT is the only credential this API knows. No cookie is kept: in a client every chat shares,
+            // a cookie set on one chat's answer (a load balancer's stickiness, say) would ride on all the others'.
+            UseCookies = false,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

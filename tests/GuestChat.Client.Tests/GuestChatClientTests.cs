@@ -6,6 +6,9 @@ using GuestChat.Client.Models;
 using GuestChat.Client.Tests.Support;
 using GuestChat.Emulator.Control;
 using GuestChat.Emulator.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace GuestChat.Client.Tests;
 
@@ -274,6 +277,31 @@ public sealed class GuestChatClientTests
         Assert.Equal("Bearer a.b.c", authorization);
         Assert.Equal("application/json; charset=UTF-8", contentType);
         Assert.Equal("http://guest.test/api/v2/webchat/guest/conversations/c%201/members/m-1/messages", uri);
+    }
+
+    [Fact]
+    public async Task A_cookie_the_server_sets_is_never_sent_back()
+    {
+        // A load balancer's stickiness cookie, say: the JWT is this API's only credential, so the client keeps none.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        var cookiesSeen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        app.MapGet("/api/v2/webchat/guest/conversations/{id}/messages/{messageId}", (HttpContext context) =>
+        {
+            cookiesSeen.Enqueue(context.Request.Headers.Cookie.ToString());
+            context.Response.Headers.SetCookie = "AWSALB=sticky-1; Path=/";
+            return Microsoft.AspNetCore.Http.Results.Text("""{"id":"m-1"}""", "application/json");
+        });
+        await app.StartAsync();
+        using var client = new GuestChatClient(new GuestChatClientOptions { Environment = GuestChatEnvironment.FromBaseUrl(new Uri(app.Urls.First())) });
+        var jwt = new GuestJwt("opaque");
+
+        var first = await client.GetMessageAsync(jwt, "c-1", "m-1", None);
+        var second = await client.GetMessageAsync(jwt, "c-1", "m-1", None);
+
+        Assert.Equal(("m-1", "m-1"), (first.Value?.Id, second.Value?.Id));
+        Assert.Equal(["", ""], cookiesSeen);
     }
 
     private static GuestChatClient AnsweredBy(Func<HttpRequestMessage, HttpResponseMessage> answer, int attempts = 3) =>
