@@ -60,6 +60,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
             var requests = new RequestSampler(host.Services.GetRequiredService<GuestChatClient>().Counters);
             using var progressTimer = new Timer(_ => { memory.Sample(); requests.Sample(); progress.WriteLine(ProgressLine(wall.Elapsed)); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
+            using var thinking = new ThinkClock(cancellationToken);
             var drivers = new List<Task>(options.Chats);
             var ramp = Stopwatch.StartNew();
             for (var i = 0; i < options.Chats; i++)
@@ -70,7 +71,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
                     await Task.Delay(wait, cancellationToken);
                 }
 
-                drivers.Add(DriveAsync(driver, conversations, scenario, chatDefaults, i, cancellationToken));
+                drivers.Add(DriveAsync(driver, conversations, scenario, chatDefaults, thinking, i, cancellationToken));
             }
 
             await Task.WhenAll(drivers);
@@ -134,7 +135,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
     }
 
     /// <summary>One scripted guest. Never throws: whatever goes wrong (a refusal, no answer in time) is this chat's failure, with its reason.</summary>
-    private async Task DriveAsync(IChatDriver driver, GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, int index, CancellationToken cancellationToken)
+    private async Task DriveAsync(IChatDriver driver, GuestChatConversations conversations, Scenario scenario, EmulatorChatDefaults defaults, ThinkClock thinking, int index, CancellationToken cancellationToken)
     {
         var key = new ConversationKey($"run-{index}");
         var run = _runs[key] = new ChatRun(key);
@@ -149,7 +150,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
                 return;
             }
 
-            await ConverseAsync(driver, scenario, index, run, cancellationToken);
+            await ConverseAsync(driver, scenario, thinking, index, run, cancellationToken);
             await driver.EndAsync(key, cancellationToken);
             var ended = await CompletesWithin(run.Ended.Task, AnswerTimeout) ? run.Ended.Task.Result : null;
             var ok = ended?.Reason == ConversationEndReason.GuestLeft;
@@ -203,7 +204,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
         return true;
     }
 
-    private async Task ConverseAsync(IChatDriver driver, Scenario scenario, int index, ChatRun run, CancellationToken cancellationToken)
+    private async Task ConverseAsync(IChatDriver driver, Scenario scenario, ThinkClock thinking, int index, ChatRun run, CancellationToken cancellationToken)
     {
         for (var n = 1; n <= options.Messages && !run.Ended.Task.IsCompleted; n++)
         {
@@ -212,7 +213,7 @@ internal sealed class RunJob(RunOptions options, TextWriter progress)
                 await driver.TypingAsync(run.Key, cancellationToken);
             }
 
-            await Task.Delay(scenario.ThinkTimeMs, cancellationToken);
+            await thinking.Delay(scenario.ThinkTimeMs);
             var text = scenario.Messages[(n - 1) % scenario.Messages.Count];
             var sent = Stopwatch.GetTimestamp();
             await driver.SendAsync(run.Key, options.Messages > scenario.Messages.Count ? $"{text} ({n})" : text, $"{index}-{n}", cancellationToken);
