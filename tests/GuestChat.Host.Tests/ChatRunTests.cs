@@ -19,7 +19,6 @@ public sealed class ChatRunTests
 
         Assert.True(await run.WaitForRepliesAsync(1, TimeSpan.FromSeconds(30)));
         var second = run.WaitForRepliesAsync(2, TimeSpan.FromSeconds(30));
-        await Task.Delay(100);
         Assert.False(second.IsCompleted);
 
         run.On(Reply("m-2"));

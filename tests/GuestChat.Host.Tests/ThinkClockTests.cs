@@ -12,16 +12,13 @@ public sealed class ThinkClockTests
         using var clock = new ThinkClock(CancellationToken.None);
         var started = Stopwatch.StartNew();
 
-        var waits = new[] { 300, 100, 200 }.Select(ms => (ms, Task: clock.Delay(ms))).ToArray();
-        var ended = new List<int>();
-        foreach (var (ms, task) in waits.OrderBy(w => w.ms))
-        {
-            await task.WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.True(started.ElapsedMilliseconds >= ms, $"a {ms} ms wait ended after {started.ElapsedMilliseconds} ms");
-            ended.Add(ms);
-        }
+        var ended = new System.Collections.Concurrent.ConcurrentQueue<(int Ms, long At)>();
+        var waits = new[] { 300, 100, 200 }.Select(ms => clock.Delay(ms).ContinueWith(_ => ended.Enqueue((ms, started.ElapsedMilliseconds)), TaskContinuationOptions.ExecuteSynchronously)).ToArray();
 
-        Assert.Equal([100, 200, 300], ended);
+        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([100, 200, 300], ended.Select(e => e.Ms));
+        Assert.All(ended, e => Assert.True(e.At >= e.Ms, $"a {e.Ms} ms wait ended after {e.At} ms"));
         Assert.True(clock.Delay(0).IsCompletedSuccessfully);
     }
 

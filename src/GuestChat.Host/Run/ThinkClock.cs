@@ -41,7 +41,7 @@ internal sealed class ThinkClock : IDisposable
         {
             if (_stopped || _stopping.IsCancellationRequested)
             {
-                wait.SetCanceled(_stopping.IsCancellationRequested ? _stopping : new CancellationToken(canceled: true));
+                wait.SetCanceled(StopToken);
                 return wait.Task;
             }
 
@@ -50,6 +50,9 @@ internal sealed class ThinkClock : IDisposable
 
         return wait.Task;
     }
+
+    /// <summary>The token a wait ends cancelled with: the run's, or one of its own when the clock was disposed.</summary>
+    private CancellationToken StopToken => _stopping.IsCancellationRequested ? _stopping : new CancellationToken(canceled: true);
 
     /// <summary>Stops the clock; the waits still running end cancelled. Never blocks: it may be called from a continuation on the tick's own thread.</summary>
     public void Dispose() => _timer.Dispose();
@@ -94,7 +97,7 @@ internal sealed class ThinkClock : IDisposable
 
         foreach (var wait in due)
         {
-            wait.TrySetCanceled(_stopping.IsCancellationRequested ? _stopping : new CancellationToken(canceled: true));
+            wait.TrySetCanceled(StopToken);
         }
     }
 }
