@@ -177,10 +177,15 @@ public sealed class AgentBehaviourTests
     public async Task Dropping_a_chats_sockets_through_the_control_api_cuts_them_without_a_close()
     {
         await using var emulator = await TestEmulator.StartAsync();
-        await using var guest = await emulator.ConnectedGuestAsync();
-        var dropped = JsonNode.Parse(await (await guest.ControlAsync(HttpMethod.Post, "/sockets/drop")).Content.ReadAsStringAsync())!;
-        Assert.Equal(1, dropped["dropped"]!.GetValue<int>());
-        await guest.WaitForSocketEndAsync();
-        Assert.Null(guest.CloseStatus);
+        // Many chats: a drop that let the socket's send loop write its close frame first was seen as a
+        // normal close by a guest now and then, not as the lost connection a drop stands for.
+        for (var round = 0; round < 25; round++)
+        {
+            await using var guest = await emulator.ConnectedGuestAsync();
+            var dropped = JsonNode.Parse(await (await guest.ControlAsync(HttpMethod.Post, "/sockets/drop")).Content.ReadAsStringAsync())!;
+            Assert.Equal(1, dropped["dropped"]!.GetValue<int>());
+            await guest.WaitForSocketEndAsync();
+            Assert.True(guest.CloseStatus is null, $"chat {round}: the drop was seen as a close ({guest.CloseStatus})");
+        }
     }
 }

@@ -13,11 +13,13 @@ namespace GuestChat.Emulator.Streaming;
 internal abstract class ChatSocket
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+    private const int Open = 0, Closing = 1, Dropped = 2;
     private static long _lastId;
     private readonly Action _abort;
     private readonly EmulatorCounters _counters;
     private readonly Channel<byte[]> _outbox;
     private bool _ended;
+    private int _state; // Open, Closing or Dropped
 
     protected ChatSocket(WebSocket socket, Action abort, EmulatorCounters counters, int outboxLimit, DateTimeOffset openedAt)
     {
@@ -57,21 +59,30 @@ internal abstract class ChatSocket
             return;
         }
 
-        if (_outbox.Writer.TryComplete())
+        // Full (not completed by a close or drop): dropped once, as a slow consumer.
+        if (Interlocked.CompareExchange(ref _state, Dropped, Open) == Open)
         {
             _counters.Increment(EmulatorCounter.SocketsSlowConsumer);
             Abort();
+            _outbox.Writer.TryComplete();
         }
     }
 
     /// <summary>Sends what is queued, then closes with 1000.</summary>
-    public void CloseNormally() => _outbox.Writer.TryComplete();
+    public void CloseNormally()
+    {
+        Interlocked.CompareExchange(ref _state, Closing, Open);
+        _outbox.Writer.TryComplete();
+    }
 
     /// <summary>Drops the connection without a close handshake, as a network failure would (nothing, once its request has ended).</summary>
     public void Drop()
     {
-        _outbox.Writer.TryComplete();
+        // Marked before the outbox completes, so the send loop, woken by the completion, never writes a
+        // close frame first (a guest would then see a normal close, not a lost connection).
+        Volatile.Write(ref _state, Dropped);
         Abort();
+        _outbox.Writer.TryComplete();
     }
 
     /// <summary>The request ended: the socket is gone, and dropping it now does nothing.</summary>
@@ -143,7 +154,7 @@ internal abstract class ChatSocket
                 }
             }
 
-            if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (Volatile.Read(ref _state) != Dropped && Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "conversation ended", cancellationToken).ConfigureAwait(false);
             }
