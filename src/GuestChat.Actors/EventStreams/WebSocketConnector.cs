@@ -84,8 +84,10 @@ internal static class WebSocketConnector
 
     private static bool Proxied(Uri uri)
     {
-        // The proxy settings speak of http and https; a websocket goes through the proxy of its HTTP twin.
-        var http = new UriBuilder(uri) { Scheme = uri.Scheme == "wss" ? "https" : "http", Port = uri.Port }.Uri;
+        // The proxy settings speak of http and https; a websocket goes through the proxy of its HTTP twin. Only
+        // the scheme, host and port decide it: the path and query (which hold the guest's JWT, hundreds of
+        // characters) are left out, so no copy of the token is parsed again for each connect.
+        var http = new Uri($"{(uri.Scheme == "wss" ? "https" : "http")}://{uri.Authority}/");
         var proxy = HttpClient.DefaultProxy;
         return !proxy.IsBypassed(http) && proxy.GetProxy(http) is { } through && through != http;
     }

@@ -11,8 +11,11 @@ namespace GuestChat.Host.Run;
 /// </summary>
 internal sealed class ThinkClock : IDisposable
 {
-    /// <summary>How often the clock looks for waits that are over.</summary>
-    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How often the clock looks for waits that are over: the same as Akka's scheduler tick, a hundredth of
+    /// a scripted think time of 5 s. Each tick wakes the runtime's timer thread and a pool thread.
+    /// </summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
 
     private readonly Lock _gate = new();
     private readonly PriorityQueue<TaskCompletionSource, long> _waits = new();
