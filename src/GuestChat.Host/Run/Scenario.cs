@@ -21,7 +21,7 @@ public sealed record Scenario
     /// <summary>Whether the guest types before each message.</summary>
     public bool TypeBeforeSending { get; init; } = true;
 
-    /// <summary>How long the guest "types" before sending.</summary>
+    /// <summary>How long the guest "types" before sending; kept on <c>run</c>'s shared think tick, so up to 50 ms more, never less.</summary>
     public int ThinkTimeMs { get; init; } = 200;
 
     /// <summary>Whether the guest waits for the agent's answer before its next message.</summary>
