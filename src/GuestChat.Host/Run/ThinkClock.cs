@@ -7,7 +7,8 @@ namespace GuestChat.Host.Run;
 /// thousands of chats thinking make the runtime's timer thread wake for almost every one of them, and each
 /// wake hands the waiting chat to a pool thread of its own; on the tick, the chats whose time has come go on
 /// together, one after the other, on one thread (each only until its next await). A wait ends on the first
-/// tick at or after its time: up to one <see cref="Tick"/> late, never early.
+/// tick at or after its time: up to one <see cref="Tick"/> late, never early. <c>run</c>'s ramp waits on it
+/// too, so the chats whose start has come start together on a tick.
 /// </summary>
 internal sealed class ThinkClock : IDisposable
 {
