@@ -100,6 +100,9 @@ public static class JournalDatabase
             return ValueTask.CompletedTask;
         }
 
+        /// <summary>How many times the held query was compiled again after it was prepared; null on PostgreSQL, which holds none.</summary>
+        internal int? Recompiled => _held?.Recompiled;
+
         internal async Task HoldAsync(CancellationToken cancellationToken) =>
             _held = SqliteRowStatement.Prepare((SqliteConnection)await OpenAsync(_settings, cancellationToken), RowsSql(_manifests.Count, "?"), _manifests, _tag);
 
@@ -199,6 +202,10 @@ public static class JournalDatabase
         private readonly SqliteConnection _connection;
         private readonly sqlite3_stmt _statement;
 
+        // The limit bound now. SQLite plans the query for the value bound to LIMIT, so binding it, even to the
+        // same value, has the statement compiled again on its next step: bound only when it changes.
+        private long _limit = -1;
+
         // A follower reads the same few manifests and the same chats' ids over and over: read into the same strings.
         private readonly KnownStrings _manifests = new(ConversationFactSerializer.Manifests, grows: false);
         private readonly KnownStrings _persistenceIds = new([], grows: true);
@@ -235,7 +242,12 @@ public static class JournalDatabase
         {
             var database = _connection.Handle!;
             Check(raw.sqlite3_bind_int64(_statement, 1, position), database);
-            Check(raw.sqlite3_bind_int64(_statement, 2, count), database);
+            if (count != _limit)
+            {
+                Check(raw.sqlite3_bind_int64(_statement, 2, count), database);
+                _limit = count;
+            }
+
             var rows = new List<JournalRow>();
             try
             {
@@ -264,6 +276,9 @@ public static class JournalDatabase
                 raw.sqlite3_reset(_statement);
             }
         }
+
+        /// <summary>How many times SQLite has compiled the query again since it was prepared (SQLITE_STMTSTATUS_REPREPARE).</summary>
+        internal int Recompiled => raw.sqlite3_stmt_status(_statement, 5, 0);
 
         public void Dispose()
         {

@@ -35,7 +35,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
     public const string Tag = "told";
 
     /// <summary>The manifests of the facts that may be told (a message only when it says so).</summary>
-    private static readonly IReadOnlyCollection<string> ToldManifests = ConversationFactSerializer.ManifestsOf(typeof(ChatCreated), typeof(ChatEnded), typeof(MessageSeen));
+    internal static readonly IReadOnlyCollection<string> ToldManifests = ConversationFactSerializer.ManifestsOf(typeof(ChatCreated), typeof(ChatEnded), typeof(MessageSeen));
 
     /// <summary>How often a reader with nothing new reads again, for writes it is not told of (other nodes').</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
