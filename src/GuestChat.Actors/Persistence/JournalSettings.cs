@@ -13,11 +13,29 @@ public enum PersistenceProvider
     PostgreSql,
 }
 
+/// <summary>When a commit to the SQLite journal counts as written (SQLite's <c>synchronous</c> setting, in write-ahead-log mode).</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>
+    /// Once it is in the write-ahead log: a killed service (<c>kill -9</c>, a crash, an out-of-memory kill)
+    /// loses nothing, but a power loss or a crash of the machine's operating system may take back the
+    /// commits of the last fraction of a second (the log is synced before each checkpoint, every 200 ms while
+    /// it is written). The service's default.
+    /// </summary>
+    Normal,
+
+    /// <summary>Once the write-ahead log is synced to the disk: nothing is lost even to a power loss, at a sync per commit.</summary>
+    Full,
+}
+
 /// <summary>The <c>Persistence</c> settings: provider, connection string, and the key that protects JWTs at rest.</summary>
 public sealed record JournalSettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Persistence";
+
+    /// <summary>What the settings with a fixed set of values take.</summary>
+    public const string Choices = $"({Section}:Provider is Sqlite, PostgreSql or None; {Section}:SqliteSynchronous is Normal or Full.)";
 
     /// <summary>The SQLite file used when no connection string is given, under the working directory.</summary>
     public const string DefaultSqliteFile = "data/guestchat.db";
@@ -30,6 +48,9 @@ public sealed record JournalSettings
 
     /// <summary>32 random bytes, base64: encrypts each chat's JWT in the journal. Required with a database provider; a secret, so never in a file.</summary>
     public string? JwtKey { get; init; }
+
+    /// <summary>With SQLite: when a commit counts as written; see <see cref="Persistence.SqliteSynchronous"/>.</summary>
+    public SqliteSynchronous SqliteSynchronous { get; init; } = SqliteSynchronous.Normal;
 
     /// <summary>The connection string in force.</summary>
     public string? EffectiveConnectionString => ConnectionString ?? (Provider == PersistenceProvider.Sqlite ? $"Data Source={DefaultSqliteFile}" : null);

@@ -32,7 +32,7 @@ public static class PersistenceHosting
                 PrepareSqlite(settings.SnapshotConnectionString!);
                 builder.WithSqlPersistence(settings.EffectiveConnectionString!, ProviderName.SQLiteMS, PersistenceMode.Journal, autoInitialize: true);
                 builder.WithSqlPersistence(settings.SnapshotConnectionString!, ProviderName.SQLiteMS, PersistenceMode.SnapshotStore, autoInitialize: true);
-                builder.AddHocon(SqliteSettings, HoconAddMode.Prepend);
+                builder.AddHocon(SqliteSettings + $"\nakka.persistence.journal.sql.synchronous = {settings.SqliteSynchronous.ToString().ToLowerInvariant()}", HoconAddMode.Prepend);
                 break;
 
             case PersistenceProvider.PostgreSql:

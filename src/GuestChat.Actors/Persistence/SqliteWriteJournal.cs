@@ -37,6 +37,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly ExtendedActorSystem _system = (ExtendedActorSystem)Context.System;
     private readonly JournalWrites _written = JournalWrites.Of(Context.System);
     private readonly string _connectionString;
+    private readonly SqliteSynchronous _synchronous;
     private readonly string _writerId = Guid.NewGuid().ToString("N");
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     // Written by the journal's actor, emptied by its writer (a dictionary reuses its entries; a concurrent one makes a node per write).
@@ -53,6 +54,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         _connectionString = journalConfig.GetString("connection-string", null)
             ?? throw new ArgumentException("akka.persistence.journal.sql.connection-string is required.", nameof(journalConfig));
+        _synchronous = Enum.TryParse<SqliteSynchronous>(journalConfig.GetString("synchronous", "normal"), ignoreCase: true, out var synchronous)
+            ? synchronous
+            : throw new ArgumentException("akka.persistence.journal.sql.synchronous is normal or full.", nameof(journalConfig));
         _answersWrites = journalConfig.GetConfig("event-adapter-bindings") is not { IsEmpty: false };
     }
 
@@ -308,6 +312,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private async Task WriteLoopAsync()
     {
         Insert? insert = null;
+        using var checkpointer = new WalCheckpointer(_connectionString, _log);
         var batch = new List<PendingWrite>();
         try
         {
@@ -322,8 +327,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
                 try
                 {
-                    insert ??= Insert.Open(_connectionString, _writerId);
+                    insert ??= Insert.Open(_connectionString, _writerId, _synchronous);
                     insert.Commit(batch);
+                    checkpointer.Written();
 
                     // The journal's readers in this process read it now, before the writers even hear that it is written.
                     _written.Written();
@@ -421,7 +427,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         private readonly sqlite3_stmt _rollback;
         private readonly string _writerId;
 
-        private Insert(SqliteConnection connection, string writerId)
+        private Insert(SqliteConnection connection, string writerId, SqliteSynchronous synchronous)
         {
             _connection = connection;
             _database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
@@ -432,6 +438,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             raw.sqlite3_busy_timeout(_database, connection.DefaultTimeout * 1000);
             try
             {
+                // When a commit counts as written, and the log copied back by the writer only as a backstop (WalCheckpointer copies it).
+                Check(raw.sqlite3_exec(_database, $"PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()}; PRAGMA wal_autocheckpoint = {WalCheckpointer.BackstopPages}"));
                 _begin = Prepare("BEGIN IMMEDIATE");
                 _insert = Prepare("""
                     INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
@@ -448,13 +456,13 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             }
         }
 
-        public static Insert Open(string connectionString, string writerId)
+        public static Insert Open(string connectionString, string writerId, SqliteSynchronous synchronous)
         {
             var connection = new SqliteConnection(connectionString);
             try
             {
                 connection.Open();
-                return new Insert(connection, writerId);
+                return new Insert(connection, writerId, synchronous);
             }
             catch
             {

@@ -57,7 +57,17 @@ internal static class ServiceHost
         builder.Services.AddOptions<AmqpOptions>().Bind(builder.Configuration.GetSection(AmqpOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AmqpOptions>, OptionsValidation>();
         // Checked here, before anything starts: the actor system is configured from it while the host starts.
-        var journal = builder.Configuration.GetSection(JournalSettings.Section).Get<JournalSettings>() ?? new JournalSettings();
+        JournalSettings journal;
+        try
+        {
+            journal = builder.Configuration.GetSection(JournalSettings.Section).Get<JournalSettings>() ?? new JournalSettings();
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value that is none of a setting's choices: the binder's message names the setting, the choices say what it takes.
+            throw new OptionsValidationException(JournalSettings.Section, typeof(JournalSettings), [$"{e.Message} {JournalSettings.Choices}"]);
+        }
+
         if (journal.Problems().ToList() is { Count: > 0 } journalProblems)
         {
             throw new OptionsValidationException(JournalSettings.Section, typeof(JournalSettings), journalProblems);

@@ -199,6 +199,49 @@ public sealed class SqliteWriteJournalTests : IAsyncLifetime
 
     private static MessageSeen Message(string id) => new($"msg-{id}", "agent-1", MemberRole.Agent, $"Hello {id}", BodyType.Standard, At);
 
+    [Theory]
+    [InlineData(SqliteSynchronous.Normal)]
+    [InlineData(SqliteSynchronous.Full)]
+    public async Task What_is_written_reaches_the_database_file_itself_soon_after_without_waiting_for_the_log_to_fill(SqliteSynchronous synchronous)
+    {
+        // The writer leaves the write-ahead log to WalCheckpointer: a few writes, far from the 1,000 pages at which
+        // SQLite would copy the log back on the writer's own commit, are in the file within moments.
+        _settings = _settings with { SqliteSynchronous = synchronous };
+        using var host = await StartAsync();
+        var writer = host.Services.GetRequiredService<ActorSystem>().ActorOf(Props.Create(() => new FactWriter("checkpointed")));
+        await writer.Ask<Akka.Done>(new FactWriter.Write([.. Enumerable.Range(0, 20).Select(i => Message($"m-{i}"))]), Patience);
+
+        var file = new SqliteConnectionStringBuilder(_settings.EffectiveConnectionString).DataSource;
+        var copy = Path.Combine(_folder, "file-alone.db");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        long inFile;
+        do
+        {
+            await Task.Delay(100);
+
+            // The database file without its log: what a checkpoint has copied into it.
+            File.Copy(file, copy, overwrite: true);
+            await using var connection = new SqliteConnection($"Data Source={copy};Pooling=false");
+            await connection.OpenAsync();
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'journal'";
+            if ((long)(await count.ExecuteScalarAsync())! == 0)
+            {
+                // Not even the table is in the file yet.
+                inFile = 0;
+                continue;
+            }
+
+            count.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = 'checkpointed'";
+            inFile = (long)(await count.ExecuteScalarAsync())!;
+        }
+        while (inFile < 20 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(20, inFile);
+        Assert.Equal(20, (await RowsAsync()).Count);
+        await host.StopAsync();
+    }
+
     private async Task<IHost> StartAsync()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -14,6 +14,7 @@ public sealed class ServeCommandTests
     [InlineData("--Service:ApiKey=long-enough-key-0123 --Persistence:Provider=Sqlite", "Persistence:JwtKey is required with Persistence:Provider=Sqlite")]
     [InlineData("--Service:ApiKey=long-enough-key-0123 --Persistence:JwtKey=c2hvcnQ=", "Persistence:JwtKey: The key must be 32 bytes")]
     [InlineData("--Service:ApiKey=long-enough-key-0123 --Persistence:Provider=PostgreSql --Persistence:JwtKey=MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=", "Persistence:ConnectionString is required with Persistence:Provider=PostgreSql")]
+    [InlineData("--Service:ApiKey=long-enough-key-0123 --Persistence:SqliteSynchronous=sometimes", "Persistence:SqliteSynchronous is Normal or Full")]
     [InlineData("--Service:ApiKey=long-enough-key-0123 --Amqp:Uri=http://guest:secret-password@127.0.0.1:5672/", "Amqp:Uri must be an amqp:// or amqps:// URI")]
     [InlineData("--Service:ApiKey=long-enough-key-0123 --Amqp:Uri=amqp://guest:secret-password@127.0.0.1:5672/ --Amqp:Prefetch=0", "Amqp:Prefetch must be at least 1")]
     public async Task Bad_settings_stop_the_service_at_start_with_exit_code_2_and_name_the_setting(string arguments, string message)
