@@ -20,11 +20,12 @@ public enum SqliteSynchronous
     /// Once it is in the write-ahead log: a killed service (<c>kill -9</c>, a crash, an out-of-memory kill)
     /// loses nothing, but a power loss or a crash of the machine's operating system may take back the
     /// commits of the last fraction of a second (the log is synced before each checkpoint, every 200 ms while
-    /// it is written). The service's default.
+    /// it is written). Half the latency of <see cref="Full"/> inside the service at 1,000 messages a second
+    /// (0.44 against 1.10 ms, median), the same p99, and 8 % less CPU.
     /// </summary>
     Normal,
 
-    /// <summary>Once the write-ahead log is synced to the disk: nothing is lost even to a power loss, at a sync per commit.</summary>
+    /// <summary>Once the write-ahead log is synced to the disk: nothing is lost even to a power loss, at a sync per commit. The service's default.</summary>
     Full,
 }
 
@@ -50,7 +51,7 @@ public sealed record JournalSettings
     public string? JwtKey { get; init; }
 
     /// <summary>With SQLite: when a commit counts as written; see <see cref="Persistence.SqliteSynchronous"/>.</summary>
-    public SqliteSynchronous SqliteSynchronous { get; init; } = SqliteSynchronous.Normal;
+    public SqliteSynchronous SqliteSynchronous { get; init; } = SqliteSynchronous.Full;
 
     /// <summary>The connection string in force.</summary>
     public string? EffectiveConnectionString => ConnectionString ?? (Provider == PersistenceProvider.Sqlite ? $"Data Source={DefaultSqliteFile}" : null);

@@ -54,7 +54,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         _connectionString = journalConfig.GetString("connection-string", null)
             ?? throw new ArgumentException("akka.persistence.journal.sql.connection-string is required.", nameof(journalConfig));
-        _synchronous = Enum.TryParse<SqliteSynchronous>(journalConfig.GetString("synchronous", "normal"), ignoreCase: true, out var synchronous)
+        _synchronous = Enum.TryParse<SqliteSynchronous>(journalConfig.GetString("synchronous", "full"), ignoreCase: true, out var synchronous)
             ? synchronous
             : throw new ArgumentException("akka.persistence.journal.sql.synchronous is normal or full.", nameof(journalConfig));
         _answersWrites = journalConfig.GetConfig("event-adapter-bindings") is not { IsEmpty: false };
