@@ -74,12 +74,13 @@ internal static class BenchmarkArguments
     public static int Number(this Dictionary<string, string> values, string name) => int.Parse(values[name], CultureInfo.InvariantCulture);
 
     /// <summary>The emulator in its own process, agents alerted and answering within 0.2 s, a 10-minute grace window, one silent queue.</summary>
-    public static Task<EmulatorProcess> StartEmulatorAsync() => EmulatorProcess.StartAsync(
+    public static Task<EmulatorProcess> StartEmulatorAsync(params string[] settings) => EmulatorProcess.StartAsync(
     [
         "--Emulator:Timing:AgentAlertDelay=00:00:00.2",
         "--Emulator:Timing:AgentAnswerDelay=00:00:00.2",
         "--Emulator:Timing:GraceWindow=00:10:00",
         $"--Emulator:Queues:0:Name={QueueName}",
         "--Emulator:Queues:0:Agent:Reply=Silent",
+        .. settings,
     ], TimeSpan.FromSeconds(60));
 }

@@ -70,6 +70,33 @@ public sealed class AgentBehaviourTests
     }
 
     [Fact]
+    public async Task When_asked_the_emulator_keeps_when_each_message_frame_left_it_with_more_than_millisecond_precision()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.RecordSendTimes = true);
+        await using var guest = await emulator.ConnectedGuestAsync(EmulatorDefaults.SilentQueueName);
+        await guest.WaitForAgentAsync();
+        var before = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await guest.ControlAsync(HttpMethod.Post, "/agent/messages", new { body = "timed" })).StatusCode);
+        var frame = await guest.WaitForFrameAsync(f => TestGuest.IsMessage(f, "timed"), "agent message");
+        var received = DateTimeOffset.UtcNow;
+
+        var sent = JsonNode.Parse(await emulator.Http.GetStringAsync("/emulator/sent"))!.AsArray();
+        var entry = Assert.Single(sent, e => e!["messageId"]!.GetValue<string>() == frame["eventBody"]!["id"]!.GetValue<string>())!;
+        var sentAt = DateTimeOffset.UnixEpoch.AddTicks(entry["sentAtUnixMicroseconds"]!.GetValue<long>() * 10);
+        Assert.InRange(sentAt, before, received);
+
+        // Only messages are logged (not the member changes and typing of the same socket).
+        Assert.All(sent, e => Assert.Contains(emulator.Emulator.Conversation(guest.ConversationId)!.Transcript!, t => t.Id == e!["messageId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Asked_for_send_times_it_does_not_keep_the_emulator_says_which_setting_keeps_them()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await Json.AssertErrorAsync(await emulator.Http.GetAsync("/emulator/sent"), 409, "emulator.sent.off", "Emulator:RecordSendTimes");
+    }
+
+    [Fact]
     public async Task Control_commands_without_a_connected_agent_or_for_an_unknown_chat_are_refused()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o.Timing.AgentAlertDelay = TimeSpan.FromHours(1));

@@ -24,6 +24,7 @@ internal sealed class ChatPlatform : IDisposable
         Tokens = new TokenService(time);
         _faults = options.Faults.Resolve();
         OrganizationBudget = new Faults.OrganizationBudget(time);
+        Sent = options.RecordSendTimes ? new SendLog() : null;
     }
 
     public EmulatorOptions Options { get; }
@@ -33,6 +34,9 @@ internal sealed class ChatPlatform : IDisposable
     public TokenService Tokens { get; }
 
     public EmulatorCounters Counters { get; } = new();
+
+    /// <summary>When each message's frame left, if <see cref="EmulatorOptions.RecordSendTimes"/> is on.</summary>
+    public SendLog? Sent { get; }
 
     /// <summary>The organization's request budget, used when the faults set one.</summary>
     public Faults.OrganizationBudget OrganizationBudget { get; }

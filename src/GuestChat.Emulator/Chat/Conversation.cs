@@ -790,6 +790,7 @@ internal sealed class Conversation
     {
         IFrameRenderer? renderedBy = null;
         byte[]? frame = null;
+        var messageId = (chatEvent as MessageAppended)?.Message.Id;
         foreach (var socket in _sockets)
         {
             if (!ReferenceEquals(socket.Frames, renderedBy))
@@ -800,7 +801,7 @@ internal sealed class Conversation
 
             if (frame is not null)
             {
-                socket.Send(frame);
+                socket.Send(frame, messageId);
             }
         }
     }

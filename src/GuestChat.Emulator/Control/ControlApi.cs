@@ -30,6 +30,7 @@ internal static class ControlApi
         routes.MapPost(Conversation + "/agent/end", EndAsync);
         routes.MapPost(Conversation + "/sockets/drop", DropSocketsAsync);
         routes.MapGet(Root + "/counters", CountersAsync);
+        routes.MapGet(Root + "/sent", SentAsync);
         routes.MapGet(Root + "/faults", GetFaultsAsync);
         routes.MapPut(Root + "/faults", PutFaultsAsync);
         routes.MapPost(Root + "/signeddata", SignDataAsync);
@@ -162,6 +163,10 @@ internal static class ControlApi
 
     private static Task CountersAsync(HttpContext context) =>
         ApiResponses.WriteOkAsync(context, Platform(context).Counters.Snapshot(), ControlJsonContext.Default.DictionaryStringInt64);
+
+    private static Task SentAsync(HttpContext context) => Platform(context).Sent is { } sent
+        ? ApiResponses.WriteOkAsync(context, sent.Snapshot(), ControlJsonContext.Default.IReadOnlyListSentFrame)
+        : ApiResponses.WriteErrorAsync(context, 409, "emulator.sent.off", "Emulator:RecordSendTimes is off: start the emulator with --Emulator:RecordSendTimes=true to keep when each message left", "Emulator:RecordSendTimes");
 
     private static Task GetFaultsAsync(HttpContext context) =>
         ApiResponses.WriteOkAsync(context, Platform(context).Faults, ControlJsonContext.Default.FaultSettings);

@@ -15,6 +15,7 @@ namespace GuestChat.Emulator.Control;
 [JsonSerializable(typeof(ConversationSnapshot))]
 [JsonSerializable(typeof(List<ConversationSnapshot>))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(IReadOnlyList<SentFrame>))]
 [JsonSerializable(typeof(FaultSettings))]
 [JsonSerializable(typeof(FaultOptions))]
 [JsonSerializable(typeof(EmulatorInfo))]

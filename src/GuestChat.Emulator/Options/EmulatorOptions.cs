@@ -27,6 +27,9 @@ public sealed class EmulatorOptions
     /// <summary>The largest request body accepted before 413.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Whether to keep when each message's frame was written to each socket (<c>GET /emulator/sent</c>): for benchmarks; off by default.</summary>
+    public bool RecordSendTimes { get; set; }
+
     /// <summary>Frames a socket may have waiting before the emulator gives up on it as too slow.</summary>
     public int SocketOutboxLimit { get; set; } = 4096;
 

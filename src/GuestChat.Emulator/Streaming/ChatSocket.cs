@@ -17,18 +17,20 @@ internal abstract class ChatSocket
     private static long _lastId;
     private readonly Action _abort;
     private readonly EmulatorCounters _counters;
-    private readonly Channel<byte[]> _outbox;
+    private readonly SendLog? _sent;
+    private readonly Channel<Outgoing> _outbox;
     private bool _ended;
     private int _state; // Open, Closing or Dropped
 
-    protected ChatSocket(WebSocket socket, Action abort, EmulatorCounters counters, int outboxLimit, DateTimeOffset openedAt)
+    protected ChatSocket(WebSocket socket, Action abort, EmulatorCounters counters, int outboxLimit, DateTimeOffset openedAt, SendLog? sent = null)
     {
+        _sent = sent;
         Id = Interlocked.Increment(ref _lastId);
         Socket = socket;
         _abort = abort;
         _counters = counters;
         OpenedAt = openedAt;
-        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(outboxLimit)
+        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(outboxLimit)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -50,10 +52,10 @@ internal abstract class ChatSocket
 
     protected WebSocket Socket { get; }
 
-    /// <summary>Queues a frame; a socket whose outbox is full is dropped as a slow consumer.</summary>
-    public void Send(byte[] frame)
+    /// <summary>Queues a frame (a message's carries its id, for the <see cref="SendLog"/>); a socket whose outbox is full is dropped as a slow consumer.</summary>
+    public void Send(byte[] frame, string? messageId = null)
     {
-        if (_outbox.Writer.TryWrite(frame))
+        if (_outbox.Writer.TryWrite(new Outgoing(frame, messageId)))
         {
             _counters.Increment(EmulatorCounter.FramesSent);
             return;
@@ -148,9 +150,13 @@ internal abstract class ChatSocket
         {
             while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var frame))
+                while (reader.TryRead(out var outgoing))
                 {
-                    await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    await Socket.SendAsync(outgoing.Frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    if (_sent is not null && outgoing.MessageId is { } messageId)
+                    {
+                        _sent.Record(messageId, DateTimeOffset.UtcNow);
+                    }
                 }
             }
 
@@ -164,4 +170,6 @@ internal abstract class ChatSocket
             // Dropped while sending: the receive loop sees it too.
         }
     }
+
+    private readonly record struct Outgoing(byte[] Frame, string? MessageId);
 }

@@ -37,7 +37,7 @@ internal static class EventStreamEndpoint
         var conversation = authorized.Value.Conversation;
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
         var socket = new GuestSocket(conversation, webSocket, context.Abort, platform.Counters,
-            platform.Options.SocketOutboxLimit, platform.Time.GetUtcNow());
+            platform.Options.SocketOutboxLimit, platform.Time.GetUtcNow(), platform.Sent);
         platform.Counters.SocketOpened();
         platform.Sockets.Add(socket);
         try

@@ -5,8 +5,8 @@ using GuestChat.Emulator.Control;
 namespace GuestChat.Emulator.Streaming;
 
 /// <summary>A guest chat event-stream socket: one conversation's frames out; the guest sends nothing on it.</summary>
-internal sealed class GuestSocket(Conversation conversation, WebSocket socket, Action abort, EmulatorCounters counters, int outboxLimit, DateTimeOffset openedAt)
-    : ChatSocket(socket, abort, counters, outboxLimit, openedAt)
+internal sealed class GuestSocket(Conversation conversation, WebSocket socket, Action abort, EmulatorCounters counters, int outboxLimit, DateTimeOffset openedAt, SendLog? sent = null)
+    : ChatSocket(socket, abort, counters, outboxLimit, openedAt, sent)
 {
     public Conversation Conversation { get; } = conversation;
 

@@ -14,7 +14,7 @@ namespace GuestChat.Emulator.WebMessaging;
 /// and the socket goes on.
 /// </summary>
 internal sealed class MessagingSocket(ChatPlatform platform, DeploymentOptions deployment, WebSocket socket, Action abort)
-    : ChatSocket(socket, abort, platform.Counters, platform.Options.SocketOutboxLimit, platform.Time.GetUtcNow())
+    : ChatSocket(socket, abort, platform.Counters, platform.Options.SocketOutboxLimit, platform.Time.GetUtcNow(), platform.Sent)
 {
     /// <summary>The largest request read; a longer one is answered 4011 (a text over the limit) unread.</summary>
     public const int MaxRequestBytes = 64 * 1024;

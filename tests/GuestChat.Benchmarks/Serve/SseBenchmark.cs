@@ -28,7 +28,8 @@ internal static class SseBenchmark
           first for --warmup seconds (the service compiles its message path under that load; reported
           apart), then for --seconds, and reports the latency from each message's emulator timestamp to
           its event at the reader (p50/p90/p99/max, milliseconds; the wire timestamps have millisecond
-          precision), and the serve process's CPU (cores, and milliseconds per message) and memory while
+          precision), the same from its frame leaving the emulator (written whole to the service's
+          socket; the emulator's own pauses before that are left out), and the serve process's CPU (cores, and milliseconds per message) and memory while
           they speak.
           --journal none runs serve without a journal (nothing survives a restart), to show what the
           journal costs.
@@ -47,7 +48,8 @@ internal static class SseBenchmark
         };
         var (chats, rate, seconds) = (options.Number("--chats"), options.Number("--rate"), options.Number("--seconds"));
         var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", journaled ? $"sse-{chats}.json" : $"sse-{chats}-no-journal.json");
-        await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
+        // The emulator keeps when each message's frame left it, so a message is timed from that too.
+        await using var emulator = await BenchmarkArguments.StartEmulatorAsync("--Emulator:RecordSendTimes=true");
         using var data = new TempFolder("guestchat-sse-bench");
         await using var serve = await ServeProcess.StartAsync(
             $"--target {emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{BenchmarkArguments.QueueName}\" --Target:RequestsPerSecond=5000 --Serilog:MinimumLevel:Default=Warning",
@@ -75,11 +77,12 @@ internal static class SseBenchmark
             await BenchmarkArguments.WaitUntilAsync(async () => (await http.GetFromJsonAsync<JsonObject>("/chats?state=active"))!["chats"]!.AsArray().Count >= chats, TimeSpan.FromMinutes(5), "every chat active");
 
             var latencies = new[] { new LatencyRecorder(16) };
+            var receipts = new[] { new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) };
             var delivered = new long[1];
             var bySecond = new SortedDictionary<long, List<double>>();
             using var reading = new CancellationTokenSource();
             var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var reader = ReadEventsAsync(http, latencies, delivered, bySecond, live, reading.Token);
+            var reader = ReadEventsAsync(http, latencies, receipts, delivered, bySecond, live, reading.Token);
             await live.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
             // How long a reader that has just connected waits for its first message, then the steady state.
@@ -102,6 +105,7 @@ internal static class SseBenchmark
             }
 
             Volatile.Write(ref latencies[0], new LatencyRecorder(rate * seconds * 2));
+            Volatile.Write(ref receipts[0], new Dictionary<string, DateTimeOffset>(rate * seconds, StringComparer.Ordinal));
             Interlocked.Exchange(ref delivered[0], 0);
 
             Console.WriteLine($"Agents speak {rate} messages/s for {seconds} s...");
@@ -133,6 +137,20 @@ internal static class SseBenchmark
             await reader;
 
             var (rows, gaps) = journaled ? await OrderingGapsAsync(data.SqliteConnectionString()) : (0, 0);
+
+            // The same messages timed from their frame leaving the emulator (each chat has one socket, the service's).
+            var sent = (await control.GetFromJsonAsync<List<JsonObject>>("/emulator/sent"))!
+                .GroupBy(frame => frame["messageId"]!.GetValue<string>(), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => DateTimeOffset.UnixEpoch.AddTicks(g.First()["sentAtUnixMicroseconds"]!.GetValue<long>() * 10), StringComparer.Ordinal);
+            var fromLeaving = new LatencyRecorder(receipts[0].Count);
+            foreach (var (messageId, read) in receipts[0])
+            {
+                if (sent.TryGetValue(messageId, out var sentAt))
+                {
+                    fromLeaving.Record((read - sentAt).TotalMilliseconds);
+                }
+            }
+
             var results = new JsonObject
             {
                 ["benchmark"] = "sse",
@@ -148,6 +166,7 @@ internal static class SseBenchmark
                 ["warmUpSeconds"] = warmUp,
                 ["warmUpLatencyMs"] = warmUpLatency,
                 ["latencyMsFromEmulatorTimestampToSseReader"] = JsonSerializer.SerializeToNode(latencies[0].Percentiles()),
+                ["latencyMsFromFrameLeavingEmulatorToSseReader"] = JsonSerializer.SerializeToNode(fromLeaving.Percentiles()),
                 ["p99MsBySecondOfReading"] = new JsonArray([.. bySecond.Values.Select(second => (JsonNode)Math.Round(Percentile(second, 0.99), 1))]),
                 ["serveCpuCoresWhileSpeaking"] = Math.Round(cpu.TotalSeconds / steadySeconds, 2),
                 ["serveCpuMsPerMessage"] = Math.Round(cpu.TotalMilliseconds / total, 3),
@@ -200,8 +219,8 @@ internal static class SseBenchmark
         return sorted[Math.Min(sorted.Count - 1, (int)(fraction * sorted.Count))];
     }
 
-    /// <summary>Reads <c>GET /events</c> and times every agent message event from its timestamp.</summary>
-    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder[] latencies, long[] delivered, SortedDictionary<long, List<double>> bySecond, TaskCompletionSource connected, CancellationToken cancellationToken)
+    /// <summary>Reads <c>GET /events</c>, times every agent message event from its timestamp, and notes when each arrived (to time it from its frame leaving the emulator).</summary>
+    private static async Task ReadEventsAsync(HttpClient http, LatencyRecorder[] latencies, Dictionary<string, DateTimeOffset>[] receipts, long[] delivered, SortedDictionary<long, List<double>> bySecond, TaskCompletionSource connected, CancellationToken cancellationToken)
     {
         try
         {
@@ -228,6 +247,7 @@ internal static class SseBenchmark
                     {
                         var latency = (read - message["timestamp"]!.GetValue<DateTimeOffset>()).TotalMilliseconds;
                         Volatile.Read(ref latencies[0]).Record(latency);
+                        Volatile.Read(ref receipts[0])[message["messageId"]!.GetValue<string>()] = read;
                         lock (bySecond)
                         {
                             var second = read.ToUnixTimeSeconds();
