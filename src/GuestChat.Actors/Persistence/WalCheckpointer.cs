@@ -38,9 +38,6 @@ internal sealed class WalCheckpointer : IDisposable
         _loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>How many checkpoints have run (for tests).</summary>
-    public int Checkpoints { get; private set; }
-
     /// <summary>A commit has landed in the log: it is copied within <see cref="After"/>.</summary>
     public void Written()
     {
@@ -70,6 +67,7 @@ internal sealed class WalCheckpointer : IDisposable
     private async Task LoopAsync()
     {
         SqliteConnection? connection = null;
+        var failing = false;
         try
         {
             while (true)
@@ -90,12 +88,22 @@ internal sealed class WalCheckpointer : IDisposable
                     using var checkpoint = connection.CreateCommand();
                     checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
                     checkpoint.ExecuteNonQuery();
-                    Checkpoints++;
+                    if (failing)
+                    {
+                        failing = false;
+                        _log.Info("The SQLite journal's write-ahead log is copied into its file again");
+                    }
                 }
                 catch (SqliteException e)
                 {
-                    // The log goes on growing until the next one (or the writer's backstop) copies it.
-                    _log.Warning("Copying the SQLite journal's write-ahead log into its file failed (tried again after the next write): {0}", e.Message);
+                    // The log goes on growing until the next one (or the writer's backstop) copies it. Said once
+                    // while it lasts, not five times a second.
+                    if (!failing)
+                    {
+                        failing = true;
+                        _log.Warning("Copying the SQLite journal's write-ahead log into its file failed (tried again after each write; the writer copies it itself past {0} pages): {1}", BackstopPages, e.Message);
+                    }
+
                     connection?.Dispose();
                     connection = null;
                 }
