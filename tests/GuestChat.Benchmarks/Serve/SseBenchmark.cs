@@ -116,6 +116,7 @@ internal static class SseBenchmark
 
             var total = rate * seconds;
             var gcBefore = await GcAsync(http);
+            var (readerCollectionsBefore, readerPauseBefore) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
             var cpuBefore = serve.CpuTime;
 
             // The second half alone as well: the first seconds of a freshly started service include compiling its code.
@@ -133,6 +134,7 @@ internal static class SseBenchmark
             var cpu = serve.CpuTime - cpuBefore;
             var resident = serve.ResidentBytes;
             var gcAfter = await GcAsync(http);
+            var (readerCollections, readerPause) = (GC.CollectionCount(0) - readerCollectionsBefore, GC.GetTotalPauseDuration() - readerPauseBefore);
             await reading.CancelAsync();
             await reader;
 
@@ -179,6 +181,8 @@ internal static class SseBenchmark
                     ["gen2"] = gcAfter.Gen2 - gcBefore.Gen2,
                     ["pauseMs"] = Math.Round((gcAfter.PauseSeconds - gcBefore.PauseSeconds) * 1000, 1),
                 },
+                // The reader (this process) collects too, and a message that comes while it does waits.
+                ["readerGcWhileSpeaking"] = new JsonObject { ["collections"] = readerCollections, ["pauseMs"] = Math.Round(readerPause.TotalMilliseconds, 1) },
                 ["journalRows"] = rows,
                 ["journalOrderingGaps"] = gaps,
             };
