@@ -36,7 +36,7 @@ public sealed record JournalSettings
     public const string Section = "Persistence";
 
     /// <summary>What the settings with a fixed set of values take.</summary>
-    public const string Choices = $"({Section}:Provider is Sqlite, PostgreSql or None; {Section}:SqliteSynchronous is Normal or Full.)";
+    public static string Choices { get; } = $"({Section}:Provider is {OneOf<PersistenceProvider>()}; {Section}:SqliteSynchronous is {OneOf<SqliteSynchronous>()}.)";
 
     /// <summary>The SQLite file used when no connection string is given, under the working directory.</summary>
     public const string DefaultSqliteFile = "data/guestchat.db";
@@ -116,4 +116,7 @@ public sealed record JournalSettings
             }
         }
     }
+
+    private static string OneOf<T>()
+        where T : struct, Enum => Enum.GetNames<T>() is [.. var first, var last] ? $"{string.Join(", ", first)} or {last}" : "";
 }

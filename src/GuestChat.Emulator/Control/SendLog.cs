@@ -15,13 +15,18 @@ public sealed class SendLog
     public const int MostKept = 1_000_000;
 
     private readonly ConcurrentQueue<SentFrame> _sent = new();
+    private int _count;
 
-    /// <summary>A message's frame has been written to a socket (a message sent to two sockets has two entries).</summary>
-    public void Record(string messageId, DateTimeOffset at)
+    /// <summary>
+    /// A message's frame has just been written to a socket (a message sent to two sockets has two entries).
+    /// Timed by the machine's clock, not the emulator's time provider: a reader in another process compares it with its own.
+    /// </summary>
+    public void Record(string messageId)
     {
-        _sent.Enqueue(new SentFrame(messageId, (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10));
-        while (_sent.Count > MostKept && _sent.TryDequeue(out _))
+        _sent.Enqueue(new SentFrame(messageId, (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10));
+        if (Interlocked.Increment(ref _count) > MostKept && _sent.TryDequeue(out _))
         {
+            Interlocked.Decrement(ref _count);
         }
     }
 

@@ -155,7 +155,7 @@ internal abstract class ChatSocket
                     await Socket.SendAsync(outgoing.Frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                     if (_sent is not null && outgoing.MessageId is { } messageId)
                     {
-                        _sent.Record(messageId, DateTimeOffset.UtcNow);
+                        _sent.Record(messageId);
                     }
                 }
             }

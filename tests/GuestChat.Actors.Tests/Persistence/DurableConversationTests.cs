@@ -144,7 +144,7 @@ public abstract class DurableConversationTests : IAsyncLifetime
             {
                 sent++;
                 await conversations.SendMessageAsync(key, $"message {sent}", clientMessageId: $"long-{sent}");
-                await Task.Delay(100);
+                await Eventually.TrueAsync(async () => (await conversations.GetTranscriptAsync(key)).Lines.Count(l => l.SenderRole == MemberRole.Agent && l.BodyType == BodyType.Standard) == sent, $"echo {sent}", Patience);
             }
 
             await Eventually.TrueAsync(async () => (await conversations.GetTranscriptAsync(key)).Lines.Count(l => l.SenderRole == MemberRole.Agent && l.BodyType == BodyType.Standard) == sent, $"the agent's {sent} echoes", Patience);

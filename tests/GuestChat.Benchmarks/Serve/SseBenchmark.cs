@@ -29,8 +29,8 @@ internal static class SseBenchmark
           apart), then for --seconds, and reports the latency from each message's emulator timestamp to
           its event at the reader (p50/p90/p99/max, milliseconds; the wire timestamps have millisecond
           precision), the same from its frame leaving the emulator (written whole to the service's
-          socket; the emulator's own pauses before that are left out), and the serve process's CPU (cores, and milliseconds per message) and memory while
-          they speak.
+          socket; the emulator's own pauses before that are left out), and the serve process's CPU
+          (cores, and milliseconds per message) and memory while they speak.
           --journal none runs serve without a journal (nothing survives a restart), to show what the
           journal costs.
         """;
