@@ -70,6 +70,71 @@ public sealed class AgentBehaviourTests
     }
 
     [Fact]
+    public async Task Agents_of_many_chats_speak_in_turn_at_the_rate_asked_from_one_control_request()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var guests = new List<TestGuest>();
+        for (var i = 0; i < 3; i++)
+        {
+            guests.Add(await emulator.ConnectedGuestAsync(EmulatorDefaults.SilentQueueName));
+            await guests[i].WaitForAgentAsync();
+        }
+
+        try
+        {
+            using var spoke = await emulator.Http.PostAsJsonAsync("/emulator/agents/messages", new
+            {
+                conversationIds = guests.Select(g => g.ConversationId).ToArray(),
+                count = 30,
+                messagesPerSecond = 100,
+                bodyPrefix = "turn ",
+            });
+            Assert.Equal(HttpStatusCode.OK, spoke.StatusCode);
+            var answer = JsonNode.Parse(await spoke.Content.ReadAsStringAsync())!;
+            Assert.Equal(30, answer["sent"]!.GetValue<int>());
+            Assert.Equal(0, answer["refused"]!.GetValue<int>());
+            // Paced, not a burst: the 30th message is due 0.29 s after the first.
+            Assert.InRange(answer["seconds"]!.GetValue<double>(), 0.28, 10);
+
+            for (var i = 0; i < guests.Count; i++)
+            {
+                var said = await guests[i].WaitForCountAsync(f => TestGuest.Body(f)?["body"]?.GetValue<string>()?.StartsWith("turn ", StringComparison.Ordinal) == true, 10, "agent messages");
+                // Message n went to chat n modulo 3, in order.
+                Assert.Equal(Enumerable.Range(0, 10).Select(k => $"turn {(k * 3) + i}"), said.Select(f => TestGuest.Body(f)!["body"]!.GetValue<string>()));
+            }
+        }
+        finally
+        {
+            foreach (var guest in guests)
+            {
+                await guest.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Agents_asked_to_speak_wrongly_are_refused_naming_the_field_and_a_chat_without_its_agent_counts_as_refused()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.Timing.AgentAlertDelay = TimeSpan.FromHours(1));
+        await using var guest = await emulator.GuestAsync();
+        await guest.AttachAsync();
+        var ids = new[] { guest.ConversationId };
+
+        async Task<HttpResponseMessage> SpeakAsync(object body) => await emulator.Http.PostAsJsonAsync("/emulator/agents/messages", body);
+        await Json.AssertErrorAsync(await SpeakAsync(new { count = 1, messagesPerSecond = 1 }), 400, ErrorCodes.InvalidValue, "conversationIds");
+        await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = ids, count = 0, messagesPerSecond = 1 }), 400, ErrorCodes.InvalidValue, "count");
+        await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = ids, count = 1, messagesPerSecond = 0 }), 400, ErrorCodes.InvalidValue, "messagesPerSecond");
+        await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = ids, count = 1, messagesPerSecond = 1, bodyPrefix = new string('x', 3001) }), 400, ErrorCodes.InvalidValue, "bodyPrefix");
+        await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = new[] { guest.ConversationId, Guid.NewGuid().ToString() }, count = 1, messagesPerSecond = 1 }), 404, ErrorCodes.NotFound, "conversationIds");
+
+        // No agent has answered this chat: its messages are refused, counted, and nothing is said.
+        using var spoke = await SpeakAsync(new { conversationIds = ids, count = 2, messagesPerSecond = 1000 });
+        var answer = JsonNode.Parse(await spoke.Content.ReadAsStringAsync())!;
+        Assert.Equal((0, 2), (answer["sent"]!.GetValue<int>(), answer["refused"]!.GetValue<int>()));
+        Assert.DoesNotContain(emulator.Emulator.Conversation(guest.ConversationId)!.Transcript!, e => e.Body is "m0" or "m1");
+    }
+
+    [Fact]
     public async Task When_asked_the_emulator_keeps_when_each_message_frame_left_it_with_more_than_millisecond_precision()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o.RecordSendTimes = true);

@@ -23,6 +23,7 @@ internal static class ControlApi
         routes.MapGet(Root + "/conversations", ListAsync);
         routes.MapGet(Conversation, GetAsync);
         routes.MapPost(Conversation + "/agent/messages", AgentMessageAsync);
+        routes.MapPost(Root + "/agents/messages", AgentsSpeakAsync);
         routes.MapPost(Conversation + "/agent/typing", AgentTypingAsync);
         routes.MapPost(Conversation + "/agent/mediarequests", RaiseMediaRequestAsync);
         routes.MapDelete(Conversation + "/agent/mediarequests/{mediaRequestId}", CancelMediaRequestAsync);
@@ -116,6 +117,82 @@ internal static class ControlApi
             ? ApiResponses.WriteErrorAsync(context, refused)
             : ApiResponses.WriteOkAsync(context, sent.Value!, ControlJsonContext.Default.WebChatMessage));
     });
+
+    /// <summary>The most a body prefix may be: the longest number after it still fits a message's 4,000 characters.</summary>
+    private const int LongestBodyPrefix = 3_000;
+
+    private static async Task AgentsSpeakAsync(HttpContext context)
+    {
+        var read = await RequestBody.ReadAsync(context, ControlJsonContext.Default.AgentsSpeakCommand);
+        if (read.Error is { } readError)
+        {
+            await ApiResponses.WriteErrorAsync(context, readError);
+            return;
+        }
+
+        var command = read.Value!;
+        var problem = command switch
+        {
+            { ConversationIds: null or { Count: 0 } } => ChatError.Invalid("conversationIds", "conversationIds lists the chats whose agents speak"),
+            { Count: null or < 1 } => ChatError.Invalid("count", "count is how many messages to send, at least 1"),
+            { MessagesPerSecond: null or < 1 or > 1_000_000 } => ChatError.Invalid("messagesPerSecond", "messagesPerSecond is between 1 and 1000000"),
+            { BodyPrefix.Length: > LongestBodyPrefix } => ChatError.Invalid("bodyPrefix", $"bodyPrefix is at most {LongestBodyPrefix} characters"),
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            await ApiResponses.WriteErrorAsync(context, problem);
+            return;
+        }
+
+        var platform = Platform(context);
+        var conversations = new Conversation[command.ConversationIds!.Count];
+        for (var i = 0; i < conversations.Length; i++)
+        {
+            if (platform.Find(command.ConversationIds[i]) is not { } conversation)
+            {
+                await ApiResponses.WriteErrorAsync(context, 404, ErrorCodes.NotFound, $"The conversation {command.ConversationIds[i]} was not found", "conversationIds");
+                return;
+            }
+
+            conversations[i] = conversation;
+        }
+
+        var (count, rate, prefix) = (command.Count!.Value, command.MessagesPerSecond!.Value, command.BodyPrefix ?? "m");
+        var (sent, refused) = (0, 0);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            // Message n is due n / rate seconds after the first: every message whose time has come, then a
+            // wait of a millisecond (about the timer's resolution here), until the last is sent.
+            for (var n = 0; ; await Task.Delay(1, context.RequestAborted))
+            {
+                for (var due = (int)Math.Min(count, (long)(clock.Elapsed.TotalSeconds * rate) + 1); n < due; n++)
+                {
+                    if (conversations[n % conversations.Length].AgentSend(prefix + n.ToString(CultureInfo.InvariantCulture), BodyType.Standard).Error is null)
+                    {
+                        sent++;
+                    }
+                    else
+                    {
+                        refused++;
+                    }
+                }
+
+                if (n == count)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away: the agents stop speaking.
+            return;
+        }
+
+        await ApiResponses.WriteOkAsync(context, new AgentsSpoke(sent, refused, Math.Round(clock.Elapsed.TotalSeconds, 3)), ControlJsonContext.Default.AgentsSpoke);
+    }
 
     private static Task AgentTypingAsync(HttpContext context) => WithConversationAsync(context, conversation =>
         NoContentOrErrorAsync(context, conversation.AgentTyping()));

@@ -20,6 +20,8 @@ namespace GuestChat.Emulator.Control;
 [JsonSerializable(typeof(FaultOptions))]
 [JsonSerializable(typeof(EmulatorInfo))]
 [JsonSerializable(typeof(AgentMessageCommand))]
+[JsonSerializable(typeof(AgentsSpeakCommand))]
+[JsonSerializable(typeof(AgentsSpoke))]
 [JsonSerializable(typeof(MediaRequestCommand))]
 [JsonSerializable(typeof(SignedDataRequest))]
 [JsonSerializable(typeof(SignedDataResponse))]

@@ -13,6 +13,31 @@ public sealed record AgentMessageCommand
     public BodyType? BodyType { get; init; }
 }
 
+/// <summary>
+/// Body of <c>POST /emulator/agents/messages</c>: the agents of many chats speak at a steady rate, in
+/// turn, from inside the emulator (a load without an HTTP request per message).
+/// </summary>
+public sealed record AgentsSpeakCommand
+{
+    /// <summary>The chats whose agents speak, in turn: message n goes to the chat at n modulo their count.</summary>
+    public IReadOnlyList<string>? ConversationIds { get; init; }
+
+    /// <summary>How many messages, across all the chats.</summary>
+    public int? Count { get; init; }
+
+    /// <summary>How many a second, spread evenly (each sent when it is due, to the millisecond or so).</summary>
+    public int? MessagesPerSecond { get; init; }
+
+    /// <summary>Message n says this followed by n; "m" when left out.</summary>
+    public string? BodyPrefix { get; init; }
+}
+
+/// <summary>Answer of <c>POST /emulator/agents/messages</c>, once every message is sent or refused.</summary>
+/// <param name="Sent">Messages sent.</param>
+/// <param name="Refused">Messages refused: the chat had no connected agent (it ended, or its agent left).</param>
+/// <param name="Seconds">From the first message to the last.</param>
+public sealed record AgentsSpoke(int Sent, int Refused, double Seconds);
+
 /// <summary>Body of <c>POST /emulator/conversations/{id}/agent/mediarequests</c>.</summary>
 public sealed record MediaRequestCommand
 {

@@ -43,7 +43,7 @@ internal static class ConversationBenchmark
         var output = options["--out"] is { Length: > 0 } path ? path : Path.Combine("bench-results", $"actors-{chats}.json");
         ThreadPool.SetMinThreads(32, 32);
         await using var emulator = await BenchmarkArguments.StartEmulatorAsync();
-        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
         using var client = new GuestChatClient(new GuestChatClientOptions
         {
             Environment = GuestChatEnvironment.FromBaseUrl(emulator.BaseUrl),
@@ -83,7 +83,7 @@ internal static class ConversationBenchmark
 
         Console.WriteLine($"Agents speak {rate} messages/s for {seconds} s...");
         var total = rate * seconds;
-        var steadySeconds = (await BenchmarkArguments.AgentsSpeakAsync(control, sent => ids[sent % chats], rate, seconds)).TotalSeconds;
+        var steadySeconds = (await BenchmarkArguments.AgentsSpeakAsync(control, [.. Enumerable.Range(0, chats).Select(i => ids[i])], rate, seconds)).TotalSeconds;
         var drain = Stopwatch.StartNew();
         while (Interlocked.Read(ref delivered[0]) < total && drain.Elapsed < TimeSpan.FromSeconds(30))
         {

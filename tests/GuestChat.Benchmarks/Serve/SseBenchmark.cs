@@ -64,7 +64,7 @@ internal static class SseBenchmark
         {
             using var http = new HttpClient { BaseAddress = serve.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-            using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+            using var control = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
 
             Console.WriteLine($"Opening {chats} chats through POST /chats...");
             var ids = new string[chats];
@@ -99,7 +99,7 @@ internal static class SseBenchmark
                 Console.WriteLine($"Warming up: agents speak {rate} messages/s for {warmUp} s (reported apart)...");
                 Volatile.Write(ref latencies[0], new LatencyRecorder(rate * warmUp * 2));
                 Interlocked.Exchange(ref delivered[0], 0);
-                await BenchmarkArguments.AgentsSpeakAsync(control, sent => ids[sent % chats], rate, warmUp);
+                await BenchmarkArguments.AgentsSpeakAsync(control, ids, rate, warmUp);
                 await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= rate * warmUp), TimeSpan.FromSeconds(30), "every warm-up message at the reader");
                 warmUpLatency = JsonSerializer.SerializeToNode(latencies[0].Percentiles());
             }
@@ -127,7 +127,7 @@ internal static class SseBenchmark
                 await Task.Delay(TimeSpan.FromSeconds(seconds / 2.0));
                 return (serve.CpuTime - cpu) / Stopwatch.GetElapsedTime(at).TotalSeconds;
             });
-            var speaking = await BenchmarkArguments.AgentsSpeakAsync(control, sent => ids[sent % chats], rate, seconds);
+            var speaking = await BenchmarkArguments.AgentsSpeakAsync(control, ids, rate, seconds);
             var secondHalfCores = await secondHalf;
             var steadySeconds = speaking.TotalSeconds;
             await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= total), TimeSpan.FromSeconds(30), "every message at the reader");
