@@ -145,14 +145,42 @@ public sealed partial class ConversationActor
         }
     }
 
-    /// <summary>The messages subscribers were told (from other members, standard or notice) after a sequence number, in order.</summary>
+    /// <summary>The messages subscribers were told (from other members, standard or notice) after a sequence number, in order (every line kept: no journal).</summary>
     private List<MessageReceived> MessagesAfter(long sequence)
     {
         return [.. _transcript.Lines
-            .Where(l => l.SenderRole != MemberRole.Customer && l.BodyType is BodyType.Standard or BodyType.Notice && _transcript.SequenceOf(l.MessageId) > sequence)
-            .Select(l => new MessageReceived(_key, l.MessageId, _directory.Find(l.SenderId) ?? new Member(l.SenderId, l.SenderRole, null, MemberState.Connected), l.Body, l.BodyType, l.Timestamp, _transcript.SequenceOf(l.MessageId)))
+            .Where(l => IsTold(l.SenderRole, l.BodyType) && _transcript.SequenceOf(l.MessageId) > sequence)
+            .Select(l => Received(new MessageSeen(l.MessageId, l.SenderId, l.SenderRole, l.Body, l.BodyType, l.Timestamp), _transcript.SequenceOf(l.MessageId)))
             .OrderBy(m => m.Sequence)];
     }
+
+    /// <summary>Whether subscribers are told a message: from another member, standard or notice.</summary>
+    private static bool IsTold(MemberRole? senderRole, BodyType type) => senderRole != MemberRole.Customer && type is BodyType.Standard or BodyType.Notice;
+
+    private static bool IsTold(MessageSeen seen) => seen.Posted != true && IsTold(seen.SenderRole, seen.BodyType);
+
+    /// <summary>A message as subscribers are told it, its sender as known now.</summary>
+    private MessageReceived Received(MessageSeen seen, long sequence) =>
+        new(_key, seen.MessageId, _directory.Find(seen.SenderId) ?? new Member(seen.SenderId, seen.SenderRole, null, MemberState.Connected), seen.Body, seen.BodyType, seen.Timestamp, sequence);
+
+    /// <summary>
+    /// The transcript from the journal's messages and the lines not written yet, in timestamp order (and
+    /// in the order they came for the same timestamp, which is the order they were written).
+    /// </summary>
+    private static List<TranscriptLine> TranscriptOf(IReadOnlyList<(MessageSeen Seen, long Sequence)> written, IReadOnlyList<TranscriptLine> kept)
+    {
+        var lines = written.Select(w => (Line: new TranscriptLine(w.Seen.MessageId, w.Seen.SenderId, w.Seen.SenderRole, w.Seen.Body, w.Seen.BodyType, w.Seen.Timestamp), w.Sequence)).ToList();
+        var ids = lines.Select(l => l.Line.MessageId).ToHashSet(StringComparer.Ordinal);
+        lines.AddRange(kept.Where(l => !ids.Contains(l.MessageId)).Select(l => (l, long.MaxValue)));
+        return [.. lines.OrderBy(l => l.Line.Timestamp).ThenBy(l => l.Sequence).Select(l => l.Line)];
+    }
+
+    /// <summary>
+    /// Lines with the sender's role known now where it was not when written (on Web Messaging an agent's
+    /// first message comes with its joining; after a restart, lines come from the journal).
+    /// </summary>
+    private List<TranscriptLine> WithRolesKnownNow(IEnumerable<TranscriptLine> lines) =>
+        [.. lines.Select(l => l.SenderRole is null && _directory.Find(l.SenderId) is { Role: { } role } ? l with { SenderRole = role } : l)];
 
     /// <summary>A message whose sender is not resolved yet, or that waits behind another event, queued (<see cref="Deliver"/>).</summary>
     /// <remarks>Apart from Announce, so that the closure is made only on this path: a lambda's captured locals are allocated where they are declared.</remarks>

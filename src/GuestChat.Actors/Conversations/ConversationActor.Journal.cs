@@ -181,7 +181,7 @@ public sealed partial class ConversationActor
 
             var guestJwt = new GuestJwt(jwt);
             var session = new Session(created.ConversationId, created.MemberId, guestJwt, new EventStreamAddress(created.EventStreamUri, guestJwt));
-            _log.Info("Conversation {ConversationKey} resumes {ConversationId} with {Messages} messages and {Sends} sends to settle", _key, session.ConversationId, _transcript.Lines.Count, _journaled.UnresolvedSends.Count);
+            _log.Info("Conversation {ConversationKey} resumes {ConversationId} after {Facts} facts with {Sends} sends to settle", _key, session.ConversationId, LastSequenceNr, _journaled.UnresolvedSends.Count);
             CurrentSession = session;
             _journaled.ReleaseSecrets();
             _state = ConversationState.Reconnecting;

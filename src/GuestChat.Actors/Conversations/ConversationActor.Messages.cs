@@ -46,6 +46,12 @@ public sealed partial class ConversationActor
 
     private sealed record PendingDelivery(string MemberId, Func<Member, object> Make);
 
+    /// <summary>A transcript being read from the journal for <paramref name="Requester"/>, with the lines not written when it was asked.</summary>
+    private sealed record TranscriptWanted(IActorRef Requester, IReadOnlyList<ConversationQueries.TranscriptLine> NotWritten);
+
+    /// <summary>Messages since a number being read from the journal for <paramref name="Requester"/>, up to <paramref name="Newest"/>.</summary>
+    private sealed record MessagesWanted(IActorRef Requester, long Newest);
+
     private sealed record CreateCompleted(GuestChatResult<CreateWebChatConversationResponse> Result, IActorRef Starter, Start Command, int Attempt);
 
     private sealed record SendCompleted(SendMessage Command, IActorRef Requester, long SendId, int Attempt, DateTimeOffset StartedAt, GuestChatResult<WebChatMessage> Result);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using GuestChat.Actors.Conversations.State;
+using GuestChat.Actors.Persistence;
 using GuestChat.Client;
 using GuestChat.Client.Errors;
 using GuestChat.Client.Models;
@@ -371,14 +372,39 @@ public sealed partial class ConversationActor
                 Sender.Tell(new ConversationQueries.Status(_key, _state, CurrentSession?.ConversationId, CurrentSession?.MemberId, [.. _directory.Members], _endReason, _endError?.Code, _subscribers.Count, _node));
                 break;
 
+            case GetTranscript when _transcript.KeepsEveryLine:
+                Sender.Tell(new Transcript(_key, WithRolesKnownNow(_transcript.Lines)));
+                break;
+
             case GetTranscript:
-                // A line written before its sender was resolved (on Web Messaging an agent's first message comes
-                // with its joining; after a restart, lines come from the journal) gets the role known now.
-                Sender.Tell(new Transcript(_key, [.. _transcript.Lines.Select(l => l.SenderRole is null && _directory.Find(l.SenderId) is { Role: { } role } ? l with { SenderRole = role } : l)]));
+                // The journal holds the lines; those not written yet are still here.
+                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, 1, LastSequenceNr, new TranscriptWanted(Sender, [.. _transcript.Lines])));
+                break;
+
+            case GetMessagesSince since when _transcript.KeepsEveryLine:
+                Sender.Tell(new MessagesSince(_key, MessagesAfter(since.Sequence), _lastSequence));
+                break;
+
+            case GetMessagesSince since when since.Sequence >= _lastSequence:
+                Sender.Tell(new MessagesSince(_key, [], _lastSequence));
                 break;
 
             case GetMessagesSince since:
-                Sender.Tell(new MessagesSince(_key, MessagesAfter(since.Sequence), _lastSequence));
+                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, since.Sequence + 1, _lastSequence, new MessagesWanted(Sender, _lastSequence)));
+                break;
+
+            case MessageReplay.Read { Failure: { } failure } read:
+                _log.Warning("Conversation {ConversationKey} could not read its messages from the journal: {Reason}", _key, failure.Message);
+                (read.Request as TranscriptWanted)?.Requester.Tell(new Akka.Actor.Status.Failure(failure));
+                (read.Request as MessagesWanted)?.Requester.Tell(new Akka.Actor.Status.Failure(failure));
+                break;
+
+            case MessageReplay.Read { Request: TranscriptWanted wanted } read:
+                wanted.Requester.Tell(new Transcript(_key, WithRolesKnownNow(TranscriptOf(read.Messages, wanted.NotWritten))));
+                break;
+
+            case MessageReplay.Read { Request: MessagesWanted wanted } read:
+                wanted.Requester.Tell(new MessagesSince(_key, [.. read.Messages.Where(m => IsTold(m.Seen)).Select(m => Received(m.Seen, m.Sequence))], wanted.Newest));
                 break;
 
             case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:

@@ -57,7 +57,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private readonly CancellationTokenSource _lifetime = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly MemberDirectory _directory = new();
-    private readonly TranscriptState _transcript = new();
+    private readonly TranscriptState _transcript;
     private readonly Queue<PendingDelivery> _deliveries = new();
     private readonly HashSet<string> _acceptedSends = new(StringComparer.Ordinal);
     private readonly SendQueue<QueuedSend> _sends = new();
@@ -85,6 +85,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
         _streams = streams;
         _journal = journal ?? ConversationJournal.InMemory;
         _place = place ?? ConversationPlace.Alone;
+        _transcript = new TranscriptState(keepsEveryLine: !_journal.Durable);
         if (!_place.Directory.IsNobody() && _place.Audience is null)
         {
             _subscribers.Add(_place.Directory);

@@ -13,15 +13,35 @@ namespace GuestChat.Actors.Conversations.State;
 /// message can be accepted while an earlier agent message is still on its way through a socket that is
 /// about to drop, and a backfill after the guest's message would skip it.
 /// </para>
+/// <para>
+/// Which lines it keeps: all of them without a journal (<c>keepsEveryLine</c>), as nothing else holds
+/// them. With a durable journal, the journal holds the transcript and this keeps only the lines a
+/// backfill could bring again (those at or after the newest message <i>written</i> from the stream) and
+/// those not written yet: a long chat costs the service its ids, not its lines, and the collector does
+/// not carry every line through its generations. What is kept is decided by the order lines are applied
+/// and numbered alone, so a snapshot of it (<see cref="Numbered"/>) recovers what replaying the facts
+/// gives; the ids seen before the snapshot are known again only from it (a backfill starts after it).
+/// </para>
 /// </summary>
-public sealed class TranscriptState
+public sealed class TranscriptState(bool keepsEveryLine = true)
 {
+    // The newest lines' senders and kinds (timestamp order, newest last), whatever lines are kept: who ended a chat that ended while away.
+    private const int RecentKept = 8;
+
     private readonly List<TranscriptLine> _lines = [];
 
     // Every line's id, with its number once it has one (0 until then): one entry per line, kept for the chat's life.
     private readonly Dictionary<string, (long Sequence, bool Posted)> _known = new(StringComparer.Ordinal);
 
-    /// <summary>The lines in timestamp order (a line that arrives late is put in its place).</summary>
+    private readonly List<(string SenderId, BodyType Type, DateTimeOffset At)> _recent = new(RecentKept + 1);
+
+    // With a journal: the timestamp of the newest line written from the stream, before which the lines written are let go.
+    private DateTimeOffset? _writtenBackfillAt;
+
+    /// <summary>Whether every line is kept (no journal), or only those a backfill could bring again and those not yet written.</summary>
+    public bool KeepsEveryLine => keepsEveryLine;
+
+    /// <summary>The lines kept (see the class), in timestamp order (a line that arrives late is put in its place).</summary>
     public IReadOnlyList<TranscriptLine> Lines => _lines;
 
     /// <summary>The id of the newest message learned from the stream: what <c>GET /messages?after=</c> starts from.</summary>
@@ -38,8 +58,42 @@ public sealed class TranscriptState
     /// <summary>The number given to a message (its place in the journal, or a count), 0 when it has none.</summary>
     public long SequenceOf(string messageId) => _known.GetValueOrDefault(messageId).Sequence;
 
-    /// <summary>Gives a message taken in (<see cref="Apply"/>) its number, once it has one.</summary>
-    public void Number(string messageId, long sequence, bool posted) => _known[messageId] = (sequence, posted);
+    /// <summary>
+    /// Gives a message taken in (<see cref="Apply"/>) its number, once it has one (with a journal: its fact
+    /// is written). With a journal, a message written from the stream lets go of the written lines before it.
+    /// </summary>
+    public void Number(string messageId, long sequence, bool posted)
+    {
+        _known[messageId] = (sequence, posted);
+        if (keepsEveryLine || posted)
+        {
+            return;
+        }
+
+        // (Loops, not lambdas: this runs for every message, and a closure would be allocated each time.)
+        var at = (DateTimeOffset?)null;
+        for (var i = _lines.Count - 1; i >= 0 && at is null; i--)
+        {
+            at = _lines[i].MessageId == messageId ? _lines[i].Timestamp : null;
+        }
+
+        if (at is not { } written || (_writtenBackfillAt is { } newest && written <= newest))
+        {
+            return;
+        }
+
+        _writtenBackfillAt = written;
+        var kept = 0;
+        for (var i = 0; i < _lines.Count; i++)
+        {
+            if (_lines[i].Timestamp >= written || _known[_lines[i].MessageId].Sequence == 0)
+            {
+                _lines[kept++] = _lines[i];
+            }
+        }
+
+        _lines.RemoveRange(kept, _lines.Count - kept);
+    }
 
     /// <summary>Whether a message with this id has been seen.</summary>
     public bool Contains(string messageId) => _known.ContainsKey(messageId);
@@ -68,6 +122,18 @@ public sealed class TranscriptState
         }
 
         _lines.Insert(index, line);
+        var recent = _recent.Count;
+        while (recent > 0 && _recent[recent - 1].At > line.Timestamp)
+        {
+            recent--;
+        }
+
+        _recent.Insert(recent, (line.SenderId, line.BodyType, line.Timestamp));
+        if (_recent.Count > RecentKept)
+        {
+            _recent.RemoveAt(0);
+        }
+
         return true;
     }
 
@@ -80,8 +146,8 @@ public sealed class TranscriptState
     /// </summary>
     public ConversationEndReason EndedWhileAway(string guestMemberId)
     {
-        var guestLeft = _lines.FindLastIndex(l => l.SenderId == guestMemberId && l.BodyType == BodyType.MemberLeave);
-        return guestLeft > 0 && _lines[guestLeft - 1] is { BodyType: BodyType.MemberLeave } before && before.SenderId != guestMemberId
+        var guestLeft = _recent.FindLastIndex(l => l.SenderId == guestMemberId && l.Type == BodyType.MemberLeave);
+        return guestLeft > 0 && _recent[guestLeft - 1] is { Type: BodyType.MemberLeave } before && before.SenderId != guestMemberId
             ? ConversationEndReason.AgentEnded
             : ConversationEndReason.Abandoned;
     }

@@ -1,3 +1,4 @@
+using GuestChat.Actors.Conversations;
 using GuestChat.Actors.Conversations.State;
 using GuestChat.Client.Models;
 using static GuestChat.Actors.Conversations.ConversationQueries;
@@ -107,6 +108,66 @@ public sealed class TranscriptStateSpecs
         Assert.Equal("mine", found?.Id);
         Assert.Null(TranscriptState.FindSend(recent, "guest", "bye", T0, _ => false));
         Assert.Equal("old", TranscriptState.FindSend([recent[0]], "guest", "hi", T0.AddSeconds(-62), _ => false)?.Id);
+    }
+
+    [Fact]
+    public void With_a_journal_it_keeps_only_what_a_backfill_could_bring_again_and_what_is_not_written_yet()
+    {
+        var transcript = new TranscriptState(keepsEveryLine: false);
+        for (var i = 0; i < 50; i++)
+        {
+            transcript.Apply(Line($"m-{i}", i));
+            transcript.Number($"m-{i}", i + 1, posted: false);
+        }
+
+        // The guest's own message, written from its POST's answer, and an agent message not written yet.
+        transcript.Apply(Line("mine", 60) with { SenderId = "guest" }, fromStream: false);
+        transcript.Number("mine", 51, posted: true);
+        transcript.Apply(Line("m-50", 61));
+
+        Assert.Equal(["m-49", "mine", "m-50"], transcript.Lines.Select(l => l.MessageId));
+        Assert.Equal([("m-49", 50L), ("mine", 51L)], transcript.Numbered.Select(n => (n.Line.MessageId, n.Sequence)));
+        // What it let go is still known: seen again (a late frame, a POST's answer), it is not taken twice.
+        Assert.False(transcript.Apply(Line("m-3", 3)));
+        Assert.Equal(4, transcript.SequenceOf("m-3"));
+
+        // Written, the newest stream message lets go of the written lines before it; the backfill starts there.
+        transcript.Number("m-50", 52, posted: false);
+        Assert.Equal(["m-50"], transcript.Lines.Select(l => l.MessageId));
+        Assert.Equal("m-50", transcript.BackfillAfterMessageId);
+    }
+
+    [Fact]
+    public void Without_a_journal_it_keeps_every_line()
+    {
+        var transcript = new TranscriptState();
+        for (var i = 0; i < 50; i++)
+        {
+            transcript.Apply(Line($"m-{i}", i));
+            transcript.Number($"m-{i}", i + 1, posted: false);
+        }
+
+        Assert.Equal(50, transcript.Lines.Count);
+    }
+
+    [Fact]
+    public void Who_ended_a_chat_while_away_is_told_even_when_the_lines_before_are_let_go()
+    {
+        var transcript = new TranscriptState(keepsEveryLine: false);
+        var lines = new[]
+        {
+            Line("m-1", 1),
+            new TranscriptLine("l-1", "agent-1", MemberRole.Agent, "", BodyType.MemberLeave, T0.AddSeconds(2)),
+            new TranscriptLine("l-2", "guest-1", MemberRole.Customer, "", BodyType.MemberLeave, T0.AddSeconds(3)),
+        };
+        for (var i = 0; i < lines.Length; i++)
+        {
+            transcript.Apply(lines[i]);
+            transcript.Number(lines[i].MessageId, i + 1, posted: false);
+        }
+
+        Assert.Equal(["l-2"], transcript.Lines.Select(l => l.MessageId));
+        Assert.Equal(ConversationEndReason.AgentEnded, transcript.EndedWhileAway("guest-1"));
     }
 
     private static TranscriptLine Line(string id, int second) => new(id, "agent-1", MemberRole.Agent, "hello", BodyType.Standard, T0.AddSeconds(second));
