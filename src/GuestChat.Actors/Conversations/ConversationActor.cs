@@ -59,7 +59,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private readonly MemberDirectory _directory = new();
     private readonly TranscriptState _transcript;
     private readonly Queue<PendingDelivery> _deliveries = new();
-    private readonly HashSet<string> _acceptedSends = new(StringComparer.Ordinal);
+    private readonly MessageIds _acceptedSends = new();
     private readonly SendQueue<QueuedSend> _sends = new();
     private readonly Dictionary<string, MediaRequestState> _mediaRequests = new(StringComparer.Ordinal);
     private readonly List<(End Command, IActorRef Requester)> _endRequesters = [];
@@ -125,7 +125,11 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
                 break;
             case SnapshotOffer { Snapshot: ConversationSnapshot snapshot } offer:
                 _journaled.Apply(snapshot);
-                _acceptedSends.UnionWith(snapshot.AcceptedSends.Select(a => a.Accepted.MessageId));
+                foreach (var accepted in snapshot.AcceptedSends)
+                {
+                    _acceptedSends.Add(accepted.Accepted.MessageId);
+                }
+
                 foreach (var kept in snapshot.Messages.OrderBy(m => m.Sequence))
                 {
                     Replay(kept.Seen, kept.Sequence);

@@ -24,7 +24,18 @@ public sealed class JournaledChat
     /// <summary>Sends journaled as intended with no outcome after them, oldest first: each may or may not have reached Genesys.</summary>
     public IReadOnlyCollection<SendIntended> UnresolvedSends => _unresolved.Values;
 
-    /// <summary>Every accepted send, in the order written.</summary>
+    /// <summary>
+    /// How long an accepted send without a client message id is kept after a newer one was accepted: it
+    /// is only there so that a send whose outcome was unknown is not taken for it, and such a send looks
+    /// at the messages from a few seconds before it began (<c>TranscriptState.ClockSkew</c>).
+    /// </summary>
+    public static readonly TimeSpan AcceptedWithoutClientIdKeptFor = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The accepted sends, in the order written: every one with a client message id (a repeat of it gets
+    /// its answer for the chat's life), and those without one accepted within
+    /// <see cref="AcceptedWithoutClientIdKeptFor"/> of the newest (a long chat does not keep every send).
+    /// </summary>
     public IReadOnlyList<AcceptedSend> AcceptedSends => _accepted;
 
     /// <summary>Sends that carried a client message id and were accepted: the id Genesys gave each, so a caller that repeats one gets the same answer.</summary>
@@ -109,5 +120,17 @@ public sealed class JournaledChat
         {
             AcceptedByClientId[clientId] = accepted.Accepted;
         }
+
+        var keptFrom = accepted.Accepted.Timestamp - AcceptedWithoutClientIdKeptFor;
+        var kept = 0;
+        for (var i = 0; i < _accepted.Count; i++)
+        {
+            if (_accepted[i].ClientMessageId is not null || _accepted[i].Accepted.Timestamp >= keptFrom)
+            {
+                _accepted[kept++] = _accepted[i];
+            }
+        }
+
+        _accepted.RemoveRange(kept, _accepted.Count - kept);
     }
 }

@@ -46,6 +46,24 @@ public sealed class JournaledChatSpecs
     }
 
     [Fact]
+    public void A_long_chat_keeps_its_sends_with_a_client_id_and_only_the_recent_ones_without()
+    {
+        var facts = new List<IConversationFact>();
+        for (var i = 1; i <= 100; i++)
+        {
+            facts.Add(new SendIntended(i, $"send {i}", BodyType.Standard, i % 10 == 0 ? $"client-{i}" : null, T0.AddSeconds(i)));
+            facts.Add(new SendAccepted(i, $"msg-{i}", T0.AddSeconds(i)));
+        }
+
+        var chat = Fold(facts);
+
+        // Sends 40 to 100 were accepted within a minute of the newest; before that, only those with a client id.
+        Assert.Equal([10L, 20L, 30L, .. Enumerable.Range(40, 61).Select(i => (long)i)], chat.AcceptedSends.Select(a => a.Accepted.SendId));
+        Assert.Equal("msg-10", chat.AcceptedByClientId["client-10"].MessageId);
+        Assert.Equal(chat.AcceptedSends, Fold([Fold(facts[..120]).Snapshot([], null), .. facts[120..]]).AcceptedSends);
+    }
+
+    [Fact]
     public void A_fold_that_let_go_of_the_token_snapshots_the_created_chat_the_session_gives_it()
     {
         var chat = Fold(Facts[..4]);

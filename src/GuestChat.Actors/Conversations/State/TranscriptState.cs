@@ -31,7 +31,7 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
     private readonly List<TranscriptLine> _lines = [];
 
     // Every line's id, with its number once it has one (0 until then): one entry per line, kept for the chat's life.
-    private readonly Dictionary<string, (long Sequence, bool Posted)> _known = new(StringComparer.Ordinal);
+    private readonly MessageIds _known = new();
 
     private readonly List<(string SenderId, BodyType Type, DateTimeOffset At)> _recent = new(RecentKept + 1);
 
@@ -52,11 +52,11 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
 
     /// <summary>The lines that have a number (with a durable journal: whose fact is written), in number order, each with whether it came from a POST's answer.</summary>
     public IEnumerable<(TranscriptLine Line, long Sequence, bool Posted)> Numbered =>
-        _lines.Select(l => (Line: l, Number: _known.GetValueOrDefault(l.MessageId)))
+        _lines.Select(l => (Line: l, Number: _known.Get(l.MessageId)))
             .Where(n => n.Number.Sequence > 0).Select(n => (n.Line, n.Number.Sequence, n.Number.Posted)).OrderBy(n => n.Sequence);
 
     /// <summary>The number given to a message (its place in the journal, or a count), 0 when it has none.</summary>
-    public long SequenceOf(string messageId) => _known.GetValueOrDefault(messageId).Sequence;
+    public long SequenceOf(string messageId) => _known.Get(messageId).Sequence;
 
     /// <summary>
     /// Gives a message taken in (<see cref="Apply"/>) its number, once it has one (with a journal: its fact
@@ -64,7 +64,7 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
     /// </summary>
     public void Number(string messageId, long sequence, bool posted)
     {
-        _known[messageId] = (sequence, posted);
+        _known.Set(messageId, sequence, posted);
         if (keepsEveryLine || posted)
         {
             return;
@@ -86,7 +86,7 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
         var kept = 0;
         for (var i = 0; i < _lines.Count; i++)
         {
-            if (_lines[i].Timestamp >= written || _known[_lines[i].MessageId].Sequence == 0)
+            if (_lines[i].Timestamp >= written || _known.Get(_lines[i].MessageId).Sequence == 0)
             {
                 _lines[kept++] = _lines[i];
             }
@@ -96,7 +96,7 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
     }
 
     /// <summary>Whether a message with this id has been seen.</summary>
-    public bool Contains(string messageId) => _known.ContainsKey(messageId);
+    public bool Contains(string messageId) => _known.Contains(messageId);
 
     /// <summary>
     /// Takes a line in; false when its id was seen before (the transcript keeps the first). A line from
@@ -110,7 +110,7 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
             BackfillAfterMessageId = line.MessageId;
         }
 
-        if (!_known.TryAdd(line.MessageId, default))
+        if (!_known.Add(line.MessageId))
         {
             return false;
         }
