@@ -24,7 +24,8 @@ namespace GuestChat.Benchmarks.Actors;
 /// What a live conversation costs in the service process, and how long an agent's message takes to
 /// reach its subscriber: opens N conversations through the ConversationManager against the emulator
 /// (in its own process), measures memory once all are active, then has the agents speak at a steady
-/// rate through the control API and times each message from its emulator timestamp to delivery.
+/// rate (paced by the emulator itself, one control request) and times each message from its emulator
+/// timestamp to delivery.
 /// </summary>
 internal static class ConversationBenchmark
 {

@@ -14,9 +14,10 @@ namespace GuestChat.Benchmarks.Serve;
 /// How long an agent's message takes from the emulator to a reader of the service's server-sent events,
 /// and what the service spends on it: the real <c>serve</c> executable in its own process (journaling to
 /// SQLite, its defaults otherwise) against the emulator in its own process, chats opened over its HTTP
-/// API, one reader on <c>GET /events</c>, and the agents speaking at a steady rate through the control
-/// API; each message timed from its emulator timestamp to the moment its event was read, and the service
-/// process's CPU time and memory read from outside.
+/// API, one reader on <c>GET /events</c>, and the agents speaking at a steady rate, paced by the emulator
+/// itself (one control request, no load generator beside the processes measured); each message timed
+/// from its emulator timestamp to the moment its event was read, and the service process's CPU time and
+/// memory read from outside.
 /// </summary>
 internal static class SseBenchmark
 {

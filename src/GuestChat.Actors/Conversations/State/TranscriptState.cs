@@ -25,7 +25,7 @@ namespace GuestChat.Actors.Conversations.State;
 /// </summary>
 public sealed class TranscriptState(bool keepsEveryLine = true)
 {
-    // The newest lines' senders and kinds (timestamp order, newest last), whatever lines are kept: who ended a chat that ended while away.
+    // How many of the newest lines' senders and kinds are kept (see _recent).
     private const int RecentKept = 8;
 
     private readonly List<TranscriptLine> _lines = [];
@@ -33,6 +33,7 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
     // Every line's id, with its number once it has one (0 until then): one entry per line, kept for the chat's life.
     private readonly MessageIds _known = new();
 
+    // The newest lines' senders and kinds (timestamp order, newest last), whatever lines are kept: who ended a chat that ended while away.
     private readonly List<(string SenderId, BodyType Type, DateTimeOffset At)> _recent = new(RecentKept + 1);
 
     // With a journal: the timestamp of the newest line written from the stream, before which the lines written are let go.
@@ -82,6 +83,7 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
             return;
         }
 
+        // The line just numbered stays (the newest written, whose number a snapshot must carry), as does every later one.
         _writtenBackfillAt = written;
         var kept = 0;
         for (var i = 0; i < _lines.Count; i++)
