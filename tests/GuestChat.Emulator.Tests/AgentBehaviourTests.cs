@@ -126,6 +126,9 @@ public sealed class AgentBehaviourTests
         await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = ids, count = 1, messagesPerSecond = 0 }), 400, ErrorCodes.InvalidValue, "messagesPerSecond");
         await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = ids, count = 1, messagesPerSecond = 1, bodyPrefix = new string('x', 3001) }), 400, ErrorCodes.InvalidValue, "bodyPrefix");
         await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = new[] { guest.ConversationId, Guid.NewGuid().ToString() }, count = 1, messagesPerSecond = 1 }), 404, ErrorCodes.NotFound, "conversationIds");
+        // The ids of thousands of chats are more than the guest API's 64 KiB a body: read, and each one checked.
+        var many = Enumerable.Range(0, 5000).Select(_ => Guid.NewGuid().ToString()).Prepend(guest.ConversationId).ToArray();
+        await Json.AssertErrorAsync(await SpeakAsync(new { conversationIds = many, count = 1, messagesPerSecond = 1 }), 404, ErrorCodes.NotFound, "conversationIds");
 
         // No agent has answered this chat: its messages are refused, counted, and nothing is said.
         using var spoke = await SpeakAsync(new { conversationIds = ids, count = 2, messagesPerSecond = 1000 });

@@ -4,6 +4,7 @@ using GuestChat.Client.Models;
 using GuestChat.Emulator.Api;
 using GuestChat.Emulator.Chat;
 using GuestChat.Emulator.Options;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace GuestChat.Emulator.Control;
 
@@ -121,8 +122,16 @@ internal static class ControlApi
     /// <summary>The most a body prefix may be: the longest number after it still fits a message's 4,000 characters.</summary>
     private const int LongestBodyPrefix = 3_000;
 
+    /// <summary>The largest body of <c>POST /emulator/agents/messages</c>: room for the ids of 100,000 chats (the guest API's limit, 64 KiB, holds 1,600).</summary>
+    private const long LargestAgentsSpeakBody = 8 * 1024 * 1024;
+
     private static async Task AgentsSpeakAsync(HttpContext context)
     {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = LargestAgentsSpeakBody;
+        }
+
         var read = await RequestBody.ReadAsync(context, ControlJsonContext.Default.AgentsSpeakCommand);
         if (read.Error is { } readError)
         {
