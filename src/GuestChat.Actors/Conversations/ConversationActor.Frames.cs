@@ -154,6 +154,33 @@ public sealed partial class ConversationActor
             .OrderBy(m => m.Sequence)];
     }
 
+    /// <summary>Answers a query whose messages were read back from the journal (in any state: taken before the state's own handling).</summary>
+    private void Answer(MessageReplay.Read read)
+    {
+        var requester = read.Request switch
+        {
+            TranscriptWanted wanted => wanted.Requester,
+            MessagesWanted wanted => wanted.Requester,
+            _ => ActorRefs.Nobody,
+        };
+        if (read.Failure is { } failure)
+        {
+            _log.Warning("Conversation {ConversationKey} could not read its messages from the journal: {Reason}", _key, failure.Message);
+            requester.Tell(new Akka.Actor.Status.Failure(failure));
+            return;
+        }
+
+        switch (read.Request)
+        {
+            case TranscriptWanted wanted:
+                requester.Tell(new Transcript(_key, WithRolesKnownNow(TranscriptOf(read.Messages, wanted.NotWritten))));
+                break;
+            case MessagesWanted wanted:
+                requester.Tell(new MessagesSince(_key, [.. read.Messages.Where(m => IsTold(m.Seen)).Select(m => Received(m.Seen, m.Sequence))], wanted.Newest));
+                break;
+        }
+    }
+
     /// <summary>Whether subscribers are told a message: from another member, standard or notice.</summary>
     private static bool IsTold(MemberRole? senderRole, BodyType type) => senderRole != MemberRole.Customer && type is BodyType.Standard or BodyType.Notice;
 

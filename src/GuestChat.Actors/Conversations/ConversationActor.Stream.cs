@@ -393,20 +393,6 @@ public sealed partial class ConversationActor
                 Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, since.Sequence + 1, _lastSequence, new MessagesWanted(Sender, _lastSequence)));
                 break;
 
-            case MessageReplay.Read { Failure: { } failure } read:
-                _log.Warning("Conversation {ConversationKey} could not read its messages from the journal: {Reason}", _key, failure.Message);
-                (read.Request as TranscriptWanted)?.Requester.Tell(new Akka.Actor.Status.Failure(failure));
-                (read.Request as MessagesWanted)?.Requester.Tell(new Akka.Actor.Status.Failure(failure));
-                break;
-
-            case MessageReplay.Read { Request: TranscriptWanted wanted } read:
-                wanted.Requester.Tell(new Transcript(_key, WithRolesKnownNow(TranscriptOf(read.Messages, wanted.NotWritten))));
-                break;
-
-            case MessageReplay.Read { Request: MessagesWanted wanted } read:
-                wanted.Requester.Tell(new MessagesSince(_key, [.. read.Messages.Where(m => IsTold(m.Seen)).Select(m => Received(m.Seen, m.Sequence))], wanted.Newest));
-                break;
-
             case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:
                 break;
 

@@ -173,6 +173,10 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
                 return true;
             case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
                 return true;
+            case MessageReplay.Read read:
+                // A query's messages read back from the journal: answered in whatever state the chat is in now.
+                Answer(read);
+                return true;
             case StopConversation:
                 // Its shard moves elsewhere (a rebalance, or this node leaving): the socket closes with the
                 // actor, the guest stays in the chat, and the conversation resumes from its journal there.
