@@ -157,16 +157,17 @@ public sealed partial class ConversationActor
     /// <summary>Answers a query whose messages were read back from the journal (in any state: taken before the state's own handling).</summary>
     private void Answer(MessageReplay.Read read)
     {
-        var requester = read.Request switch
+        var (requester, question) = read.Request switch
         {
-            TranscriptWanted wanted => wanted.Requester,
-            MessagesWanted wanted => wanted.Requester,
-            _ => ActorRefs.Nobody,
+            TranscriptWanted wanted => (wanted.Requester, (object)new GetTranscript(_key)),
+            MessagesWanted wanted => (wanted.Requester, new GetMessagesSince(_key, wanted.Since)),
+            _ => (ActorRefs.Nobody, read.Request),
         };
         if (read.Failure is { } failure)
         {
+            // As a query nobody answered (504 over HTTP): the journal may be back for the next one.
             _log.Warning("Conversation {ConversationKey} could not read its messages from the journal: {Reason}", _key, failure.Message);
-            requester.Tell(new Akka.Actor.Status.Failure(failure));
+            requester.Tell(new CommandRejected(_key, question, "The chat's messages could not be read from the journal", Kind: RejectionKind.Unanswered));
             return;
         }
 

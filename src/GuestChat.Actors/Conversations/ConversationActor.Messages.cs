@@ -49,8 +49,8 @@ public sealed partial class ConversationActor
     /// <summary>A transcript being read from the journal for <paramref name="Requester"/>, with the lines not written when it was asked.</summary>
     private sealed record TranscriptWanted(IActorRef Requester, IReadOnlyList<ConversationQueries.TranscriptLine> NotWritten);
 
-    /// <summary>Messages since a number being read from the journal for <paramref name="Requester"/>, up to <paramref name="Newest"/>.</summary>
-    private sealed record MessagesWanted(IActorRef Requester, long Newest);
+    /// <summary>Messages after <paramref name="Since"/> being read from the journal for <paramref name="Requester"/>, up to <paramref name="Newest"/>.</summary>
+    private sealed record MessagesWanted(IActorRef Requester, long Since, long Newest);
 
     private sealed record CreateCompleted(GuestChatResult<CreateWebChatConversationResponse> Result, IActorRef Starter, Start Command, int Attempt);
 

@@ -390,7 +390,7 @@ public sealed partial class ConversationActor
                 break;
 
             case GetMessagesSince since:
-                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, since.Sequence + 1, _lastSequence, new MessagesWanted(Sender, _lastSequence)));
+                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, since.Sequence + 1, _lastSequence, new MessagesWanted(Sender, since.Sequence, _lastSequence)));
                 break;
 
             case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:

@@ -224,16 +224,24 @@ public sealed class SqliteWriteJournalTests : IAsyncLifetime
             await using var connection = new SqliteConnection($"Data Source={copy};Pooling=false");
             await connection.OpenAsync();
             await using var count = connection.CreateCommand();
-            count.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'journal'";
-            if ((long)(await count.ExecuteScalarAsync())! == 0)
+            try
             {
-                // Not even the table is in the file yet.
-                inFile = 0;
-                continue;
-            }
+                count.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'journal'";
+                if ((long)(await count.ExecuteScalarAsync())! == 0)
+                {
+                    // Not even the table is in the file yet.
+                    inFile = 0;
+                    continue;
+                }
 
-            count.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = 'checkpointed'";
-            inFile = (long)(await count.ExecuteScalarAsync())!;
+                count.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = 'checkpointed'";
+                inFile = (long)(await count.ExecuteScalarAsync())!;
+            }
+            catch (SqliteException torn) when (torn.SqliteErrorCode is 11 or 26)
+            {
+                // Copied while a checkpoint was writing into the file (SQLITE_CORRUPT, SQLITE_NOTADB): copy it again.
+                inFile = 0;
+            }
         }
         while (inFile < 20 && DateTime.UtcNow < deadline);
 
