@@ -157,27 +157,26 @@ public sealed partial class ConversationActor
     /// <summary>Answers a query whose messages were read back from the journal (in any state: taken before the state's own handling).</summary>
     private void Answer(MessageReplay.Read read)
     {
-        var (requester, question) = read.Request switch
+        if (read.Request is not ReadWanted wanted)
         {
-            TranscriptWanted wanted => (wanted.Requester, (object)new GetTranscript(_key)),
-            MessagesWanted wanted => (wanted.Requester, new GetMessagesSince(_key, wanted.Since)),
-            _ => (ActorRefs.Nobody, read.Request),
-        };
+            return;
+        }
+
         if (read.Failure is { } failure)
         {
             // As a query nobody answered (504 over HTTP): the journal may be back for the next one.
             _log.Warning("Conversation {ConversationKey} could not read its messages from the journal: {Reason}", _key, failure.Message);
-            requester.Tell(new CommandRejected(_key, question, "The chat's messages could not be read from the journal", Kind: RejectionKind.Unanswered));
+            wanted.Requester.Tell(new CommandRejected(_key, wanted.Question, "The chat's messages could not be read from the journal", Kind: RejectionKind.Unanswered));
             return;
         }
 
-        switch (read.Request)
+        switch (wanted)
         {
-            case TranscriptWanted wanted:
-                requester.Tell(new Transcript(_key, WithRolesKnownNow(TranscriptOf(read.Messages, wanted.NotWritten))));
+            case TranscriptWanted transcript:
+                wanted.Requester.Tell(new Transcript(_key, WithRolesKnownNow(TranscriptOf(read.Messages, transcript.NotWritten))));
                 break;
-            case MessagesWanted wanted:
-                requester.Tell(new MessagesSince(_key, [.. read.Messages.Where(m => IsTold(m.Seen)).Select(m => Received(m.Seen, m.Sequence))], wanted.Newest));
+            case MessagesWanted messages:
+                wanted.Requester.Tell(new MessagesSince(_key, [.. read.Messages.Where(m => IsTold(m.Seen)).Select(m => Received(m.Seen, m.Sequence))], messages.Newest));
                 break;
         }
     }

@@ -46,11 +46,16 @@ public sealed partial class ConversationActor
 
     private sealed record PendingDelivery(string MemberId, Func<Member, object> Make);
 
-    /// <summary>A transcript being read from the journal for <paramref name="Requester"/>, with the lines not written when it was asked.</summary>
-    private sealed record TranscriptWanted(IActorRef Requester, IReadOnlyList<ConversationQueries.TranscriptLine> NotWritten);
+    /// <summary>A query being answered from the journal (<see cref="MessageReplay"/>): who asked, and what.</summary>
+    private abstract record ReadWanted(IActorRef Requester, object Question);
 
-    /// <summary>Messages after <paramref name="Since"/> being read from the journal for <paramref name="Requester"/>, up to <paramref name="Newest"/>.</summary>
-    private sealed record MessagesWanted(IActorRef Requester, long Since, long Newest);
+    /// <summary>A transcript being read from the journal, with the lines not written when it was asked.</summary>
+    private sealed record TranscriptWanted(IActorRef Requester, ConversationQueries.GetTranscript Asked, IReadOnlyList<ConversationQueries.TranscriptLine> NotWritten)
+        : ReadWanted(Requester, Asked);
+
+    /// <summary>Messages after the asked number being read from the journal, up to <paramref name="Newest"/>.</summary>
+    private sealed record MessagesWanted(IActorRef Requester, ConversationQueries.GetMessagesSince Asked, long Newest)
+        : ReadWanted(Requester, Asked);
 
     private sealed record CreateCompleted(GuestChatResult<CreateWebChatConversationResponse> Result, IActorRef Starter, Start Command, int Attempt);
 

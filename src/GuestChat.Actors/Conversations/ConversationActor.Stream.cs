@@ -376,9 +376,9 @@ public sealed partial class ConversationActor
                 Sender.Tell(new Transcript(_key, WithRolesKnownNow(_transcript.Lines)));
                 break;
 
-            case GetTranscript:
+            case GetTranscript asked:
                 // The journal holds the lines; those not written yet are still here.
-                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, 1, LastSequenceNr, new TranscriptWanted(Sender, [.. _transcript.Lines])));
+                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, 1, LastSequenceNr, new TranscriptWanted(Sender, asked, [.. _transcript.Lines])));
                 break;
 
             case GetMessagesSince since when _transcript.KeepsEveryLine:
@@ -390,7 +390,7 @@ public sealed partial class ConversationActor
                 break;
 
             case GetMessagesSince since:
-                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, since.Sequence + 1, _lastSequence, new MessagesWanted(Sender, since.Sequence, _lastSequence)));
+                Context.ActorOf(MessageReplay.Props(Journal, PersistenceId, since.Sequence + 1, _lastSequence, new MessagesWanted(Sender, since, _lastSequence)));
                 break;
 
             case Terminated or FrameReceived or Opened or Closed or WatchdogExpired or ReconnectTick or TypingWindowOpened or BackfillRetry:

@@ -72,10 +72,14 @@ public sealed class TranscriptState(bool keepsEveryLine = true)
         }
 
         // (Loops, not lambdas: this runs for every message, and a closure would be allocated each time.)
-        var at = (DateTimeOffset?)null;
-        for (var i = _lines.Count - 1; i >= 0 && at is null; i--)
+        DateTimeOffset? at = null;
+        for (var i = _lines.Count - 1; i >= 0; i--)
         {
-            at = _lines[i].MessageId == messageId ? _lines[i].Timestamp : null;
+            if (_lines[i].MessageId == messageId)
+            {
+                at = _lines[i].Timestamp;
+                break;
+            }
         }
 
         if (at is not { } written || (_writtenBackfillAt is { } newest && written <= newest))
