@@ -48,7 +48,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly bool _answersWrites;
     private readonly ArrayBufferWriter<byte> _serialized = new(1024);
     private readonly Utf8JsonWriter _json = new(Stream.Null);
-    private Task? _writer;
+    private Thread? _writer;
 
     /// <summary>Made by Akka.Persistence from the plugin's configuration (<c>akka.persistence.journal.sql</c>).</summary>
     public SqliteWriteJournal(Akka.Configuration.Config journalConfig)
@@ -135,7 +135,12 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             return true;
         }
 
-        _writer ??= Task.Run(WriteLoopAsync);
+        if (_writer is null)
+        {
+            _writer = new Thread(WriteLoop) { IsBackground = true, Name = "SQLite journal writer" };
+            _writer.Start();
+        }
+
         if (!_pending.Writer.TryWrite(pending))
         {
             Answer(pending, new InvalidOperationException("The journal is stopping."));
@@ -310,15 +315,20 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
     }
 
-    /// <summary>The one writer: takes what is waiting, writes it in one transaction, tells each write's sender, again.</summary>
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The one writer: takes what is waiting, writes it in one transaction, tells each write's sender, again.
+    /// On a thread of its own: a commit waits for the disk (a sync per commit with <see cref="SqliteSynchronous.Full"/>),
+    /// and on the thread pool each such wait held one of its few threads (two on a 2-core machine) from the
+    /// actors, the sockets and the event streams.
+    /// </summary>
+    private void WriteLoop()
     {
         Insert? insert = null;
         using var checkpointer = new WalCheckpointer(_connectionString, _log);
         var batch = new List<PendingWrite>();
         try
         {
-            while (await _pending.Reader.WaitToReadAsync())
+            while (WaitForWrites())
             {
                 var rows = 0;
                 while (rows < MostRowsPerCommit && _pending.Reader.TryRead(out var write))
@@ -356,6 +366,17 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                 batch.Clear();
             }
         }
+        catch (Exception e)
+        {
+            // Not a failed commit (those are answered above): the writer itself broke. Every write from now on
+            // fails and stops its actor, rather than wait for a writer that is gone (or end the process).
+            _log.Error(e, "The SQLite journal's writer stopped");
+            _pending.Writer.TryComplete();
+            foreach (var write in batch)
+            {
+                Answer(write, e);
+            }
+        }
         finally
         {
             insert?.Dispose();
@@ -365,6 +386,13 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                 Answer(write, stopping);
             }
         }
+    }
+
+    /// <summary>Waits on the writer's own thread until a write is pending (true) or the journal stops (false).</summary>
+    private bool WaitForWrites()
+    {
+        var waiting = _pending.Reader.WaitToReadAsync();
+        return waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>One event's row; its bytes are the first <paramref name="Length"/> of <paramref name="Message"/> (a pooled array when <paramref name="Pooled"/>).</summary>
