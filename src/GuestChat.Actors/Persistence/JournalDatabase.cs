@@ -34,13 +34,14 @@ public static class JournalDatabase
     /// <summary>
     /// A reader of the journal's rows after a position (a follower reads many times a second): every row,
     /// so its reader sees where the numbering has a gap, with the payload only of those whose manifest is
-    /// one of <paramref name="manifests"/> or that are tagged <paramref name="tag"/>. On SQLite it keeps one
+    /// one of <paramref name="manifests"/> or that are tagged <paramref name="tag"/>, read by <paramref name="read"/>
+    /// from the bytes where they lie (on SQLite, SQLite's own copy: no array per row). On SQLite it keeps one
     /// connection with its query prepared; on PostgreSQL it takes a connection from the pool for each read,
     /// so readers do not hold connections the journal's writers need. Dispose it to close what it holds.
     /// </summary>
-    public static async Task<RowReader> OpenRowReaderAsync(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag, CancellationToken cancellationToken)
+    public static async Task<RowReader> OpenRowReaderAsync(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag, PayloadReader read, CancellationToken cancellationToken)
     {
-        var reader = new RowReader(settings, manifests, tag);
+        var reader = new RowReader(settings, manifests, tag, read);
         if (settings.Provider == PersistenceProvider.Sqlite)
         {
             await reader.HoldAsync(cancellationToken);
@@ -49,16 +50,20 @@ public static class JournalDatabase
         return reader;
     }
 
+    /// <summary>A row's payload from its bytes, with the serializer and manifest stored beside it (the bytes are valid only during the call).</summary>
+    public delegate object? PayloadReader(ReadOnlySpan<byte> bytes, int? serializer, string? manifest);
+
     /// <summary>Reads the journal's rows after a position; see <see cref="OpenRowReaderAsync"/>.</summary>
     public sealed class RowReader : IAsyncDisposable
     {
         private readonly JournalSettings _settings;
         private readonly IReadOnlyCollection<string> _manifests;
         private readonly string _tag;
+        private readonly PayloadReader _read;
         private SqliteRowStatement? _held;
 
-        internal RowReader(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag) =>
-            (_settings, _manifests, _tag) = (settings, manifests, tag);
+        internal RowReader(JournalSettings settings, IReadOnlyCollection<string> manifests, string tag, PayloadReader read) =>
+            (_settings, _manifests, _tag, _read) = (settings, manifests, tag, read);
 
         /// <summary>Up to <paramref name="count"/> rows after <paramref name="position"/>, in position order.</summary>
         public ValueTask<IReadOnlyList<JournalRow>> AfterAsync(long position, int count, CancellationToken cancellationToken) =>
@@ -75,14 +80,14 @@ public static class JournalDatabase
                 await using var reader = await query.Command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
+                    int? serializer = reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture);
+                    var manifest = reader.IsDBNull(5) ? null : reader.GetString(5);
                     rows.Add(new JournalRow(
                         reader.GetInt64(0),
                         reader.GetString(1),
                         reader.GetInt64(2),
                         reader.GetBoolean(3),
-                        reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
-                        reader.IsDBNull(5) ? null : reader.GetString(5),
-                        reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+                        reader.IsDBNull(6) ? null : _read((byte[])reader.GetValue(6), serializer, manifest)));
                 }
 
                 return rows;
@@ -104,7 +109,7 @@ public static class JournalDatabase
         internal int? Recompiled => _held?.Recompiled;
 
         internal async Task HoldAsync(CancellationToken cancellationToken) =>
-            _held = SqliteRowStatement.Prepare((SqliteConnection)await OpenAsync(_settings, cancellationToken), RowsSql(_manifests.Count, "?"), _manifests, _tag);
+            _held = SqliteRowStatement.Prepare((SqliteConnection)await OpenAsync(_settings, cancellationToken), RowsSql(_manifests.Count, "?"), _manifests, _tag, _read);
 
         private async Task<RowQuery> QueryAsync(CancellationToken cancellationToken)
         {
@@ -210,9 +215,11 @@ public static class JournalDatabase
         private readonly KnownStrings _manifests = new(ConversationFactSerializer.Manifests, grows: false);
         private readonly KnownStrings _persistenceIds = new([], grows: true);
 
-        private SqliteRowStatement(SqliteConnection connection, sqlite3_stmt statement) => (_connection, _statement) = (connection, statement);
+        private readonly PayloadReader _read;
 
-        public static SqliteRowStatement Prepare(SqliteConnection connection, string sql, IReadOnlyCollection<string> manifests, string tag)
+        private SqliteRowStatement(SqliteConnection connection, sqlite3_stmt statement, PayloadReader read) => (_connection, _statement, _read) = (connection, statement, read);
+
+        public static SqliteRowStatement Prepare(SqliteConnection connection, string sql, IReadOnlyCollection<string> manifests, string tag, PayloadReader read)
         {
             sqlite3_stmt? statement = null;
             try
@@ -228,7 +235,7 @@ public static class JournalDatabase
                     Check(raw.sqlite3_bind_text16(statement, 4 + i, manifest), database);
                 }
 
-                return new SqliteRowStatement(connection, statement);
+                return new SqliteRowStatement(connection, statement, read);
             }
             catch
             {
@@ -254,14 +261,14 @@ public static class JournalDatabase
                 int result;
                 while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
                 {
+                    int? serializer = Null(4) ? null : raw.sqlite3_column_int(_statement, 4);
+                    var manifest = Null(5) ? null : _manifests.Of(raw.sqlite3_column_blob(_statement, 5));
                     rows.Add(new JournalRow(
                         raw.sqlite3_column_int64(_statement, 0),
                         _persistenceIds.Of(raw.sqlite3_column_blob(_statement, 1)),
                         raw.sqlite3_column_int64(_statement, 2),
                         raw.sqlite3_column_int64(_statement, 3) != 0,
-                        Null(4) ? null : raw.sqlite3_column_int(_statement, 4),
-                        Null(5) ? null : _manifests.Of(raw.sqlite3_column_blob(_statement, 5)),
-                        Null(6) ? null : raw.sqlite3_column_blob(_statement, 6).ToArray()));
+                        Null(6) ? null : _read(raw.sqlite3_column_blob(_statement, 6), serializer, manifest)));
                 }
 
                 if (result != raw.SQLITE_DONE)
@@ -372,4 +379,4 @@ public static class JournalDatabase
 /// <paramref name="SequenceNr"/>), whether it has the tag asked for, how it is serialized, and the
 /// serialized event (<paramref name="Message"/>) when it was asked for.
 /// </summary>
-public sealed record JournalRow(long Position, string PersistenceId, long SequenceNr, bool Tagged, int? Serializer, string? Manifest, byte[]? Message);
+public sealed record JournalRow(long Position, string PersistenceId, long SequenceNr, bool Tagged, object? Payload);

@@ -87,7 +87,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
         await using var poll = new Timer(static w => ((Wake)w!).Set(), wake, Poll, Poll);
         try
         {
-            await using var journal = await JournalDatabase.OpenRowReaderAsync(settings, ToldManifests, Tag, cancellationToken);
+            await using var journal = await JournalDatabase.OpenRowReaderAsync(settings, ToldManifests, Tag, Payload, cancellationToken);
             while (!cancellationToken.IsCancellationRequested)
             {
                 // No pause between reads: writes that land while this reads are read together by the next one (a pause of
@@ -138,9 +138,17 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
         }
     }
 
+    /// <summary>A row's fact, read from its bytes as they lie (the conversations' own serializer), or through Akka's serialization (any other).</summary>
+    private object? Payload(ReadOnlySpan<byte> bytes, int? serializer, string? manifest) => serializer switch
+    {
+        null => null,
+        ConversationFactSerializer.Id when manifest is not null => ConversationFactSerializer.Read(bytes, manifest),
+        { } other => system.Serialization.Deserialize(bytes.ToArray(), other, manifest),
+    };
+
     private LoggedFact? Read(JournalRow row, Dictionary<string, ConversationKey?> keys)
     {
-        if (row is not { Serializer: { } serializer, Message: { } message })
+        if (row.Payload is not { } payload)
         {
             return null;
         }
@@ -161,7 +169,7 @@ public sealed class MessageLog(ActorSystem system, JournalSettings settings)
             return null;
         }
 
-        var told = system.Serialization.Deserialize(message, serializer, row.Manifest) switch
+        var told = payload switch
         {
             MessageSeen { Told: true } seen => seen,
             MessageSeen { Told: null } seen when row.Tagged => seen,

@@ -42,6 +42,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly SqliteSynchronous _synchronous;
     private readonly string _writerId = Guid.NewGuid().ToString("N");
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // Rung after each write and at the end, for the writer's thread to wait on (no spinning: on two cores that is taken from the threads with work).
+    private readonly ManualResetEventSlim _bell = new(false, spinCount: 0);
     // Written by the journal's actor, emptied by its writer (a dictionary reuses its entries; a concurrent one makes a node per write).
     private readonly Dictionary<string, PendingWrite> _writing = new(StringComparer.Ordinal);
     private readonly IActorRef _self = Context.Self;
@@ -145,6 +147,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         {
             Answer(pending, new InvalidOperationException("The journal is stopping."));
         }
+
+        _bell.Set();
 
         return true;
     }
@@ -264,6 +268,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     protected override void PostStop()
     {
         _pending.Writer.TryComplete();
+        _bell.Set();
         base.PostStop();
     }
 
@@ -388,11 +393,25 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
     }
 
-    /// <summary>Waits on the writer's own thread until a write is pending (true) or the journal stops (false).</summary>
+    /// <summary>Waits on the writer's own thread until a write is pending (true) or the journal has stopped and every write is taken (false).</summary>
     private bool WaitForWrites()
     {
-        var waiting = _pending.Reader.WaitToReadAsync();
-        return waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
+        while (true)
+        {
+            // Reset before looking: a write that lands after the look rings the bell again, and the wait ends at once.
+            _bell.Reset();
+            if (_pending.Reader.TryPeek(out _))
+            {
+                return true;
+            }
+
+            if (_pending.Reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+
+            _bell.Wait();
+        }
     }
 
     /// <summary>One event's row; its bytes are the first <paramref name="Length"/> of <paramref name="Message"/> (a pooled array when <paramref name="Pooled"/>).</summary>

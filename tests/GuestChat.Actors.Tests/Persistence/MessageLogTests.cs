@@ -24,10 +24,11 @@ public sealed class SqliteMessageLogTests : MessageLogTests
         // A follower reads after every write, a thousand times a second under load: compiling its query again
         // on each read was about a tenth of the service's CPU.
         await WriteAsync("a", Told("a-1"), Told("a-2"));
-        await using var reader = await JournalDatabase.OpenRowReaderAsync(Journal, MessageLog.ToldManifests, MessageLog.Tag, CancellationToken.None);
+        await using var reader = await JournalDatabase.OpenRowReaderAsync(Journal, MessageLog.ToldManifests, MessageLog.Tag, (bytes, _, manifest) => ConversationFactSerializer.Read(bytes, manifest!), CancellationToken.None);
 
         var rows = await reader.AfterAsync(0, 256, CancellationToken.None);
         Assert.Equal(["conversation-a", "conversation-a"], rows.TakeLast(2).Select(r => r.PersistenceId));
+        Assert.Equal(["a-1", "a-2"], rows.TakeLast(2).Select(r => Assert.IsType<MessageSeen>(r.Payload).Body));
         for (var i = 0; i < 50; i++)
         {
             Assert.Equal(rows[^1].Position, Assert.Single(await reader.AfterAsync(rows[^2].Position, 256, CancellationToken.None)).Position);
