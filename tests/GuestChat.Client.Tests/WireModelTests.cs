@@ -91,6 +91,19 @@ public sealed class WireModelTests
     }
 
     [Fact]
+    public void Enum_values_written_with_escapes_read_as_their_names_and_an_unknown_one_is_named_in_the_refusal()
+    {
+        // The name is looked up from its characters without a string: escapes must come out as the name they spell.
+        var escaped = JsonSerializer.Deserialize("""{"targetType":"\u0051UEUE","targetAddress":"q"}""", Json.WebChatRoutingTarget)!;
+        Assert.Equal(RoutingTargetType.Queue, escaped.TargetType);
+
+        var unknown = Assert.Throws<WireValueException>(() => JsonSerializer.Deserialize("""{"targetType":"queues"}""", Json.WebChatRoutingTarget));
+        Assert.Contains("queues is not one of", unknown.Message, StringComparison.Ordinal);
+        var longName = new string('q', 500);
+        Assert.Contains($"{longName} is not one of", Assert.Throws<WireValueException>(() => JsonSerializer.Deserialize($$"""{"targetType":"{{longName}}"}""", Json.WebChatRoutingTarget)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Records_that_carry_tokens_print_without_them()
     {
         var response = new CreateWebChatConversationResponse { Id = "c-1", Jwt = "secret.jwt.value", EventStreamUri = "wss://h/chat/jwt/secret.jwt.value", Member = new WebChatMemberInfo { Id = "m-1" } };

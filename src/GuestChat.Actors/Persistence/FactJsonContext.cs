@@ -2,11 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace GuestChat.Actors.Persistence;
 
-/// <summary>Source-generated JSON for the journaled facts: camelCase, enums by name, nulls left out.</summary>
+/// <summary>Source-generated JSON for the journaled facts: camelCase, enums by name, nulls left out (<see cref="MessageSeen"/> by hand, the same way: <see cref="MessageSeenJson"/>).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true)]
+    UseStringEnumConverter = true,
+    Converters = [typeof(MessageSeenJson)])]
 [JsonSerializable(typeof(ChatRequested))]
 [JsonSerializable(typeof(ChatCreated))]
 [JsonSerializable(typeof(MessageSeen))]

@@ -35,6 +35,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     /// <summary>Most rows one transaction takes; what is left waits for the next.</summary>
     private const int MostRowsPerCommit = 1000;
 
+    /// <summary>How many lists of answered writes are kept for later writes at most (as many as a full commit's writes).</summary>
+    private const int MostSpareRowLists = MostRowsPerCommit;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ExtendedActorSystem _system = (ExtendedActorSystem)Context.System;
     private readonly JournalWrites _written = JournalWrites.Of(Context.System);
@@ -44,6 +47,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     // Rung after each write and at the end, for the writer's thread to wait on (no spinning: on two cores that is taken from the threads with work).
     private readonly ManualResetEventSlim _bell = new(false, spinCount: 0);
+    // The lists of answered writes, for the next writes' rows (one write a message: a list and its array each were a twentieth of what a busy service allocated).
+    private readonly Stack<List<Row>> _spareRows = new();
     // Written by the journal's actor, emptied by its writer (a dictionary reuses its entries; a concurrent one makes a node per write).
     private readonly Dictionary<string, PendingWrite> _writing = new(StringComparer.Ordinal);
     private readonly IActorRef _self = Context.Self;
@@ -82,7 +87,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private bool Take(WriteMessages request)
     {
         var envelopes = request.Messages as IReadOnlyList<IPersistentEnvelope> ?? request.Messages.ToList();
-        var rows = new List<Row>(envelopes.Count);
+        var rows = RowsFor(envelopes.Count);
         Exception?[]? rejections = null;
         var tagged = false;
         var timestamp = DateTime.UtcNow.Ticks;
@@ -189,6 +194,12 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     /// </summary>
     private void Answer(PendingWrite pending, Exception? failure)
     {
+        if (pending.Answered)
+        {
+            // Once only (the writer that broke answers what it holds, some of which it may have answered): its rows' list is another write's by now.
+            return;
+        }
+
         var (request, envelopes, rejections) = (pending.Request, pending.Envelopes, pending.Rejections);
         var actor = request.PersistentActor;
         var instance = request.ActorInstanceId;
@@ -241,7 +252,41 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
 
         Release(pending.Rows);
+        Reuse(pending.Rows);
         pending.Finish();
+    }
+
+    /// <summary>A list for a write's rows: one given back by a write already answered, or a new one.</summary>
+    private List<Row> RowsFor(int envelopes)
+    {
+        lock (_spareRows)
+        {
+            if (_spareRows.TryPop(out var spare))
+            {
+                spare.EnsureCapacity(envelopes);
+                return spare;
+            }
+        }
+
+        return new List<Row>(envelopes);
+    }
+
+    /// <summary>Keeps an answered write's list for a later write (emptied: no row keeps its fact's strings alive).</summary>
+    private void Reuse(List<Row> rows)
+    {
+        rows.Clear();
+        if (rows.Capacity > 16)
+        {
+            return;
+        }
+
+        lock (_spareRows)
+        {
+            if (_spareRows.Count < MostSpareRowLists)
+            {
+                _spareRows.Push(rows);
+            }
+        }
     }
 
     private static IReadOnlyList<IPersistentRepresentation> Events(AtomicWrite write) => (IReadOnlyList<IPersistentRepresentation>)write.Payload;
@@ -277,10 +322,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private Row Serialize(IPersistentRepresentation representation, long timestamp)
     {
         var payload = representation.Payload is Tagged tagged ? tagged.Payload : representation.Payload;
-        var system = _system;
-        return Akka.Serialization.Serialization.WithTransport(system, (payload, representation, timestamp, journal: this), state =>
+        return Akka.Serialization.Serialization.WithTransport(_system, (payload, representation, timestamp, journal: this), static state =>
         {
-            var serializer = system.Serialization.FindSerializerFor(state.payload);
+            var serializer = state.journal._system.Serialization.FindSerializerFor(state.payload);
             var (bytes, length, pooled) = serializer is ConversationFactSerializer ? state.journal.Pooled(state.payload) : (serializer.ToBinary(state.payload), -1, false);
             return new Row(
                 state.representation.PersistenceId,
@@ -451,6 +495,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         }
 
         public void Finish() => Interlocked.Exchange(ref _finished, AlreadyFinished)?.TrySetResult();
+
+        /// <summary>Whether its actor has been answered.</summary>
+        public bool Answered => ReferenceEquals(Volatile.Read(ref _finished), AlreadyFinished);
 
         private static TaskCompletionSource Completed()
         {

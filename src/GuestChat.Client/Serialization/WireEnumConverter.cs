@@ -14,6 +14,8 @@ public sealed class WireEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
     private static readonly FrozenDictionary<string, TEnum> ByName;
+    private static readonly FrozenDictionary<string, TEnum>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan;
+    private static readonly int LongestName;
     private static readonly FrozenDictionary<TEnum, JsonEncodedText> ByValue;
 
     static WireEnumConverter()
@@ -29,6 +31,8 @@ public sealed class WireEnumConverter<TEnum> : JsonConverter<TEnum>
         }
 
         ByName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        ByNameSpan = ByName.GetAlternateLookup<ReadOnlySpan<char>>();
+        LongestName = byName.Keys.Max(k => k.Length);
         ByValue = byValue.ToFrozenDictionary();
         AllowedValues = string.Join(", ", byValue.Values.Select(v => v.Value));
         WireNames = [.. byValue.Values.Select(v => v.Value)];
@@ -61,6 +65,17 @@ public sealed class WireEnumConverter<TEnum> : JsonConverter<TEnum>
         if (reader.TokenType != JsonTokenType.String)
         {
             throw new WireValueException($"Expected a string, one of: {AllowedValues}.");
+        }
+
+        // A known name is looked up from the characters on the stack: no string for a value read thousands of times a second.
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length <= LongestName * 4)
+        {
+            Span<char> name = stackalloc char[LongestName * 4];
+            if (ByNameSpan.TryGetValue(name[..reader.CopyString(name)], out var known))
+            {
+                return known;
+            }
         }
 
         var text = reader.GetString();

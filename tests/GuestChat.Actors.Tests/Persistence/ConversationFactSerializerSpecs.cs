@@ -43,6 +43,7 @@ public sealed class ConversationFactSerializerSpecs : TestKit
         }, T0),
         new ChatCreated("c-1", "m-1", "v1.abc", "wss://streaming.example/chat/jwt/x", T0),
         new MessageSeen("msg-1", "agent-1", MemberRole.Agent, "Hello", BodyType.Standard, T0, Told: true),
+        new MessageSeen("msg-3", "m-1", null, "Where is \"my\" parcel? \u00e9\u4e2d", BodyType.Notice, T0, Posted: true, Told: false),
         new MemberKnown("agent-1", MemberRole.Agent, "Alice", MemberState.Connected),
         new SendIntended(7, "Where is my parcel?", BodyType.Standard, "c-7", T0),
         new SendAccepted(7, "msg-2", T0),
@@ -112,5 +113,28 @@ public sealed class ConversationFactSerializerSpecs : TestKit
         Assert.Contains("send-accepted.v1", broken.Message, StringComparison.Ordinal);
 
         Assert.Throws<SerializationException>(() => Serializer.Manifest("not a fact"));
+    }
+
+    [Theory]
+    [InlineData("""{"messageId":"msg-1","senderId":"agent-1","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00"}""")] // no body
+    [InlineData("""{"messageId":7,"senderId":"agent-1","body":"Hello","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00"}""")]
+    [InlineData("""{"messageId":"msg-1","senderId":"agent-1","body":"Hello","bodyType":"standard","timestamp":"yesterday"}""")]
+    [InlineData("""{"messageId":"msg-1","senderId":"agent-1","body":"Hello","bodyType":"shout","timestamp":"2026-11-25T12:00:00.123+00:00"}""")]
+    [InlineData("""{"messageId":"msg-1","senderId":"agent-1","body":"Hello","bodyType":"standard","timestamp":"2026-11-25T12:00:00.123+00:00","told":"yes"}""")]
+    [InlineData("""["msg-1"]""")]
+    public void A_message_that_is_not_its_shape_fails_loudly_and_names_its_manifest(string written)
+    {
+        var broken = Assert.Throws<SerializationException>(() => Serializer.FromBinary(Encoding.UTF8.GetBytes(written), "message-seen.v2"));
+        Assert.Contains("message-seen.v2", broken.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_message_reads_whatever_the_order_of_its_names_with_nulls_and_names_it_does_not_know_passed_over()
+    {
+        const string written = """{"told":true,"timestamp":"2026-11-25T12:00:00.123+00:00","senderRole":null,"later":{"a":[1,2]},"bodyType":"STANDARD","body":"Hello","senderId":"agent-1","messageId":"msg-1","posted":null}""";
+
+        var fact = Assert.IsType<MessageSeen>(Serializer.FromBinary(Encoding.UTF8.GetBytes(written), "message-seen.v2"));
+
+        Assert.Equal(new MessageSeen("msg-1", "agent-1", null, "Hello", BodyType.Standard, T0, Posted: null, Told: true), fact);
     }
 }
