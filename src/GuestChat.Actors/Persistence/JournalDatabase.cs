@@ -376,7 +376,8 @@ public static class JournalDatabase
 
 /// <summary>
 /// One row of the journal: its position, whose event it is (<paramref name="PersistenceId"/>,
-/// <paramref name="SequenceNr"/>), whether it has the tag asked for, how it is serialized, and the
-/// serialized event (<paramref name="Message"/>) when it was asked for.
+/// <paramref name="SequenceNr"/>), whether it has the tag asked for, and its event as the reader's
+/// <see cref="JournalDatabase.PayloadReader"/> read it (<paramref name="Payload"/>) when it was asked for.
+/// A struct: a follower reads one per message, and a batch of them is one list.
 /// </summary>
-public sealed record JournalRow(long Position, string PersistenceId, long SequenceNr, bool Tagged, object? Payload);
+public readonly record struct JournalRow(long Position, string PersistenceId, long SequenceNr, bool Tagged, object? Payload);
