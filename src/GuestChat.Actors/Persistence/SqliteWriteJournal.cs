@@ -194,7 +194,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     /// </summary>
     private void Answer(PendingWrite pending, Exception? failure)
     {
-        if (pending.Answered)
+        if (!pending.TakeAnswer())
         {
             // Once only (the writer that broke answers what it holds, some of which it may have answered): its rows' list is another write's by now.
             return;
@@ -466,6 +466,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         private static readonly TaskCompletionSource AlreadyFinished = Completed();
         private TaskCompletionSource? _finished;
+        private int _answered;
 
         public WriteMessages Request => request;
 
@@ -496,8 +497,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
         public void Finish() => Interlocked.Exchange(ref _finished, AlreadyFinished)?.TrySetResult();
 
-        /// <summary>Whether its actor has been answered.</summary>
-        public bool Answered => ReferenceEquals(Volatile.Read(ref _finished), AlreadyFinished);
+        /// <summary>True the first time only: a write is answered once.</summary>
+        public bool TakeAnswer() => Interlocked.Exchange(ref _answered, 1) == 0;
 
         private static TaskCompletionSource Completed()
         {
