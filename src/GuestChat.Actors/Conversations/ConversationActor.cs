@@ -51,6 +51,7 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
     private readonly ConversationSettings _settings;
     private readonly IEventStreamFactory _streams;
     private readonly ConversationJournal _journal;
+    private readonly Action<MessageSeen> _messagePersisted, _toldMessagePersisted, _messageWritten;
     private readonly ConversationPlace _place;
     private bool _holdsPlace;
     private readonly JournaledChat _journaled = new();
@@ -84,6 +85,9 @@ public sealed partial class ConversationActor : UntypedPersistentActor, IWithTim
         _settings = settings;
         _streams = streams;
         _journal = journal ?? ConversationJournal.InMemory;
+        _messagePersisted = seen => MessagePersisted(seen, told: false);
+        _toldMessagePersisted = seen => MessagePersisted(seen, told: true);
+        _messageWritten = MessageWritten;
         _place = place ?? ConversationPlace.Alone;
         _transcript = new TranscriptState(keepsEveryLine: !_journal.Durable);
         if (!_place.Directory.IsNobody() && _place.Audience is null)
