@@ -53,9 +53,9 @@ public sealed class MessageReplay : ReceiveActor, IWithTimers
 
             // What the failed attempt had read comes again in the next.
             _read.Clear();
-            Timers!.StartSingleTimer("retry", Ask.Again, RetryAfter);
+            Timers.StartSingleTimer("retry", Retry.Instance, RetryAfter);
         });
-        Receive<Ask>(_ => Replay());
+        Receive<Retry>(_ => Replay());
         Receive<ReceiveTimeout>(_ => Done(new Read(request, [], new TimeoutException($"The journal did not replay {persistenceId} within {Patience.TotalSeconds:0} s"))));
         SetReceiveTimeout(Patience);
     }
@@ -92,8 +92,8 @@ public sealed class MessageReplay : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private sealed class Ask
+    private sealed class Retry
     {
-        public static readonly Ask Again = new();
+        public static readonly Retry Instance = new();
     }
 }
