@@ -172,19 +172,19 @@ internal static class ControlApi
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var aborted = context.RequestAborted;
 
-        // Message n is due n / rate seconds after the first: every message whose time has come, then a sleep of
-        // a millisecond, until the last is sent. On a thread of its own, which sleeps as long as asked: a timer's
-        // wait (Task.Delay) lasts at least a tick of the system's coarse clock, 4 ms on a kernel that ticks 250
-        // times a second, and the messages went out four at a time at 1,000 a second, not one by one. After a
-        // pause of the emulator itself (a garbage collection of 50-130 ms with a thousand chats) the messages
-        // it held back go out at up to twice the rate, not all in the same millisecond.
-        var mostAtOnce = (int)Math.Max(1, Math.Ceiling(rate * 0.002));
+        // Rounds a millisecond apart, each sending what SteadyPace says is due. On a thread of its own, which
+        // sleeps as long as asked: a timer's wait (Task.Delay) lasts at least a tick of the system's coarse
+        // clock, 4 ms on a kernel that ticks 250 times a second, and the messages went out four at a time at
+        // 1,000 a second, not one by one.
+        var pace = new SteadyPace(count, rate);
         await Task.Factory.StartNew(
             () =>
             {
-                for (var n = 0; n < count && !aborted.IsCancellationRequested; Thread.Sleep(1))
+                for (var previous = TimeSpan.Zero; !pace.Done && !aborted.IsCancellationRequested; Thread.Sleep(1))
                 {
-                    for (var (due, most) = ((int)Math.Min(count, (long)(clock.Elapsed.TotalSeconds * rate) + 1), n + mostAtOnce); n < due && n < most; n++)
+                    var (now, first) = (clock.Elapsed, pace.Taken);
+                    var last = first + pace.Take(now.TotalSeconds, (now - previous).TotalSeconds);
+                    for (var n = first; n < last; n++)
                     {
                         if (conversations[n % conversations.Length].AgentSend(prefix + n.ToString(CultureInfo.InvariantCulture), BodyType.Standard).Error is null)
                         {
@@ -195,6 +195,8 @@ internal static class ControlApi
                             refused++;
                         }
                     }
+
+                    previous = now;
                 }
             },
             CancellationToken.None,
