@@ -121,6 +121,7 @@ internal static class SseBenchmark
             var gcBefore = await GcAsync(http);
             var (readerCollectionsBefore, readerPauseBefore) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
             var cpuBefore = serve.CpuTime;
+            var (emulatorCpuBefore, readerCpuBefore) = (emulator.CpuTime(), Process.GetCurrentProcess().TotalProcessorTime);
 
             // The second half alone as well: the first seconds of a freshly started service include compiling its code.
             var secondHalf = Task.Run(async () =>
@@ -135,6 +136,7 @@ internal static class SseBenchmark
             var steadySeconds = speaking.TotalSeconds;
             await BenchmarkArguments.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref delivered[0]) >= total), TimeSpan.FromSeconds(30), "every message at the reader");
             var cpu = serve.CpuTime - cpuBefore;
+            var (emulatorCpu, readerCpu) = (emulator.CpuTime() - emulatorCpuBefore, Process.GetCurrentProcess().TotalProcessorTime - readerCpuBefore);
             var resident = serve.ResidentBytes;
             var gcAfter = await GcAsync(http);
             var (readerCollections, readerPause) = (GC.CollectionCount(0) - readerCollectionsBefore, GC.GetTotalPauseDuration() - readerPauseBefore);
@@ -180,6 +182,9 @@ internal static class SseBenchmark
                 ["serveCpuMsPerMessage"] = Math.Round(cpu.TotalMilliseconds / total, 3),
                 ["serveCpuCoresInTheSecondHalf"] = Math.Round(secondHalfCores.TotalSeconds, 2),
                 ["serveResidentMiB"] = Math.Round(resident / 1048576.0, 1),
+                // The two processes that share the machine with it (on two cores, what they take the service waits for).
+                ["emulatorCpuCoresWhileSpeaking"] = Math.Round(emulatorCpu.TotalSeconds / steadySeconds, 2),
+                ["readerCpuCoresWhileSpeaking"] = Math.Round(readerCpu.TotalSeconds / steadySeconds, 2),
                 ["serveGcWhileSpeaking"] = new JsonObject
                 {
                     ["gen0"] = gcAfter.Gen0 - gcBefore.Gen0,
