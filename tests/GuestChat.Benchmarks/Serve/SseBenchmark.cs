@@ -35,7 +35,9 @@ internal static class SseBenchmark
           socket; the emulator's own pauses before that are left out), and the serve process's CPU
           (cores, and milliseconds per message) and memory while they speak.
           --journal none runs serve without a journal (nothing survives a restart), to show what the
-          journal costs.
+          journal costs. With the journal, it first times 400 syncs of a 4 KiB write on the disk the
+          journal is written to, alone (diskSyncMsAlone): a commit waits for one, and the slowest
+          differ from one machine to the next.
         """;
 
     private const string ApiKey = "sse-benchmark-key-0123456789";
@@ -54,6 +56,8 @@ internal static class SseBenchmark
         // The emulator keeps when each message's frame left it, so a message is timed from that too.
         await using var emulator = await BenchmarkArguments.StartEmulatorAsync("--Emulator:RecordSendTimes=true");
         using var data = new TempFolder("guestchat-sse-bench");
+        // Before anything else runs: what one sync of this machine's disk costs, alone.
+        var diskSync = journaled ? DiskSyncProbe.Measure(data.Path) : null;
         await using var serve = await ServeProcess.StartAsync(
             $"--target {emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{BenchmarkArguments.QueueName}\" --Target:RequestsPerSecond=5000 --Serilog:MinimumLevel:Default=Warning",
             new Dictionary<string, string>
@@ -194,6 +198,7 @@ internal static class SseBenchmark
                 },
                 // The reader (this process) collects too, and a message that comes while it does waits.
                 ["readerGcWhileSpeaking"] = new JsonObject { ["collections"] = readerCollections, ["pauseMs"] = Math.Round(readerPause.TotalMilliseconds, 1) },
+                ["diskSyncMsAlone"] = diskSync,
                 ["journalRows"] = rows,
                 ["journalOrderingGaps"] = gaps,
             };
