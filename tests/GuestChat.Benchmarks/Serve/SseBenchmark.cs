@@ -56,7 +56,7 @@ internal static class SseBenchmark
         // The emulator keeps when each message's frame left it, so a message is timed from that too.
         await using var emulator = await BenchmarkArguments.StartEmulatorAsync("--Emulator:RecordSendTimes=true");
         using var data = new TempFolder("guestchat-sse-bench");
-        // Before anything else runs: what one sync of this machine's disk costs, alone.
+        // Before the service starts (the emulator is up but idle): what one sync of this machine's disk costs, alone.
         var diskSync = journaled ? DiskSyncProbe.Measure(data.Path) : null;
         await using var serve = await ServeProcess.StartAsync(
             $"--target {emulator.BaseUrl} --Target:OrganizationId={EmulatorDefaults.OrganizationId} --Target:DeploymentId={EmulatorDefaults.DeploymentId} --Target:Queue=\"{BenchmarkArguments.QueueName}\" --Target:RequestsPerSecond=5000 --Serilog:MinimumLevel:Default=Warning",
